@@ -1,0 +1,208 @@
+"""Actors and weapon systems named in a document's passages.
+
+Two passes over the whole document: the first learns what the text itself says about
+names (an acronym defined in parentheses, a person introduced by a title or a role, an
+organisation named by its head word), the second finds every mention of a known or
+learned entity. Working per document lets a later "Pistorius" or "HIMARS" resolve
+through what an earlier sentence taught.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from app.knowledge import Knowledge, load_knowledge, slugify, surface_pattern
+from app.records import Entity, Mention, Passage
+
+__all__ = ["find_mentions", "load_knowledge", "Knowledge"]
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+# One word of a personal name: "Boris", "Jean-Noel", "O'Brien".
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"
+_NAME = rf"{_NAME_WORD}(?:[^\S\n]+(?:[{_UPPER}]\.[^\S\n]+)?{_NAME_WORD}){{1,2}}"
+_SHORT_NAME = rf"{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,2}}"
+# Capitalised words that start sentences or clauses, never a name.
+_NOT_NAMES = frozenset(
+    """The This That These Those A An In On At As But And Or If When While Meanwhile However
+    Despite According After Before Since For From With Without Under Over Notably Historically
+    Earlier Later It He She They We I You His Her Their Our Its Reports Related Yet Until Should
+    Only What Whether Once Speaking Adding Both Each Every Some Many Most Several Such Then There
+    Here Now Still Also Even Though Although Because Unlike Like Amid Among During Following
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr""".split()
+)
+_CONNECTORS = ("of", "for", "and", "on", "the", "&")
+_CAP_WORD = rf"[{_UPPER}][\w.&'’-]*"
+_CAP_RUN = re.compile(rf"{_CAP_WORD}(?:[^\S\n]+(?:(?:of|for|and|on|the|&)[^\S\n]+)*{_CAP_WORD})*")
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,11})\)")
+_WORD_BEFORE = re.compile(r"([\w.’'-]+)[^\S\n]*$")
+
+
+@dataclass
+class _Lexicon:
+    """Surface forms learned from one document, on top of the knowledge file."""
+
+    knowledge: Knowledge
+    learned: dict[str, Entity] = field(default_factory=dict)
+
+    def lookup(self, surface: str) -> Entity | None:
+        return self.learned.get(surface) or self.knowledge.lookup(surface)
+
+    def knows_key(self, key: str) -> Entity | None:
+        known = self.knowledge.entities.get(key)
+        if known:
+            return known
+        return next((e for e in self.learned.values() if e.key == key), None)
+
+    def learn(self, surface: str, entity: Entity) -> None:
+        if self.lookup(surface) is None:
+            self.learned[surface] = entity
+
+
+def _is_name(candidate: str, lexicon: _Lexicon) -> bool:
+    words = candidate.split()
+    if any(w.rstrip(".") in _NOT_NAMES for w in words):
+        return False
+    if any(w in lexicon.knowledge.demonyms or w in lexicon.knowledge.titles for w in words):
+        return False
+    known = lexicon.lookup(candidate)
+    return known is None or known.kind == "person"
+
+
+def _learn_person(name: str, lexicon: _Lexicon) -> None:
+    name = " ".join(name.split())
+    if not _is_name(name, lexicon) or lexicon.lookup(name) is not None:
+        return
+    words = name.split()
+    entity = lexicon.knows_key(slugify(name)) or Entity(
+        key=slugify(name), name=name, kind="person", aliases=(words[-1],) if len(words) > 1 else ()
+    )
+    lexicon.learn(name, entity)
+    if len(words) > 1:
+        # The surname alone names the person later in the same article.
+        lexicon.learn(words[-1], entity)
+
+
+def _learn_people(text: str, lexicon: _Lexicon) -> None:
+    titles = lexicon.knowledge.titles
+    if titles:
+        alternation = "|".join(re.escape(t) for t in titles)
+        honorific = r"(?:Mr|Mrs|Ms|Dr|Prof)\."
+        # "Defense Minister Boris Pistorius", "Defense Minister of Germany, Boris Pistorius".
+        titled = re.compile(
+            rf"(?<![\w.])(?:{alternation})(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])"
+        )
+        for match in titled.finditer(text):
+            _learn_person(match.group(1), lexicon)
+        for match in re.finditer(rf"{honorific}\s+({_SHORT_NAME})(?!\w)", text):
+            _learn_person(match.group(1), lexicon)
+    roles = lexicon.knowledge.roles
+    if roles:
+        # "Mykhailo Podolyak, an aide to ...", "Elena Petrov, a geopolitical expert".
+        role_words = "|".join(sorted(roles, key=len, reverse=True))
+        apposition = re.compile(
+            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:[\w-]+[^\S\n]+){{0,3}}?(?:{role_words})s?\b"
+        )
+        for match in apposition.finditer(text):
+            before = _WORD_BEFORE.search(text[: match.start()])
+            # Only a whole run of capitalised words is a name, not the tail of a longer one.
+            if before and before.group(1)[:1].isupper() and not before.group(1).endswith((".", ",")):
+                if before.group(1) not in titles:
+                    continue
+            _learn_person(match.group(1), lexicon)
+
+
+def _learn_acronyms(text: str, lexicon: _Lexicon) -> None:
+    """"High Mobility Artillery Rocket System (HIMARS)": the long form and the acronym are one entity."""
+    for match in _ACRONYM.finditer(text):
+        acronym = match.group(1)
+        words = text[: match.start()].split()[-8:]
+        long_form = None
+        for first in range(len(words)):
+            tail = [w for w in words[first:] if w not in _CONNECTORS]
+            if not tail or not all(w[:1].isupper() for w in tail) or tail[0][0] != acronym[0]:
+                continue
+            if _initials_fit(tail, acronym):
+                long_form = " ".join(words[first:])
+                break
+        if long_form is None:
+            continue
+        known = lexicon.lookup(acronym) or lexicon.lookup(long_form)
+        if known is None:
+            last = long_form.split()[-1]
+            kind = "weapon" if last in lexicon.knowledge.weapon_words else "organisation"
+            known = Entity(key=slugify(acronym), name=acronym, kind=kind, aliases=(long_form,))
+        lexicon.learn(acronym, known)
+        lexicon.learn(long_form, known)
+
+
+def _initials_fit(words: list[str], acronym: str) -> bool:
+    """The words' initials appear in order among the acronym's letters."""
+    letters = iter(acronym.upper())
+    return all(any(ch == w[0].upper() for ch in letters) for w in words)
+
+
+def _learn_organisations(text: str, lexicon: _Lexicon) -> None:
+    heads = lexicon.knowledge.organisation_words
+    for match in _CAP_RUN.finditer(text):
+        words = match.group(0).split()
+        if words and words[-1].endswith(".") and words[-1] not in heads:
+            words[-1] = words[-1].rstrip(".")
+        while words and (words[0] in _NOT_NAMES or words[0] in lexicon.knowledge.demonyms):
+            words = words[1:]
+        if len(words) < 2 or words[0] in _CONNECTORS:
+            continue
+        head_last = words[-1] in heads
+        head_first = words[0] in heads and words[1] in ("of", "for")
+        if not (head_last or head_first):
+            continue
+        name = " ".join(words)
+        if lexicon.lookup(name) is not None or any(lexicon.knowledge.lookup(w.rstrip("’'s")) for w in words):
+            continue
+        before = _WORD_BEFORE.search(text[: match.start() + match.group(0).find(words[0])])
+        if before:
+            owner = re.sub(r"[’']s$", "", before.group(1))
+            known = lexicon.knowledge.lookup(owner)
+            # "Japan's Defense Ministry", "UK Ministry of Defence": an organ of a state names that state.
+            if known and known.kind == "state":
+                continue
+        lexicon.learn(name, Entity(key=slugify(name), name=name, kind="organisation"))
+
+
+def _mentions_in(text: str, patterns: Iterable[re.Pattern[str] | None], lexicon: _Lexicon) -> list[Mention]:
+    found: list[tuple[int, int, str]] = []
+    for pattern in patterns:
+        if pattern is not None:
+            found.extend((m.start(), m.end(), m.group(0)) for m in pattern.finditer(text))
+    # Longest first, then earliest: "Volodymyr Zelensky" beats "Zelensky" inside it.
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: list[tuple[int, int]] = []
+    mentions = []
+    for start, end, surface in found:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        entity = lexicon.lookup(surface)
+        if entity is None:
+            continue
+        taken.append((start, end))
+        mentions.append(Mention(start=start, end=end, text=surface, entity=entity))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def find_mentions(passages: list[Passage], knowledge: Knowledge) -> list[list[Mention]]:
+    """Every actor and weapon system named in each passage, with its span in that passage.
+
+    >>> k = load_knowledge()
+    >>> [m.entity.name for m in find_mentions([Passage(0, "Zelensky met U.S. officials.")], k)[0]]
+    ['Volodymyr Zelenskyy', 'United States']
+    """
+    lexicon = _Lexicon(knowledge)
+    for passage in passages:
+        _learn_acronyms(passage.text, lexicon)
+        _learn_people(passage.text, lexicon)
+    for passage in passages:
+        _learn_organisations(passage.text, lexicon)
+    learned = surface_pattern(list(lexicon.learned))
+    return [_mentions_in(p.text, (knowledge.pattern, learned), lexicon) for p in passages]
