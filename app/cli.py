@@ -1,0 +1,83 @@
+"""The `timeline` command. Each command opens the database, calls one library
+function, and turns errors into a clean message."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .db import database_url, open_database
+
+DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
+                         help="Database URL (default: $TIMELINE_DB, else sqlite:///timeline.db).")
+ENTITIES_OPTION = click.option("--entities", "entity_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                               help="Extra knowledge file of actors and weapon systems (TOML); repeatable.")
+
+
+@click.group()
+def main() -> None:
+    """Turn news articles into a timeline of dated events traced to their passages."""
+
+
+def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[str, ...],
+               published: date | None = None, quiet: bool = False) -> int:
+    """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
+    from .entities import load_knowledge
+    from .ingest import ingest
+    from .read import iter_files
+
+    engine = open_database(db_url)
+    knowledge = load_knowledge([Path(f) for f in entity_files])
+    total = sum(1 for _ in iter_files(paths))
+    echo = (lambda *a, **k: None) if quiet else click.echo
+    # A bar on long runs; on short ones a line per document says more.
+    if total > 50 and sys.stderr.isatty():
+        with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
+            def progress(origin: str, status: str) -> None:
+                if status.startswith("failed"):
+                    click.echo(f"\n{origin}: {status}", err=True)
+                bar.update(1)
+            report = ingest(paths, engine, knowledge, progress, published)
+    else:
+        def progress(origin: str, status: str) -> None:
+            if status.startswith("failed"):
+                click.echo(f"{origin}: {status}", err=True)
+            else:
+                echo(f"{origin}: {status}")
+        report = ingest(paths, engine, knowledge, progress, published)
+    echo(report.summary())
+    return 1 if report.failed else 0
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@ENTITIES_OPTION
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Publication date for documents that carry none (YYYY-MM-DD).")
+def ingest_command(paths, db_url, entity_files, published) -> None:
+    """Read articles from files and folders, extract dated events, and store them."""
+    status = run_ingest(paths, db_url, entity_files, published.date() if published else None)
+    sys.exit(status)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--ingest", "ingest_paths", multiple=True, type=click.Path(),
+              help="Ingest these files or folders before serving (unchanged ones are skipped); repeatable.")
+@DB_OPTION
+@ENTITIES_OPTION
+def serve_command(host, port, ingest_paths, db_url, entity_files) -> None:
+    """Serve the timeline over HTTP (the database is created and migrated if needed)."""
+    import uvicorn
+
+    from .web import create_app
+
+    if ingest_paths:
+        run_ingest(ingest_paths, db_url, entity_files, quiet=True)
+    engine = open_database(db_url)
+    click.echo(f"Serving {database_url(db_url)} on http://{host}:{port}/", err=True)
+    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")

@@ -1,0 +1,58 @@
+"""Opening the database: the URL, the engine, and bringing the schema to Alembic's head."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import create_engine
+
+DEFAULT_URL = "sqlite:///timeline.db"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(explicit: str | None = None) -> str:
+    """`--db`, else the TIMELINE_DB environment variable, else ./timeline.db."""
+    return explicit or os.environ.get("TIMELINE_DB") or DEFAULT_URL
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets the server read while an ingest writes; the busy timeout makes a
+    # writer wait for another instead of failing at once.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite connections get WAL mode and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+def upgrade(url: str) -> None:
+    """Create or upgrade the database at `url` to the newest schema revision."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def open_database(explicit_url: str | None = None) -> Engine:
+    """Resolve the URL, migrate the schema to head, and return an engine."""
+    url = database_url(explicit_url)
+    upgrade(url)
+    return make_engine(url)

@@ -1,0 +1,98 @@
+"""The SQLite schema, as SQLModel tables. Alembic's revisions describe the same schema
+(tests/test_migrations.py checks that they agree)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(index=True, unique=True)
+    origin: str
+    title: str
+    url: str | None = None
+    source: str | None = None
+    published: date | None = None
+    anchor_date: date | None = None
+    anchor_basis: str | None = None
+    text: str
+    ingested_at: datetime
+
+
+class Passage(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("document_id", "idx"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    idx: int
+    text: str
+
+
+class Entity(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True)
+    name: str
+    kind: str  # person | state | organisation | armed-force | weapon
+    is_weapon: bool = Field(default=False, index=True)
+    aliases: str = "[]"  # JSON list
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (Index("ix_event_date", "date_start", "date_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True)
+    title: str
+    date_start: date
+    date_end: date
+    precision: str
+    basis: str
+    reported: bool = False
+    disputed: bool = False
+    corroboration: int = 1
+
+
+class EventEntity(SQLModel, table=True):
+    __tablename__ = "event_entity"
+    __table_args__ = (Index("ix_event_entity_entity", "entity_id", "event_id"),)
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    entity_id: int = Field(foreign_key="entity.id", primary_key=True)
+
+
+class EventSource(SQLModel, table=True):
+    """One passage that tells an event: the stored form of an EventCandidate."""
+
+    __tablename__ = "event_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    passage_id: int = Field(foreign_key="passage.id", index=True)
+    sentence_start: int
+    sentence_end: int
+    timex_start: int | None = None
+    timex_end: int | None = None
+    timex_text: str | None = None
+    timex_value: str | None = None
+    title: str
+    claim: str = ""
+    date_start: date
+    date_end: date
+    precision: str
+    basis: str
+    reported: bool = False
+    entities: str = "[]"  # JSON list of entity slugs the candidate names
+    mentions: str = "[]"  # JSON list of [start, end, entity slug] in the passage
+
+
+class SlugRedirect(SQLModel, table=True):
+    """An event's earlier slug, kept so that shared permalinks never break."""
+
+    __tablename__ = "slug_redirect"
+
+    old_slug: str = Field(primary_key=True)
+    new_slug: str = Field(index=True)

@@ -1,0 +1,304 @@
+"""Storing analyzed documents: passages, entities, event sources, and the merged events.
+
+Events are derived data: after a document's candidates are stored, the events they
+may belong to (every stored candidate whose dates overlap theirs) are merged again
+with `merge_events` and rewritten. An event whose slug changes leaves a redirect, so
+a permalink that was shared keeps answering.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from sqlalchemy import delete, or_
+from sqlmodel import Session, select
+
+from . import models
+from .merge import merge_events
+from .records import (
+    AnalyzedDocument,
+    Entity,
+    EventCandidate,
+    MergedEvent,
+    Mention,
+    SourcedCandidate,
+    Timex,
+)
+from .slugs import event_slug
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    document_id: int
+    status: str  # "stored" | "unchanged" | "replaced"
+    events: int  # candidates stored for this document
+
+
+def find_document(session: Session, content_hash: str) -> models.Document | None:
+    return session.exec(
+        select(models.Document).where(models.Document.content_hash == content_hash)
+    ).first()
+
+
+def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
+    """Store one analyzed document and re-merge the events it touches.
+
+    The caller owns the transaction: commit after this returns, so a document is
+    stored whole or not at all. An unchanged document (same content hash) is left
+    as it is. A document with the same URL but other content replaces the old one.
+    """
+    existing = find_document(session, analyzed.content_hash)
+    if existing is not None:
+        return StoreResult(existing.id, "unchanged", 0)
+
+    status = "stored"
+    touched: set[int] = set()
+    src = analyzed.source
+    if src.url:
+        old = session.exec(select(models.Document).where(models.Document.url == src.url)).first()
+        if old is not None:
+            touched |= _remove_document(session, old)
+            status = "replaced"
+
+    document = models.Document(
+        content_hash=analyzed.content_hash,
+        origin=src.origin,
+        title=src.title,
+        url=src.url,
+        source=src.source,
+        published=src.published,
+        anchor_date=analyzed.anchor.date if analyzed.anchor else None,
+        anchor_basis=analyzed.anchor.basis if analyzed.anchor else None,
+        text=src.text,
+        ingested_at=datetime.now(timezone.utc),
+    )
+    session.add(document)
+    session.flush()
+
+    passage_ids: dict[int, int] = {}
+    for passage in analyzed.passages:
+        row = models.Passage(document_id=document.id, idx=passage.index, text=passage.text)
+        session.add(row)
+        session.flush()
+        passage_ids[passage.index] = row.id
+
+    entity_ids = _upsert_entities(session, analyzed.candidates)
+    for candidate in analyzed.candidates:
+        session.add(_source_row(document.id, passage_ids[candidate.passage_index], candidate))
+    session.flush()
+
+    _remerge(session, [(c.date_start, c.date_end) for c in analyzed.candidates], touched, entity_ids)
+    return StoreResult(document.id, status, len(analyzed.candidates))
+
+
+def _remove_document(session: Session, document: models.Document) -> set[int]:
+    """Delete a document and its rows; return the ids of the events it fed."""
+    event_ids = set(
+        session.exec(
+            select(models.EventSource.event_id).where(models.EventSource.document_id == document.id)
+        )
+    )
+    session.execute(delete(models.EventSource).where(models.EventSource.document_id == document.id))
+    session.execute(delete(models.Passage).where(models.Passage.document_id == document.id))
+    session.execute(delete(models.Document).where(models.Document.id == document.id))
+    return {i for i in event_ids if i is not None}
+
+
+def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> dict[str, int]:
+    entities: dict[str, Entity] = {}
+    for candidate in candidates:
+        for entity in (*candidate.actors, *candidate.weapons, *(m.entity for m in candidate.mentions)):
+            entities.setdefault(entity.key, entity)
+    ids: dict[str, int] = {}
+    for key, entity in entities.items():
+        row = session.exec(select(models.Entity).where(models.Entity.slug == key)).first()
+        if row is None:
+            row = models.Entity(slug=key, name=entity.name, kind=entity.kind,
+                                is_weapon=entity.is_weapon, aliases=json.dumps(list(entity.aliases)))
+            session.add(row)
+            session.flush()
+        else:
+            known = json.loads(row.aliases)
+            merged = sorted(set(known) | set(entity.aliases))
+            if merged != sorted(known):
+                row.aliases = json.dumps(merged)
+        ids[key] = row.id
+    return ids
+
+
+def _source_row(document_id: int, passage_id: int, c: EventCandidate) -> models.EventSource:
+    return models.EventSource(
+        document_id=document_id,
+        passage_id=passage_id,
+        sentence_start=c.sentence_start,
+        sentence_end=c.sentence_end,
+        timex_start=c.timex.start if c.timex else None,
+        timex_end=c.timex.end if c.timex else None,
+        timex_text=c.timex.text if c.timex else None,
+        timex_value=c.timex.value if c.timex else None,
+        title=c.title,
+        claim=c.claim,
+        date_start=c.date_start,
+        date_end=c.date_end,
+        precision=c.precision,
+        basis=c.basis,
+        reported=c.reported,
+        entities=json.dumps([e.key for e in (*c.actors, *c.weapons)]),
+        mentions=json.dumps([[m.start, m.end, m.entity.key] for m in c.mentions]),
+    )
+
+
+def _entity_from_row(row: models.Entity) -> Entity:
+    return Entity(key=row.slug, name=row.name, kind=row.kind, aliases=tuple(json.loads(row.aliases)))
+
+
+def _candidate_from_row(row: models.EventSource, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
+    keys = [entities[k] for k in json.loads(row.entities) if k in entities]
+    timex = None
+    if row.timex_start is not None:
+        timex = Timex(row.timex_start, row.timex_end, row.timex_text or "", "DATE", row.timex_value or "", basis=row.basis)
+    mentions = tuple(
+        Mention(start, end, "", entities[key]) for start, end, key in json.loads(row.mentions) if key in entities
+    )
+    return EventCandidate(
+        passage_index=passage_idx,
+        sentence_start=row.sentence_start,
+        sentence_end=row.sentence_end,
+        title=row.title,
+        date_start=row.date_start,
+        date_end=row.date_end,
+        precision=row.precision,
+        basis=row.basis,
+        timex=timex,
+        actors=tuple(e for e in keys if not e.is_weapon),
+        weapons=tuple(e for e in keys if e.is_weapon),
+        mentions=mentions,
+        reported=row.reported,
+        claim=row.claim,
+    )
+
+
+def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: set[int], _ids) -> None:
+    """Merge again every stored candidate whose dates overlap `ranges`, with the
+    candidates of the events they belonged to, and rewrite those events."""
+    if not ranges and not touched_events:
+        return
+    conditions = [
+        (models.EventSource.date_start <= end) & (models.EventSource.date_end >= start) for start, end in ranges
+    ]
+    rows: dict[int, models.EventSource] = {}
+    if conditions:
+        for row in session.exec(select(models.EventSource).where(or_(*conditions))):
+            rows[row.id] = row
+    old_event_ids = {r.event_id for r in rows.values() if r.event_id is not None} | touched_events
+    if old_event_ids:
+        for row in session.exec(
+            select(models.EventSource).where(models.EventSource.event_id.in_(old_event_ids))
+        ):
+            rows[row.id] = row
+
+    old_events = {
+        e.id: e for e in session.exec(select(models.Event).where(models.Event.id.in_(old_event_ids)))
+    } if old_event_ids else {}
+
+    passage_idx = dict(
+        session.exec(
+            select(models.Passage.id, models.Passage.idx).where(
+                models.Passage.id.in_({r.passage_id for r in rows.values()})
+            )
+        ).all()
+    )
+    doc_keys = dict(
+        session.exec(
+            select(models.Document.id, models.Document.content_hash).where(
+                models.Document.id.in_({r.document_id for r in rows.values()})
+            )
+        ).all()
+    )
+    entity_keys = {k for r in rows.values() for k in json.loads(r.entities)} | {
+        m[2] for r in rows.values() for m in json.loads(r.mentions)
+    }
+    entity_rows = {
+        e.slug: e for e in session.exec(select(models.Entity).where(models.Entity.slug.in_(entity_keys)))
+    }
+    entities = {k: _entity_from_row(e) for k, e in entity_rows.items()}
+
+    # Each candidate carries its row id through the merge so the rows can be relinked.
+    ordered = sorted(rows.values(), key=lambda r: r.id)
+    items = [
+        SourcedCandidate(doc_keys[r.document_id], _candidate_from_row(r, passage_idx[r.passage_id], entities))
+        for r in ordered
+    ]
+    row_of = {id(item.candidate): r for item, r in zip(items, ordered)}
+    merged = merge_events(items)
+
+    old_slug_by_row = {r.id: old_events[r.event_id].slug for r in ordered if r.event_id in old_events}
+    for r in ordered:
+        r.event_id = None
+    session.flush()
+    if old_event_ids:
+        session.execute(delete(models.EventEntity).where(models.EventEntity.event_id.in_(old_event_ids)))
+        session.execute(delete(models.Event).where(models.Event.id.in_(old_event_ids)))
+        session.flush()
+
+    new_slugs: dict[str, str] = {}  # old slug -> new slug
+    for event in merged:
+        source_rows = [row_of[id(s.candidate)] for s in event.sources]
+        slug = _unique_slug(session, event_slug(event.date_start, event.title))
+        stored = _event_row(event, slug)
+        session.add(stored)
+        session.flush()
+        for r in source_rows:
+            r.event_id = stored.id
+            if r.id in old_slug_by_row:
+                new_slugs.setdefault(old_slug_by_row[r.id], slug)
+        for entity in (*event.actors, *event.weapons):
+            if entity.key in entity_rows:
+                session.add(models.EventEntity(event_id=stored.id, entity_id=entity_rows[entity.key].id))
+    session.flush()
+    for old_slug, new_slug in new_slugs.items():
+        if old_slug != new_slug:
+            _redirect(session, old_slug, new_slug)
+    for old in old_events.values():
+        if old.slug not in new_slugs:
+            # The event is gone (its document was replaced without it): send its
+            # permalink to nothing rather than to a wrong event; the page says so.
+            pass
+
+
+def _event_row(event: MergedEvent, slug: str) -> models.Event:
+    return models.Event(
+        slug=slug,
+        title=event.title,
+        date_start=event.date_start,
+        date_end=event.date_end,
+        precision=event.precision,
+        basis=event.basis,
+        reported=event.reported,
+        disputed=event.disputed,
+        corroboration=event.corroboration,
+    )
+
+
+def _unique_slug(session: Session, slug: str) -> str:
+    candidate, n = slug, 2
+    while session.exec(select(models.Event.id).where(models.Event.slug == candidate)).first() is not None:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate
+
+
+def _redirect(session: Session, old_slug: str, new_slug: str) -> None:
+    # Redirects that pointed at the old slug now point at the new one, so a
+    # chain of renames is always one hop.
+    for row in session.exec(select(models.SlugRedirect).where(models.SlugRedirect.new_slug == old_slug)):
+        row.new_slug = new_slug
+    existing = session.get(models.SlugRedirect, old_slug)
+    if existing is None:
+        session.add(models.SlugRedirect(old_slug=old_slug, new_slug=new_slug))
+    else:
+        existing.new_slug = new_slug
+    # A slug that is live again must not redirect away from itself.
+    live = session.get(models.SlugRedirect, new_slug)
+    if live is not None:
+        session.delete(live)
