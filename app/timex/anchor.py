@@ -1,0 +1,99 @@
+"""Which way a sentence points in time, and the anchor of a document without a date.
+
+The anchoring rule: a date without a year takes the year that puts it nearest
+the anchor in the direction the sentence's tense points; the anchor is the
+publication date, else one inferred from the dates the document states, else
+from those its corpus states.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from statistics import median_low
+from typing import Iterable
+
+from app.timex import lexicon
+from app.timex.normalize import FUTURE, NONE, PAST
+
+# How far around an expression tense markers are looked for; a sentence in news
+# rarely runs longer, and the nearest marker wins anyway.
+_WINDOW = 160
+_SENTENCE_END = re.compile(r"[.!?][\"')\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z])|\n\s*\n")
+
+_future = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lexicon.FUTURE_MARKERS)
+_past = "|".join(re.escape(w) for w in lexicon.PAST_IRREGULAR)
+_MARKER = re.compile(
+    rf"(?P<future>(?<![\w'])(?:{_future})(?!\w)|\b(?:expected|scheduled|planned|set|slated|due)\s+(?:to|for)\b)"
+    rf"|(?P<past>\b(?:{_past})\b|\b[a-z]{{3,}}ed\b)"
+    r"|(?P<present>\b(?:is|are|am|says|say|remains|remain)\b)",
+    re.IGNORECASE)
+_NOT_PAST = frozenset({"need", "needed", "speed", "indeed", "hundred", "proceed", "exceed",
+                       "succeed", "feed", "seed", "breed", "bleed", "unnamed", "united",
+                       "based", "concerned", "related", "involved", "supposed", "used"})
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(first, last) offsets of the sentence around text[start:end], within a window."""
+    lo = max(0, start - _WINDOW)
+    hi = min(len(text), end + _WINDOW)
+    first = lo
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        first = m.end()
+    m = _SENTENCE_END.search(text, end, hi)
+    last = m.start() + 1 if m else hi
+    return first, last
+
+
+def tense_direction(text: str, start: int, end: int) -> int:
+    """PAST, FUTURE or NONE: the tense marker nearest the expression in its sentence.
+
+    >>> tense_direction("The offensive, which began on August 6, marks a shift", 30, 38)
+    -1
+    """
+    first, last = sentence_bounds(text, start, end)
+    best, best_distance = NONE, None
+    for m in _MARKER.finditer(text, first, last):
+        if start <= m.start() < end:
+            continue
+        if m["past"] and m["past"].lower() in _NOT_PAST:
+            continue
+        if m["past"] and m["past"][0].isupper() and m.start() > first and m["past"].lower().endswith("ed"):
+            continue  # a capitalised "-ed" word mid-sentence is a name, not a verb
+        distance = start - m.end() if m.end() <= start else m.start() - end
+        if best_distance is None or distance < best_distance:
+            best_distance = distance
+            best = FUTURE if m["future"] else PAST if m["past"] else NONE
+    return best
+
+
+def anchor_from_dates(dates: Iterable[date]) -> date | None:
+    """The anchor a set of explicit dates suggests: the latest of them, or None.
+
+    >>> anchor_from_dates([date(2024, 8, 6), date(2025, 1, 20)])
+    datetime.date(2025, 1, 20)
+    """
+    dates = sorted(dates)
+    return dates[-1] if dates else None
+
+
+def stated_dates(text: str) -> list[date]:
+    """The fully specified dates (year, month, day) a text states, in text order."""
+    from app.timex.find import find_timexes
+    from app.records import BASIS_STATED
+    out = []
+    for t in find_timexes(text, None):
+        if t.basis == BASIS_STATED and len(t.value) >= 10 and t.value[4] == "-" and t.value[:4].isdigit():
+            try:
+                out.append(date.fromisoformat(t.value[:10]))
+            except ValueError:
+                pass
+    return out
+
+
+def anchor_from_text(text: str) -> date | None:
+    """The anchor a text without publication date gets from the dates it states.
+
+    >>> anchor_from_text("Talks began on January 3, 2025 and resumed on January 20, 2025.")
+    datetime.date(2025, 1, 20)
+    """
+    return anchor_from_dates(stated_dates(text))
