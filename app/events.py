@@ -1,0 +1,452 @@
+"""Event candidates: who did what, when, as each sentence of a document tells it.
+
+A dating phrase makes an event only where it attaches to a word that reports a happening
+(a verb in the past or future, or an event noun: "began on August 6", "his re-election in
+2024"); durations, vague spans and dates with nothing happening around them frame the
+story and make none. A sentence with two dating phrases is cut between them, so
+"reelected in 2024 and sworn in on January 20, 2025" gives two events. A sentence that
+names an actor and reports a past happening without a date of its own is kept as a
+`reported` candidate at the document's anchor date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.records import BASIS_REPORTED, Anchor, Entity, EventCandidate, Mention, Passage, Timex
+from app.timex.normalize import timex_range
+
+# Irregular past forms and participles: the "-ed" rule misses them.
+IRREGULAR_PAST = frozenset(
+    """began begun became become broke broken brought built bought caught chose chosen came did done
+    drew drawn drove driven fell fallen fought found flew flown forgot forgotten froze frozen gave given
+    went gone grew grown held hit kept knew known laid led left lost made meant met paid put quit ran
+    rose risen said saw seen sent set shot shut sold sought spoke spoken spent stood stole stolen struck
+    swore sworn took taken taught told thought threw thrown understood won wrote written withdrew
+    withdrawn overtook overtaken undertook undertaken""".split()
+)
+# Nouns that name a happening: "the offensive on August 6", "his re-election in 2024".
+EVENT_NOUNS = frozenset(
+    """offensive attack attacks advance advances strike strikes visit talks summit invasion incursion
+    election re-election reelection swearing-in inauguration ceremony meeting vote referendum deal
+    ceasefire truce collapse explosion crash arrest resignation agreement announcement decision
+    approval launch assault raid shelling bombing withdrawal capture counteroffensive counter-offensive
+    speech address conference war""".split()
+)
+REPORTING_VERBS = frozenset(
+    """said says stated noted indicated reported confirmed claimed told added argued explained
+    emphasized emphasised stressed suggested warned announced declared""".split()
+)
+AUXILIARIES = frozenset(
+    "was were is are been be being has have had will would could should may might must did does do "
+    "reportedly also previously already then later explicitly formally officially".split()
+)
+# Words ending like verbs that are not.
+_NOT_VERBS = frozenset(
+    """need needed speed indeed hundred red bed seed feed united based related concerned supposed
+    during including according following regarding concerning nothing something anything thing
+    things king morning evening ceiling spring string bring wing ring building""".split()
+)
+_PREPOSITIONS = frozenset("on in at during by of from around before after until through since about".split())
+# A date after these spans a stretch of time rather than dating a happening.
+_FRAMING = frozenset("since until till through throughout over for within".split())
+_DETERMINERS = frozenset("this that these those the a an such particular".split())
+_PRONOUNS = {"he": "person", "she": "person", "his": "person", "her": "person", "him": "person"}
+_RELATIVES = frozenset({"who", "which", "that"})
+_CONNECTORS = frozenset({"and", "but", "while", "as", "or", "whereas"})
+_WORD = re.compile(r"[\w][\w’'.-]*[\w]|\w")
+_QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
+_MAX_PREDICATE = 9
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def _is_past(word: _Word, first_in_sentence: bool) -> bool:
+    low = word.lower
+    if low in _NOT_VERBS or (word.text[0].isupper() and not first_in_sentence):
+        return False
+    return low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 4)
+
+
+def _is_trigger(word: _Word, first_in_sentence: bool) -> bool:
+    """A word that reports a happening: a past verb, an "-ing" form or an event noun."""
+    low = word.lower
+    if _is_past(word, first_in_sentence):
+        return True
+    if low in _NOT_VERBS or (word.text[0].isupper() and not first_in_sentence):
+        return False
+    if low in EVENT_NOUNS:
+        return True
+    return low.endswith(("ing", "tion", "ment")) and len(low) > 5
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+@dataclass
+class _Document:
+    """What the sentences of one document share: pronoun antecedents."""
+
+    last_person: Entity | None = None
+
+
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")
+
+
+def _subject_text(mentions: list[Mention], words: list[_Word], limit: int | None = None) -> str:
+    """The words that name the subject: "Donald Trump", "Russian forces", "Germany and the United States".
+
+    Words from offset `limit` on belong to the predicate and are never taken.
+    """
+    last = mentions[-1]
+    entity = last.entity
+    if entity.kind == "person":
+        text = entity.name
+    else:
+        text = last.text
+        follower = next((w for w in words if w.start >= last.end), None)
+        # A demonym names the state through the noun after it: "Ukrainian forces".
+        if (limit is not None and follower and follower.end <= limit and follower.text.islower()
+                and follower.start - last.end <= 1 and last.text.endswith(_DEMONYM_ENDINGS)
+                and last.text != entity.name):
+            text = f"{last.text} {follower.text}"
+    if len(mentions) > 1:
+        previous = mentions[-2]
+        between = [w.lower for w in words if previous.end <= w.start < last.start]
+        if between and between[0] == "and" and len(between) <= 2:
+            first = previous.entity.name if previous.entity.kind == "person" else previous.text
+            text = f"{first} and {' '.join(between[1:] + [text]) if between[1:] else text}"
+    return text
+
+
+_PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back", "away"})
+_TRAILING = _PREPOSITIONS | _DETERMINERS | _CONNECTORS | {"to", "with", "for", "into", "against", "whilst"}
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s*\([^)]*(?:\)|$)", "", text)
+    words = text.split()
+    while words and words[-1].lower().strip(",;:") in _TRAILING:
+        # A particle after a verb belongs to it: "sworn in", "set up".
+        if len(words) > 1 and _is_past(_Word(0, 0, words[-2]), True) and words[-1].lower() in _PARTICLES:
+            break
+        words.pop()
+    while words and words[0].lower() in _RELATIVES | _CONNECTORS | {"to", "whilst"}:
+        words.pop(0)
+    text = " ".join(words).strip(" ,;:—–-")
+    return text[:1].upper() + text[1:]
+
+
+def _predicate(words: list[_Word], text: str, first: int, stop: int) -> str:
+    """Words from the trigger (index `first`) up to offset `stop`, cut at a comma."""
+    chosen = []
+    for w in words[first:]:
+        if w.start >= stop or len(chosen) >= _MAX_PREDICATE:
+            break
+        chosen.append(w)
+        if text[w.end:w.end + 1] in (",", ";", ":") or text[w.end:w.end + 2].strip() in ("—", "–"):
+            break
+    if not chosen:
+        return ""
+    return text[chosen[0].start:chosen[-1].end]
+
+
+def _title(
+    text: str, words: list[_Word], trigger: int, stop: int, core_start: int,
+    sentence_start: int, mentions: list[Mention], doc: _Document, inherited: str | None,
+) -> tuple[str, str | None, list[Entity]]:
+    """(title, subject text, subject entities) for the happening at words[trigger]."""
+    lead = trigger
+    while lead > 0 and words[lead - 1].lower in AUXILIARIES and words[lead - 1].start >= core_start:
+        lead -= 1
+    predicate = _predicate(words, text, trigger, stop)
+    trig = words[trigger]
+    before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
+    nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
+    subject, entities = None, []
+    previous = words[lead - 1] if lead > 0 and words[lead - 1].start >= sentence_start else None
+    if previous is not None and previous.lower in _PRONOUNS and doc.last_person is not None:
+        subject, entities = doc.last_person.name, [doc.last_person]
+        return _clean(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
+                      else f"{subject} {predicate}"), subject, entities
+    if before:
+        gap = [w for w in words if before[-1].end <= w.start < words[lead].start]
+        if len(gap) <= 3 or not nominal:
+            subject = _subject_text(before, words, words[lead].start)
+            entities = [m.entity for m in before[-2:]
+                        if m is before[-1] or subject.startswith(m.entity.name) or subject.startswith(m.text)]
+    if subject is None and inherited:
+        if nominal:
+            return _clean(f"{inherited}’s {predicate}"), inherited, entities
+        subject = inherited
+    if subject is None:
+        # No actor: the few words before the trigger name what happened ("offensive began").
+        np = [w for w in words if core_start <= w.start < words[lead].start][-3:]
+        np = [w.text for w in np if w.lower not in _DETERMINERS and w.lower not in _PREPOSITIONS]
+        subject = " ".join(np) if np and np[-1][:1].islower() or (np and not nominal) else None
+    if subject is None:
+        return _clean(predicate), None, entities
+    joined = f"{subject} {predicate}" if not predicate.lower().startswith(subject.lower()) else predicate
+    return _clean(joined), subject, entities
+
+
+def _dates(timex: Timex, text: str, words: list[_Word], quotes: list[tuple[int, int]]):
+    """The day range a dating phrase gives an event, or None where it only frames the story."""
+    if _inside(timex.start, quotes):
+        return None
+    span = timex_range(timex)
+    if span is None:
+        return None
+    before = [w for w in words if w.end <= timex.start]
+    if before and before[-1].lower in _FRAMING:
+        return None
+    return span
+
+
+def _phrase_start(timex: Timex, words: list[_Word]) -> int:
+    before = [w for w in words if w.end <= timex.start]
+    if before and before[-1].lower in _PREPOSITIONS and timex.start - before[-1].end <= 1:
+        return before[-1].start
+    return timex.start
+
+
+def _boundaries(text: str, s0: int, s1: int, dated: list[Timex]) -> list[int]:
+    """Where the clause of each dating phrase starts: cut at the last "and" or comma between two."""
+    cuts = [s0]
+    for left, right in zip(dated, dated[1:]):
+        gap = text[left.end:right.start]
+        match = None
+        for pattern in (r"\band\b", r"[;,]"):
+            found = list(re.finditer(pattern, gap))
+            if found:
+                match = found[-1]
+                break
+        cuts.append(left.end + match.start() if match else right.start)
+    cuts.append(s1)
+    return cuts
+
+
+def _unique(entities) -> tuple[Entity, ...]:
+    seen: dict[str, Entity] = {}
+    for entity in entities:
+        seen.setdefault(entity.key, entity)
+    return tuple(seen.values())
+
+
+def _split_roles(entities) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+    entities = _unique(entities)
+    return tuple(e for e in entities if not e.is_weapon), tuple(e for e in entities if e.is_weapon)
+
+
+def _reporting_content(text: str, words: list[_Word], first: int, end: int, quotes) -> str | None:
+    """After "Reports indicated ... confirmed", the words of what was reported."""
+    last = None
+    for i in range(first, len(words)):
+        w = words[i]
+        if w.start >= end:
+            break
+        if w.lower in REPORTING_VERBS and not _inside(w.start, quotes):
+            last = i
+    if last is None or last + 1 >= len(words):
+        return None
+    start = last + 1 + (words[last + 1].lower == "that")
+    if start >= len(words) or words[start].start >= end:
+        return None
+    chosen = [w for w in words[start:start + 12] if w.start < end]
+    return text[chosen[0].start:chosen[-1].end] if chosen else None
+
+
+_ATTRIBUTION = re.compile(r"(?:according to|citing|quoting|as (?:noted|reported|said|stated) by)\b", re.I)
+
+
+def _skip_attribution(text: str, core: int, limit: int) -> int:
+    """Move past leading "According to X, citing Y," chunks: sources of a report, not its actors."""
+    while True:
+        match = _ATTRIBUTION.match(text, core)
+        comma = text.find(",", core, limit)
+        if match is None or comma < 0:
+            return core
+        core = comma + 1
+        while core < limit and text[core].isspace():
+            core += 1
+
+
+_POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my"})
+
+
+def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, text: str) -> int | None:
+    """The happening the dating phrase at `phrase` attaches to: the nearest trigger before it.
+
+    An event noun after a preposition ("stated during a press conference") yields to a past
+    verb of the same clause; one with its own owner ("his re-election") does not.
+    """
+    candidates = [w for w in seg_words if core <= w.start and w.end <= phrase]
+    for n in range(len(candidates) - 1, -1, -1):
+        w = candidates[n]
+        if not _is_trigger(w, w.start == s0):
+            continue
+        if w.lower in EVENT_NOUNS or w.lower.endswith(("tion", "ment")):
+            lead = candidates[max(0, n - 3):n]
+            owned = any(x.lower in _POSSESSIVES or x.text.endswith(("’s", "'s")) for x in lead)
+            governed = any(x.lower in _PREPOSITIONS for x in lead)
+            if governed and not owned:
+                for v in reversed(candidates[:n]):
+                    if "," in text[v.end:w.start]:
+                        break
+                    if _is_past(v, v.start == s0):
+                        return index[id(v)]
+        return index[id(w)]
+    return None
+
+
+def _dated_events(
+    passage: Passage, s0: int, s1: int, dated: list[tuple[Timex, tuple]], words: list[_Word],
+    mentions: list[Mention], quotes, doc: _Document,
+) -> list[EventCandidate]:
+    text = passage.text
+    cuts = _boundaries(text, s0, s1, [t for t, _ in dated])
+    events = []
+    inherited: tuple[str | None, list[Entity]] = (None, [])
+    for i, (timex, (first_day, last_day, precision)) in enumerate(dated):
+        seg_start, seg_end = cuts[i], cuts[i + 1]
+        phrase = _phrase_start(timex, words)
+        core = seg_start
+        for a, b in quotes:
+            if seg_start <= b <= phrase:
+                core = max(core, b)
+        seg_words = [w for w in words if core <= w.start < seg_end and not _inside(w.start, quotes)]
+        leading = seg_words[0].lower if seg_words else ""
+        carried = inherited if leading in _CONNECTORS else (None, [])
+        # A relative clause ("Trump, who was reelected") takes its subject from before the comma.
+        relative = next((w for w in reversed(seg_words) if w.start < phrase and w.lower in _RELATIVES
+                         and text[:w.start].rstrip().endswith(",")), None)
+        if relative is not None:
+            antecedent = [m for m in mentions if m.end <= relative.start and not m.entity.is_weapon]
+            if antecedent and relative.start - antecedent[-1].end <= 3:
+                carried = (_subject_text(antecedent, words), [antecedent[-1].entity])
+            else:
+                np = [w.text for w in words if seg_start <= w.start < relative.start][-3:]
+                np = [t for t in np if t.lower() not in _DETERMINERS]
+                carried = (" ".join(np) or None, [])
+            core = relative.end
+        core = _skip_attribution(text, core, phrase)
+        index = {id(w): n for n, w in enumerate(words)}
+        trigger = _trigger_before(words, seg_words, index, core, phrase, s0, text)
+        stop = phrase
+        if trigger is None:
+            after = [w for w in seg_words if w.start >= timex.end and _is_past(w, False)]
+            if not after:
+                continue
+            trigger, core, stop = index[id(after[0])], timex.end, seg_end
+        reported_content = None
+        framing_words = [w for w in words if core <= w.start < words[trigger].start]
+        # "Reports indicated on November 17 ... confirmed X": X is what happened. Not so for
+        # "he stated during a press conference": there the statement is the happening.
+        if words[trigger].lower in REPORTING_VERBS and not any(
+                core <= m.start < words[trigger].start for m in mentions) and not any(
+                w.lower in _PRONOUNS or w.lower in ("they", "we", "i") for w in framing_words):
+            reported_content = _reporting_content(text, words, trigger, seg_end, quotes)
+        if reported_content:
+            title, subject, subject_entities = _clean(reported_content), None, []
+        else:
+            title, subject, subject_entities = _title(
+                text, words, trigger, stop, core, s0, mentions, doc, carried[0])
+            subject_entities = subject_entities or carried[1]
+        if not title:
+            continue
+        inherited = (subject, subject_entities)
+        first = core if len(dated) == 1 else seg_start
+        used = [m for m in mentions if first <= m.start < (s1 if len(dated) == 1 else seg_end)]
+        actors, weapons = _split_roles([*subject_entities, *(m.entity for m in used)])
+        events.append(EventCandidate(
+            passage_index=passage.index, sentence_start=s0, sentence_end=s1, title=title,
+            date_start=first_day, date_end=last_day, precision=precision, basis=timex.basis,
+            timex=timex, actors=actors, weapons=weapons, mentions=tuple(used),
+            claim=" ".join(text[s0:s1].split()),
+        ))
+    return events
+
+
+def _reported_event(
+    passage: Passage, s0: int, s1: int, words: list[_Word], mentions: list[Mention], quotes,
+    doc: _Document, anchor: Anchor,
+) -> EventCandidate | None:
+    text = passage.text
+    quoted = sum(min(b, s1) - max(a, s0) for a, b in quotes if a < s1 and b > s0)
+    if quoted * 2 > s1 - s0 or text[s0:s1].rstrip().endswith("?"):
+        return None
+    free = [m for m in mentions if not _inside(m.start, quotes)]
+    if not free:
+        return None
+    index = {id(w): n for n, w in enumerate(words)}
+    verbs = [w for w in words if w.start >= free[0].start and not _inside(w.start, quotes)
+             and _is_past(w, w.start == s0)]
+    if not verbs:
+        return None
+    verb, core = verbs[0], s0
+    if verb.lower in REPORTING_VERBS and len(verbs) > 1:
+        core, verb = verb.end, verbs[1]
+    clause = [w for w in words if core <= w.start < verb.start]
+    comma = max((w.end for w in clause if text[w.end:w.end + 1] == ","), default=None)
+    if comma is not None:
+        core = comma
+    title, _, subject_entities = _title(text, words, index[id(verb)], s1, core, s0, mentions, doc, None)
+    if not title:
+        return None
+    actors, weapons = _split_roles([*subject_entities, *(m.entity for m in free)])
+    return EventCandidate(
+        passage_index=passage.index, sentence_start=s0, sentence_end=s1, title=title,
+        date_start=anchor.date, date_end=anchor.date, precision="day", basis=BASIS_REPORTED,
+        timex=None, actors=actors, weapons=weapons, mentions=tuple(free), reported=True,
+        claim=" ".join(text[s0:s1].split()),
+    )
+
+
+def extract_events(
+    passages: list[Passage], timexes: list[list[Timex]], mentions: list[list[Mention]],
+    anchor: Anchor | None,
+) -> list[EventCandidate]:
+    """Event candidates of one document, in text order; the lists run parallel to `passages`.
+
+    >>> p = Passage(0, "Trump was sworn in on January 20, 2025.", ((0, 39),))
+    >>> t = Timex(22, 38, "January 20, 2025", "DATE", "2025-01-20", basis="stated")
+    >>> [e.title for e in extract_events([p], [[t]], [[]], None)]
+    ['Trump sworn in']
+    """
+    doc = _Document()
+    events: list[EventCandidate] = []
+    for passage, passage_timexes, passage_mentions in zip(passages, timexes, mentions):
+        text = passage.text
+        quotes = _quote_spans(text)
+        for s0, s1 in passage.sentences or ((0, len(text)),):
+            words = [_Word(s0 + m.start(), s0 + m.end(), m.group()) for m in _WORD.finditer(text[s0:s1])]
+            sentence_mentions = [m for m in passage_mentions if s0 <= m.start < s1]
+            dated = []
+            for timex in sorted((t for t in passage_timexes if s0 <= t.start < s1), key=lambda t: t.start):
+                span = _dates(timex, text, words, quotes)
+                if span is not None:
+                    dated.append((timex, span))
+            if dated:
+                events.extend(_dated_events(passage, s0, s1, dated, words, sentence_mentions, quotes, doc))
+            elif anchor is not None:
+                reported = _reported_event(passage, s0, s1, words, sentence_mentions, quotes, doc, anchor)
+                if reported is not None:
+                    events.append(reported)
+            people = [m.entity for m in sentence_mentions if m.entity.kind == "person"]
+            if people:
+                doc.last_person = people[-1]
+    return events
