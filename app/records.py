@@ -38,6 +38,8 @@ class SourceDocument:
     url: str | None = None
     source: str | None = None
     published: date | None = None
+    # What the reader had to guess or drop (an encoding, a bad URL), for the user to see.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

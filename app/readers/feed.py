@@ -1,0 +1,66 @@
+"""RSS and Atom feeds, read by feedparser: one document per entry."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import feedparser
+import lxml.html
+
+from .fields import Fields
+
+# Elements after which a line break keeps the entry's paragraphs apart.
+_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr")
+
+
+class BadFeed(ValueError):
+    pass
+
+
+def html_to_text(fragment: str) -> str:
+    """The text of an entry's (already sanitised) HTML, one line per block.
+
+    >>> html_to_text("<p>One.</p><p>Two <b>words</b>.</p>")
+    'One.\\nTwo words.'
+    """
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises several types for broken markup; the raw text is the fallback
+        return fragment.strip()
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    lines = (line.strip() for line in root.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _entry_html(entry) -> str:
+    contents = entry.get("content") or []
+    # Prefer the full content over the summary when the feed has both.
+    best = max((c.get("value", "") for c in contents), key=len, default="")
+    return best if len(best) >= len(entry.get("summary", "")) else entry.get("summary", "")
+
+
+def read_feed(data: bytes) -> Iterator[Fields]:
+    """Fields for each entry of an RSS or Atom feed. Raises BadFeed when `data` is
+    not a feed; a feed with some broken markup still gives the entries it has."""
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            raise BadFeed(f"malformed feed ({parsed.get('bozo_exception')})")
+        if not parsed.get("version"):
+            raise BadFeed("not an RSS or Atom feed")
+        raise BadFeed("feed has no entries")
+    warning = []
+    if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+        warning = [f"feed is malformed ({parsed.get('bozo_exception')}); its entries were read anyway"]
+    source = parsed.feed.get("title") or None
+    for entry in parsed.entries:
+        yield Fields(
+            title=entry.get("title") or None,
+            text=html_to_text(_entry_html(entry)),
+            url=entry.get("link") or None,
+            source=source,
+            published=entry.get("published_parsed") or entry.get("updated_parsed"),
+            warnings=list(warning),
+        )

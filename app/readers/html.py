@@ -1,0 +1,40 @@
+"""Saved web pages: trafilatura finds the article's main text, title, publication
+date and canonical URL, and leaves menus, footers and comments behind.
+"""
+from __future__ import annotations
+
+import trafilatura
+
+from .fields import Fields
+
+
+def read_html(html: str) -> Fields:
+    """The article in a web page; `text` is empty when the page has none.
+
+    >>> page = "<html><head><title>T</title></head><body><article><p>" + "Troops crossed the border. " * 8 + "</p></article></body></html>"
+    >>> read_html(page).text.startswith("Troops crossed")
+    True
+    """
+    found = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        # Only the page's own metadata: a date guessed from the body text would be
+        # an event date posing as the publication date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if found is None:
+        return Fields(text="")
+    title = found.title or None
+    lines = [line.strip() for line in (found.text or "").splitlines() if line.strip()]
+    # The page's headline is usually repeated as the first line of the main text.
+    if lines and title and lines[0] == title.strip():
+        lines = lines[1:]
+    return Fields(
+        title=title,
+        text="\n".join(lines),
+        url=found.url or None,
+        source=found.sitename or None,
+        published=found.date or None,
+    )
