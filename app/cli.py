@@ -2,6 +2,7 @@
 function, and turns errors into a clean message."""
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,22 @@ from pathlib import Path
 import click
 
 from .db import database_url, open_database
+
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+class ByteSize(click.ParamType):
+    """A size such as `10MB`, `500k` or `1048576` (bytes)."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+        if not match or match.group(2).lower() not in _UNITS or float(match.group(1)) <= 0:
+            self.fail(f"{value!r} is not a size (examples: 10MB, 500k, 1048576)", param, ctx)
+        return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
                          help="Database URL (default: $TIMELINE_DB, else sqlite:///timeline.db).")
@@ -22,11 +39,11 @@ def main() -> None:
 
 
 def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[str, ...],
-               published: date | None = None, quiet: bool = False) -> int:
+               published: date | None = None, quiet: bool = False, max_size: int | None = None) -> int:
     """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
     from .entities import load_knowledge
     from .ingest import ingest
-    from .read import iter_files
+    from .read import DEFAULT_MAX_SIZE, iter_files
 
     engine = open_database(db_url)
     knowledge = load_knowledge([Path(f) for f in entity_files])
@@ -36,18 +53,23 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
     if total > 50 and sys.stderr.isatty():
         with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
             def progress(origin: str, status: str) -> None:
-                if status.startswith("failed"):
+                if status.startswith(("failed", "warning")):
                     click.echo(f"\n{origin}: {status}", err=True)
-                bar.update(1)
-            report = ingest(paths, engine, knowledge, progress, published)
+                else:
+                    bar.update(1)
+            report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE)
     else:
         def progress(origin: str, status: str) -> None:
-            if status.startswith("failed"):
+            if status.startswith(("failed", "warning")):
                 click.echo(f"{origin}: {status}", err=True)
             else:
                 echo(f"{origin}: {status}")
-        report = ingest(paths, engine, knowledge, progress, published)
-    echo(report.summary())
+        report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE)
+    # The summary goes to stderr when some inputs failed, so it is seen beside their lines.
+    if report.failed:
+        click.echo(report.summary(), err=True)
+    else:
+        echo(report.summary())
     return 1 if report.failed else 0
 
 
@@ -57,9 +79,12 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
 @ENTITIES_OPTION
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Publication date for documents that carry none (YYYY-MM-DD).")
-def ingest_command(paths, db_url, entity_files, published) -> None:
-    """Read articles from files and folders, extract dated events, and store them."""
-    status = run_ingest(paths, db_url, entity_files, published.date() if published else None)
+@click.option("--max-size", type=ByteSize(), default="10MB", show_default=True,
+              help="Refuse files larger than this (e.g. 500k, 10MB).")
+def ingest_command(paths, db_url, entity_files, published, max_size) -> None:
+    """Read articles from files, folders, feeds, JSON Lines and `-` (standard input),
+    extract dated events, and store them. Exits with 1 when some inputs failed."""
+    status = run_ingest(paths, db_url, entity_files, published.date() if published else None, max_size=max_size)
     sys.exit(status)
 
 

@@ -20,7 +20,7 @@ from . import models
 from .entities import Knowledge, find_mentions
 from .events import extract_events
 from .passages import split_passages
-from .read import ReadError, read_paths
+from .read import DEFAULT_MAX_SIZE, ReadError, read_paths
 from .records import (
     ANCHOR_FROM_CORPUS,
     ANCHOR_FROM_DOCUMENT,
@@ -68,18 +68,24 @@ def analyze_document(document: SourceDocument, anchor: Anchor | None, knowledge:
 
 @dataclass
 class IngestReport:
+    """What a run did. `stored` counts new documents, `replaced` new versions of
+    documents already stored under the same URL; `skipped` files that are no article."""
+
     read: int = 0
     stored: int = 0
     replaced: int = 0
     unchanged: int = 0
+    skipped: int = 0
     failed: int = 0
     events: int = 0
     errors: list[ReadError] = field(default_factory=list)
+    warnings: list[ReadError] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
-            f"read {self.read}, stored {self.stored}, replaced {self.replaced}, "
-            f"unchanged {self.unchanged}, failed {self.failed}; {self.events} event mentions stored"
+            f"read {self.read}, stored {self.stored + self.replaced} ({self.replaced} replacing an older version), "
+            f"unchanged {self.unchanged}, skipped {self.skipped}, failed {self.failed}; "
+            f"{self.events} event mentions stored"
         )
 
 
@@ -97,6 +103,7 @@ def ingest(
     knowledge: Knowledge,
     progress: Progress = lambda origin, status: None,
     published: date | None = None,
+    max_size: int = DEFAULT_MAX_SIZE,
 ) -> IngestReport:
     """Ingest every document under `paths`; one transaction per document.
 
@@ -122,13 +129,20 @@ def ingest(
         report.events += result.events
         progress(document.origin, result.status)
 
-    for item in read_paths(paths):
+    for item in read_paths(paths, max_size):
         if isinstance(item, ReadError):
+            if item.kind == "skipped":
+                report.skipped += 1
+                progress(item.origin, f"skipped: {item.reason}")
+                continue
             report.failed += 1
             report.errors.append(item)
             progress(item.origin, f"failed: {item.reason}")
             continue
         report.read += 1
+        for warning in item.warnings:
+            report.warnings.append(ReadError(item.origin, warning, kind="warning"))
+            progress(item.origin, f"warning: {warning}")
         if published and not item.published:
             item = SourceDocument(**{**item.__dict__, "published": published})
         with Session(engine) as session:
