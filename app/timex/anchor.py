@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"')\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A
 _future = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lexicon.FUTURE_MARKERS)
 _past = "|".join(re.escape(w) for w in lexicon.PAST_IRREGULAR)
 _MARKER = re.compile(
-    rf"(?P<future>(?<![\w'])(?:{_future})(?!\w)|\b(?:expected|scheduled|planned|set|slated|due)\s+(?:to|for)\b)"
+    rf"(?P<future>(?<![\w'])(?:{_future})(?!\w)|\b(?:expected|scheduled|slated)\s+(?:to|for)\b)"
     rf"|(?P<past>\b(?:{_past})\b|\b[a-z]{{3,}}ed\b)"
     r"|(?P<present>\b(?:is|are|am|says|say|remains|remain)\b)",
     re.IGNORECASE)
@@ -44,12 +44,21 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
+# A preposition right before the expression outranks the verb: "until Tuesday",
+# "as soon as Tuesday" look ahead whatever the tense, "since Tuesday" looks back.
+_LEAD_IN = re.compile(r"(?:(?P<future>\b(?:until|till|by|as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than|starting|"
+                      r"beginning|through)\s+(?:on\s+)?)|(?P<past>\bsince\s+))$", re.IGNORECASE)
+
+
 def tense_direction(text: str, start: int, end: int) -> int:
     """PAST, FUTURE or NONE: the tense marker nearest the expression in its sentence.
 
     >>> tense_direction("The offensive, which began on August 6, marks a shift", 30, 38)
     -1
     """
+    lead = _LEAD_IN.search(text, max(0, start - 25), start)
+    if lead:
+        return FUTURE if lead["future"] else PAST
     first, last = sentence_bounds(text, start, end)
     best, best_distance = NONE, None
     for m in _MARKER.finditer(text, first, last):

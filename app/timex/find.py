@@ -45,9 +45,10 @@ WD = rf"(?:{WD_FULL}|{_cased([w for w in lexicon.WEEKDAYS if w not in lexicon.FU
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d])"
 YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _num_words = _alternation(lexicon.NUMBER_WORDS)
+_num_phrases = _alternation(lexicon.NUMBER_PHRASES)
 _vague = _alternation(lexicon.VAGUE_QUANTITIES)
-NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+and\s+a\s+half)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
-       rf"(?:\s+and\s+a\s+half)?|{_vague}|a\s+half|half\s+an?)")
+NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+and\s+a\s+half|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
+       rf"(?:\s+and\s+a\s+half)?|{_vague}|a\s+half|half\s+an?|(?:{_num_phrases})(?:\s+and\s+a\s+half)?)")
 UNIT = r"(?:second|minute|hour|day|week(?:end)?|month|quarter|year|decade|centur(?:y|ie))"
 PART_OF_DAY = _alternation(lexicon.DAY_PARTS)
 SEASON = _alternation(lexicon.SEASONS)
@@ -104,10 +105,14 @@ def _number(words: str) -> float | None:
         words, half = words[: -len(" and a half")], 0.5
     if words in ("a half", "half a", "half an"):
         return 0.5
+    if words.endswith(" 1/2"):
+        words, half = words[:-4], 0.5
     if re.fullmatch(r"\d+(?:\.\d+)?", words):
         return float(words) + half
     if words in lexicon.NUMBER_WORDS:
         return lexicon.NUMBER_WORDS[words] + half
+    if words in lexicon.NUMBER_PHRASES:
+        return lexicon.NUMBER_PHRASES[words] + half
     total = 0
     for part in re.split(r"[\s-]+", words):
         if part not in lexicon.NUMBER_WORDS:
@@ -168,14 +173,16 @@ _MONTH_CONTEXT = re.compile(
     r"early|late|mid|end|beginning|and|or|between|each|every|since|that|for)[\s-]+)$", FLAGS)
 
 
-@rule(rf"{B}(?P<mon>{MON})(?!\s+[A-Z][a-z])(?![\w-])")
+@rule(rf"{B}(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<mon>{MON})(?!\s+(?-i:[A-Z][a-z]))(?![\w-])")
 def _bare_month(m, ctx):
     word = m["mon"].lower().rstrip(".")
     before = ctx.text[max(0, m.start() - 20):m.start()]
-    if word in lexicon.AMBIGUOUS_MONTHS or len(word) <= 4:
+    if (word in lexicon.AMBIGUOUS_MONTHS or len(word) <= 4) and not m["rel"]:
         if not _MONTH_CONTEXT.search(before):
             return None
-    value = resolve_month(ctx.anchor, ctx.direction(m.start(), m.end()), _month(word))
+    rel = (m["rel"] or "").lower()
+    shift = -1 if rel in ("last", "past") else 1 if rel in ("next", "coming") else 0
+    value = resolve_month(ctx.anchor, ctx.direction(m.start(), m.end()), _month(word), shift)
     return _Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="month")
 
 
@@ -218,6 +225,31 @@ def _year(m, ctx):
     return _Found(m.start(), m.end(), "DATE", m["year"], basis=BASIS_STATED, kind="year")
 
 
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+
+
+@rule(rf"{B}(?:the\s+year\s+)?(?:(?P<century>nineteen|eighteen)\s+(?:(?P<tens>{_TENS})(?:[\s-]+(?P<ones>{_ONES}))?|(?P<teen>{_TEENS})|hundred)"
+      rf"|two\s+thousand(?:\s+and)?(?:\s+(?P<ones2>{_ONES}|{_TEENS}))?){E}")
+def _spelled_year(m, ctx):
+    """Years as transcripts of broadcasts spell them: "nineteen ninety-six", "the year two thousand"."""
+    if m["century"]:
+        if not (m["tens"] or m["teen"]) and "year" not in m.group().lower():
+            return None
+        base = lexicon.NUMBER_WORDS[m["century"].lower()] * 100
+        rest = lexicon.NUMBER_WORDS.get((m["tens"] or m["teen"] or "").lower(), 0)
+        rest += lexicon.NUMBER_WORDS.get((m["ones"] or "").lower(), 0)
+    else:
+        base, rest = 2000, lexicon.NUMBER_WORDS.get((m["ones2"] or "").lower(), 0)
+    return _Found(m.start(), m.end(), "DATE", f"{base + rest}", basis=BASIS_STATED, kind="year")
+
+
+@rule(rf"{B}the\s+(?P<year>{YEAR})\s+(?:period|quarter|season){E}")
+def _year_period(m, ctx):
+    return _Found(m.start(), m.end(), "DATE", m["year"], basis=BASIS_STATED, kind="year")
+
+
 @rule(rf"{B}(?:the\s+)?(?:(?P<dec>1[5-9]\d0|20\d0)'?s|'(?P<yy>\d0)s|(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){E}")
 def _decade(m, ctx):
     if m["dec"]:
@@ -250,7 +282,7 @@ def _weekday(m, ctx):
     rel = (m["rel"] or "").lower()
     shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(rel, 0)
     value = resolve_weekday(ctx.anchor, ctx.direction(m.start(), m.end()), number, shift)
-    return _Found(m.start(), m.end(), "DATE", value + suffix, basis=BASIS_RELATIVE, kind="day")
+    return _Found(m.start(), m.end(), "DATE", value + suffix, basis=BASIS_RELATIVE, kind="weekday")
 
 
 _TODAY = {"today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0}
@@ -350,9 +382,17 @@ _ORD4 = r"first|second|third|fourth|1st|2nd|3rd|4th|final"
 _YEAR_REF = rf"{YEAR}|this\s+year|last\s+year|next\s+year"
 
 
-@rule(rf"{B}(?:(?P<yr>{_YEAR_REF})'s\s+)?(?:(?P<det>the|its|a|their|this|that)\s+)?(?:fiscal[\s-]+|(?P<yr3>{YEAR})\s+)?"
-      rf"(?P<ord>{_ORD4})(?:[\s-]+fiscal)?[\s-]+(?P<what>quarter|half)(?:\s+of\s+(?:fiscal\s+)?(?P<yr2>{_YEAR_REF}))?{E}")
+@rule(rf"{B}(?:(?P<yr>{_YEAR_REF})'s\s+)?(?:(?P<det>the|its|a|their|this|that)\s+)?(?P<core>(?:fiscal[\s-]+|(?P<yr3>{YEAR})\s+)?"
+      rf"(?P<ord>{_ORD4})(?:[\s-]+fiscal)?(?P<sep>[\s-]+)(?P<what>quarter|half)(?:\s+of\s+(?:fiscal\s+)?(?P<yr2>{_YEAR_REF}))?){E}")
 def _quarter(m, ctx):
+    found = _quarter_value(m, ctx)
+    # "the third quarter" keeps its article; the adjective in "a third-quarter loss" does not
+    if found and m["det"] and not m["yr"] and (m["det"].lower() != "the" or "-" in m["sep"]):
+        found.start = m.start("core")
+    return found
+
+
+def _quarter_value(m, ctx):
     number = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
               "fourth": 4, "4th": 4, "final": 4}[m["ord"].lower()]
     half = m["what"].lower() == "half"
@@ -383,8 +423,10 @@ def _year_earlier(m, ctx):
         value = f"{index // 4}-Q{index % 4 + 1}"
     else:
         value = shift_value(ctx.anchor, "year", -1)
-    end = m.end() if m["what"] and m["what"].lower() in ("quarter", "period") else m.start("rel") + len(m["rel"])
-    return _Found(m.start(), end, "DATE", value, basis=BASIS_RELATIVE, kind="year")
+    noun = m["what"] and m["what"].lower() in ("quarter", "period")
+    end = m.end() if noun else m.start("rel") + len(m["rel"])
+    start = m.start() if noun else m.start("rel")  # "the year-earlier results": the article is the noun's
+    return _Found(start, end, "DATE", value, basis=BASIS_RELATIVE, kind="year")
 
 
 _HOLIDAYS = _alternation(lexicon.HOLIDAYS)
@@ -429,18 +471,25 @@ _QMOD = _alternation(lexicon.QUANTITY_MODS)
 
 @rule(rf"{B}(?P<pre>(?:the\s+)?(?:past|last|next|first|coming|previous|following|final|remaining|initial|latest|"
       rf"entire|whole|full|same|other|better\s+part\s+of\s+the|additional)\s+|the\s+)?"
-      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?P<num>{NUM})[\s-]+(?:(?:more|additional|full|straight|consecutive|long|"
-      rf"short)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<old>-old)?(?:(?P<or>\s+or\s+so)?\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
+      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?P<num>{NUM})(?P<hy>\s+|-)(?:(?:more|additional|full|straight|consecutive|long|"
+      rf"short)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?!-old)(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
 def _duration(m, ctx):
     amount = _number(m["num"])
     vague = amount is None
     unit = _unit(m["unit"])
+    if unit == "quarter" and re.match(r"\s+of\b", ctx.text[m.end():m.end() + 4]):
+        return None  # "three-quarters of": a fraction
+    if unit == "second" and m["num"].lower() in ("a", "an"):
+        return None  # "a second" is mostly the ordinal
     if not vague and amount != 1 and not m["pl"] and "-" not in m.group() and amount != 0.5:
         # "two year" without a hyphen or plural is rare in news but keep it
         pass
+    if m["pre"] and m["pre"].strip().lower() == "the" and m["hy"] == "-" and not m["pl"]:
+        return _Found(m.start("qmod") if m["qmod"] else m.start("num"), m.end(), "DURATION",
+                      duration_value(amount, unit), kind="duration")  # "the two-week trip"
     qmod = re.sub(r"\s+", " ", m["qmod"].strip().lower()) if m["qmod"] else ""
     mod = lexicon.QUANTITY_MODS.get(qmod) if qmod else None
-    if m["or"]:
+    if m["or"] or m["low"]:
         mod = "APPROX"
     rel = (m["rel"] or "").lower()
     if rel:
@@ -555,7 +604,7 @@ def _combine(found: list[_Found], text: str) -> list[_Found]:
         f = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
         # "5 p.m. Tuesday": a clock time takes the day that follows it
-        if (f.kind == "clock" and nxt is not None and nxt.kind == "day"
+        if (f.kind == "clock" and nxt is not None and nxt.kind in ("day", "weekday")
                 and _CLOCK_DAY_GAP.match(text[f.end:nxt.start])):
             clock = f.value.split("T", 1)[1]
             f = _Found(f.start, nxt.end, "TIME", nxt.value[:10] + "T" + clock, f.mod, nxt.basis, "time")
@@ -563,10 +612,10 @@ def _combine(found: list[_Found], text: str) -> list[_Found]:
         if f.type == "DATE" and f.mod is None and f.kind not in ("ref",):
             before = text[max(0, f.start - 30):f.start]
             pm = _PART_PREFIX.search(before)
-            if pm and not (pm["w"].lower() in ("earlier", "later") and f.kind in ("decade", "century")):
+            if pm and not (pm["w"].lower() in ("earlier", "later") and f.kind in ("decade", "century", "weekday")):
                 word = re.sub(r"\s+", " ", pm["w"].lower())
                 f = replace(f, start=f.start - (len(before) - pm.start()), mod=_PART_MOD[word])
-            else:
+            elif f.kind != "weekday":
                 am = _APPROX_PREFIX.search(before)
                 if am:
                     f = replace(f, start=f.start - (len(before) - am.start()), mod="APPROX")

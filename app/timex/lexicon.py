@@ -39,7 +39,12 @@ NUMBER_WORDS = {
     "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
     "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "a": 1, "an": 1, "a single": 1, "a dozen": 12, "dozen": 12, "a hundred": 100,
+    "dozen": 12,
+}
+# Phrases that stand for a number on their own, never inside a longer one
+# ("a five-hour flight" is five hours, not six).
+NUMBER_PHRASES = {
+    "a": 1, "an": 1, "a single": 1, "one single": 1, "a dozen": 12, "a hundred": 100,
     "a couple of": 2, "a couple": 2, "couple of": 2, "a pair of": 2,
 }
 # Quantities that say "some number of": TimeML writes them as X ("PXD").
@@ -76,33 +81,30 @@ HOLIDAYS = {
 REFERENCE_WORDS = {
     "now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
     "at present": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "these days": "PRESENT_REF", "right now": "PRESENT_REF", "current": "PRESENT_REF",
-    "recently": "PAST_REF", "recent": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "in the past": "PAST_REF", "the past": "PAST_REF",
-    "lately": "PAST_REF", "once": "PAST_REF",
-    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "future": "FUTURE_REF",
+    "these days": "PRESENT_REF", "current": "PRESENT_REF",
+    "recently": "PAST_REF", "formerly": "PAST_REF", "lately": "PAST_REF",
+    "the past": "PAST_REF", "the future": "FUTURE_REF",
     "the near future": "FUTURE_REF", "the near term": "FUTURE_REF",
     "the long term": "FUTURE_REF", "a later date": "FUTURE_REF",
-    "shortly": "FUTURE_REF", "eventually": "FUTURE_REF",
-}
+    }
 
 # Sets: frequency adverbs and their TimeML values.
 FREQUENCY_WORDS = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W",
-    "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
+    "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
     "hourly": "PT1H", "semiannually": "P6M", "biannually": "P6M",
 }
 
 # Modifiers in front of a quantity and the TimeML mod they give.
 QUANTITY_MODS = {
-    "more than": "MORE_THAN", "over": "MORE_THAN", "longer than": "MORE_THAN",
-    "less than": "LESS_THAN", "under": "LESS_THAN", "fewer than": "LESS_THAN",
-    "shorter than": "LESS_THAN", "nearly": "EQUAL_OR_LESS", "almost": "EQUAL_OR_LESS",
-    "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
-    "at least": "EQUAL_OR_MORE", "no less than": "EQUAL_OR_MORE",
-    "about": "APPROX", "around": "APPROX", "roughly": "APPROX",
-    "approximately": "APPROX", "some": "APPROX", "nearly a": "EQUAL_OR_LESS",
+    "more than": "MORE_THAN", "longer than": "MORE_THAN",
+    "less than": "LESS_THAN", "fewer than": "LESS_THAN", "shorter than": "LESS_THAN",
+    "nearly": "EQUAL_OR_LESS", "almost": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS",
+    "no more than": "EQUAL_OR_LESS", "at least": "EQUAL_OR_MORE", "no less than": "EQUAL_OR_MORE",
+    "some": "APPROX",
 }
+# "about", "over", "around" stay outside the expression in TimeML's training
+# data ("over <two years>"), so they are not part of it here either.
 # Modifiers of a point or period: "early 2024", "the end of March".
 PART_MODS = {
     "early": "START", "the beginning of": "START", "the start of": "START",

@@ -14,6 +14,10 @@ from app.records import Timex
 
 PAST, NONE, FUTURE = -1, 0, 1
 
+# How far from the anchor the tense may carry a date; beyond it the nearest wins.
+# Measured on the training data: anything from a month to five months scores the same.
+TENSE_REACH_DAYS = 92
+
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
 
 
@@ -39,8 +43,11 @@ def choose_occurrence(anchor: date, direction: int,
     """The offset k (of `around`) whose occurrence is nearest `anchor` in `direction`.
 
     Past: the latest occurrence starting on or before the anchor; future: the
-    earliest ending on or after it; no tense: the one containing the anchor,
-    else the closest. `occurrence(k)` gives the (first, last) day of the k-th one.
+    earliest ending on or after it; either only if it lies within
+    TENSE_REACH_DAYS of the anchor, since a past-tense sentence in news often
+    names a coming date ("set Nov. 10 as the deadline"). Otherwise, and with no
+    tense, the occurrence containing the anchor, else the closest.
+    `occurrence(k)` gives the (first, last) day of the k-th one.
     >>> choose_occurrence(date(2025, 1, 20), PAST, lambda k: (date(2025 + k, 8, 6),) * 2)
     -1
     """
@@ -48,17 +55,21 @@ def choose_occurrence(anchor: date, direction: int,
     spans = [(k, s) for k, s in spans if s is not None]
     if not spans:
         return None
-    if direction == PAST:
-        before = [(k, s) for k, s in spans if s[0] <= anchor]
-        return max(before, key=lambda ks: ks[1][0])[0] if before else spans[0][0]
-    if direction == FUTURE:
-        after = [(k, s) for k, s in spans if s[1] >= anchor]
-        return min(after, key=lambda ks: ks[1][1])[0] if after else spans[-1][0]
 
     def distance(span: tuple[date, date]) -> int:
         if span[0] <= anchor <= span[1]:
             return 0
         return min(abs((span[0] - anchor).days), abs((span[1] - anchor).days))
+    if direction == PAST:
+        pointed = [(k, s) for k, s in spans if s[0] <= anchor]
+        pointed = [max(pointed, key=lambda ks: ks[1][0])] if pointed else []
+    elif direction == FUTURE:
+        pointed = [(k, s) for k, s in spans if s[1] >= anchor]
+        pointed = [min(pointed, key=lambda ks: ks[1][1])] if pointed else []
+    else:
+        pointed = []
+    if pointed and distance(pointed[0][1]) <= TENSE_REACH_DAYS:
+        return pointed[0][0]
     return min(spans, key=lambda ks: distance(ks[1]))[0]
 
 
@@ -100,9 +111,17 @@ def _single(day: date | None) -> tuple[date, date] | None:
     return (day, day) if day else None
 
 
-def resolve_month(anchor: date | None, direction: int, month: int) -> str:
+def resolve_month(anchor: date | None, direction: int, month: int, shift: int = 0) -> str:
+    """`March` as a value; `shift` -1 / +1 is "last March" / "next March" (strictly before / after)."""
     if anchor is None:
         return f"XXXX-{month:02d}"
+    if shift:
+        year = anchor.year
+        if shift < 0 and month >= anchor.month:
+            year -= 1
+        if shift > 0 and month <= anchor.month:
+            year += 1
+        return f"{year}-{month:02d}"
     k = choose_occurrence(anchor, direction,
                           lambda k: (date(anchor.year + k, month, 1), month_end(anchor.year + k, month)))
     return f"{anchor.year + k}-{month:02d}"
