@@ -1,0 +1,212 @@
+"""One event per happening: candidates of several sources that tell the same thing, merged.
+
+Two candidates tell the same event when their dates agree at the coarser precision of
+the two, they share an actor or weapon system, and their titles use the same words.
+Two exceptions keep disagreements visible instead of hiding them: titles that share
+most of their words and an actor but whose dates exclude each other are one event with
+a disputed date, and titles that share most of their words but not their polarity
+("limited to" / "an exception for", "agreed" / "did not agree") are one disputed event.
+
+The result does not depend on the order of `items`: candidates are grouped by a
+symmetric relation (connected components) and every choice inside a group is made by
+a total order on the candidates' contents.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from app.records import (
+    BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
+    MergedEvent, SourcedCandidate,
+)
+
+_STOPWORDS = frozenset(
+    """a an the and or but of to in on at by for from with into onto over under about as is are was were
+    be been being has have had will would could should may might must do does did not no this that these
+    those it its his her their they he she we i you who which what when where while than then so such
+    also very more most some any all each other into upon amid among before after during since until""".split()
+)
+# Irregular forms a suffix-stripper cannot bring to the same stem.
+_IRREGULAR = {
+    "sworn": "swear", "swore": "swear", "began": "begin", "begun": "begin", "made": "make",
+    "took": "take", "taken": "take", "gave": "give", "given": "give", "held": "hold", "won": "win",
+    "lost": "lose", "fell": "fall", "fallen": "fall", "struck": "strike", "fought": "fight",
+    "led": "lead", "sent": "send", "sold": "sell", "met": "meet", "went": "go", "gone": "go",
+    "came": "come", "said": "say", "told": "tell", "spoke": "speak", "spoken": "speak",
+    "wrote": "write", "written": "write", "rose": "rise", "risen": "rise", "ran": "run",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot", "hit": "hit", "put": "put",
+}
+_PREFIXES = frozenset({"re", "co", "pre", "counter", "anti", "non", "post", "self", "ex"})
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ed", "es", "s", "e")
+_RESTRICTION = frozenset({"only", "limit", "solely", "restrict", "exclusively"})
+_EXCEPTION = frozenset({"except", "exception", "exclud", "exempt", "exempted"})
+_NEGATION = frozenset({"not", "no", "never", "n't", "deny", "denied", "refus", "reject", "without"})
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+SAME_WORDING = 0.5  # share of the shorter title's words, with a shared actor or weapon
+CLOSE_WORDING = 0.6  # without a shared actor or weapon, or for a disputed date
+MIN_SHARED = 2
+
+
+def stem(word: str) -> str:
+    """A crude stem that brings inflections and nominalisations together.
+
+    >>> stem("re-election") == stem("reelected")
+    True
+    """
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    head, _, rest = word.partition("-")
+    # "re-election" is one word; "swearing-in" is a verb and a particle.
+    word = head + rest if head in _PREFIXES else head if rest else word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _entity_words(candidate: EventCandidate) -> set[str]:
+    words = set()
+    for entity in (*candidate.actors, *candidate.weapons):
+        for name in (entity.name, *entity.aliases):
+            words.update(stem(w) for w in _WORD.findall(name))
+    return words
+
+
+def _words(text: str) -> list[str]:
+    """Words, with hyphenated compounds that are not a prefix and a word split in two."""
+    words = []
+    for w in _WORD.findall(text):
+        head, _, rest = w.partition("-")
+        words.extend([w] if not rest or head.lower() in _PREFIXES else [p for p in w.split("-") if p])
+    return words
+
+
+def wording(candidate: EventCandidate) -> frozenset[str]:
+    """Stems of the title's content words, without the names of its actors and weapons."""
+    names = _entity_words(candidate)
+    return frozenset(
+        s for w in _words(candidate.title) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
+    )
+
+
+def polarity(candidate: EventCandidate) -> frozenset[str]:
+    """Which of restriction, exception and negation the title expresses."""
+    stems = {stem(w) for w in _words(candidate.title)} | {w.lower() for w in _words(candidate.title)}
+    marks = set()
+    if stems & _RESTRICTION:
+        marks.add("restriction")
+    if stems & _EXCEPTION:
+        marks.add("exception")
+    if stems & _NEGATION:
+        marks.add("negation")
+    return frozenset(marks)
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
+    shared = len(a & b)
+    return (shared / min(len(a), len(b)) if a and b else 0.0), shared
+
+
+def _dates_agree(a: EventCandidate, b: EventCandidate) -> bool:
+    return a.date_start <= b.date_end and b.date_start <= a.date_end
+
+
+def _keys(candidate: EventCandidate) -> set[str]:
+    return {e.key for e in (*candidate.actors, *candidate.weapons)}
+
+
+def same_event(a: EventCandidate, b: EventCandidate) -> bool:
+    """Whether two candidates tell one happening (symmetric)."""
+    if a.reported != b.reported:
+        return False
+    share, shared = _overlap(wording(a), wording(b))
+    if shared < MIN_SHARED and wording(a) != wording(b):
+        return False
+    common = bool(_keys(a) & _keys(b))
+    if _dates_agree(a, b):
+        return share >= (SAME_WORDING if common else CLOSE_WORDING)
+    # Different dates for what reads as the same happening: kept together, disputed.
+    return common and share >= CLOSE_WORDING and not a.reported
+
+
+_PRECISION_RANK = {"day": 0, "part": 1, "month": 2, "season": 3, "quarter": 4, "year": 5, "decade": 6}
+_BASIS_RANK = {BASIS_STATED: 0, BASIS_YEAR_INFERRED: 1, BASIS_RELATIVE: 2, BASIS_REPORTED: 3}
+
+
+def _order(item: SourcedCandidate) -> tuple:
+    c = item.candidate
+    return (c.date_start, c.date_end, c.title, item.document_key, c.passage_index, c.sentence_start,
+            c.sentence_end, c.claim, c.reported)
+
+
+def _preference(item: SourcedCandidate, date_votes: Counter) -> tuple:
+    c = item.candidate
+    return (c.reported, -date_votes[(c.date_start, c.date_end)], _PRECISION_RANK.get(c.precision, 9),
+            _BASIS_RANK.get(c.basis, 9), -len(c.actors) - len(c.weapons), _order(item))
+
+
+def _ranked(entities: list[Entity]) -> tuple[Entity, ...]:
+    counts = Counter(e.key for e in entities)
+    first = {}
+    for e in entities:
+        first.setdefault(e.key, e)
+    return tuple(first[k] for k in sorted(counts, key=lambda k: (-counts[k], first[k].name)))
+
+
+def _merged(group: list[SourcedCandidate]) -> MergedEvent:
+    # One vote per document, so a repeated paragraph does not outvote another article.
+    told = {(i.document_key, i.candidate.date_start, i.candidate.date_end) for i in group}
+    votes = Counter((first, last) for _, first, last in told)
+    best = min(group, key=lambda item: _preference(item, votes)).candidate
+    dates_clash = any(not _dates_agree(best, item.candidate) for item in group)
+    polarities = {polarity(item.candidate) for item in group}
+    return MergedEvent(
+        title=best.title,
+        date_start=best.date_start,
+        date_end=best.date_end,
+        precision=best.precision,
+        basis=best.basis,
+        actors=_ranked([e for item in group for e in item.candidate.actors]),
+        weapons=_ranked([e for item in group for e in item.candidate.weapons]),
+        sources=group,
+        reported=all(item.candidate.reported for item in group),
+        disputed=dates_clash or len(polarities) > 1,
+    )
+
+
+def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
+    """Group candidates that tell the same event; one MergedEvent per group, chronological.
+
+    >>> from app.records import EventCandidate
+    >>> trump = Entity("donald-trump", "Donald Trump", "person")
+    >>> def told(doc, title):
+    ...     c = EventCandidate(0, 0, 10, title, date(2025, 1, 20), date(2025, 1, 20), "day",
+    ...                        BASIS_STATED, None, actors=(trump,))
+    ...     return SourcedCandidate(doc, c)
+    >>> [e.corroboration for e in merge_events([told("a", "Trump sworn in as president"),
+    ...                                        told("b", "Trump's swearing-in as president")])]
+    [2]
+    """
+    ordered = sorted(items, key=_order)
+    parent = list(range(len(ordered)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(ordered)):
+        for j in range(i + 1, len(ordered)):
+            if root(i) != root(j) and same_event(ordered[i].candidate, ordered[j].candidate):
+                parent[max(root(i), root(j))] = min(root(i), root(j))
+    groups: dict[int, list[SourcedCandidate]] = {}
+    for i, item in enumerate(ordered):
+        groups.setdefault(root(i), []).append(item)
+    events = [_merged(group) for group in groups.values()]
+    return sorted(events, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
+                                         [_order(s) for s in e.sources]))
