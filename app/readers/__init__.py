@@ -32,7 +32,8 @@ STDIN = "-"
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
-JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"} | JSON_LINES_SUFFIXES
 ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSON_SUFFIXES
 
 
@@ -61,7 +62,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def detect_format(suffix: str | None, head: bytes) -> str:
-    """"text", "html", "feed" or "json", from the file name's suffix and, where that
+    """"text", "html", "feed", "jsonl" or "json" (one JSON value, else lines), from the file name's suffix and, where that
     says nothing (standard input, `.xml`, an unknown suffix), from the first bytes.
 
     >>> detect_format(".xml", b'<?xml version="1.0"?><rss version="2.0">'), detect_format(None, b"{}")
@@ -69,6 +70,8 @@ def detect_format(suffix: str | None, head: bytes) -> str:
     """
     if suffix in HTML_SUFFIXES:
         return "html"
+    if suffix in JSON_LINES_SUFFIXES:
+        return "jsonl"
     if suffix in JSON_SUFFIXES:
         return "json"
     if suffix in TEXT_SUFFIXES - {""}:
@@ -106,8 +109,8 @@ def _documents(origin: str, data: bytes, fmt: str, meta: Fields) -> Iterator[Sou
     if fmt == "html":
         found = read_html(decoded.text)
         yield done(origin, found) if found.text else ReadError(origin, "no article text found in the page")
-    elif fmt == "json":
-        records = read_json_document(decoded.text)
+    elif fmt in ("json", "jsonl"):
+        records = read_json_document(decoded.text) if fmt == "json" else None
         if records is None:
             for number, found in read_json_lines(decoded.text):
                 where = f"{origin}:{number}"

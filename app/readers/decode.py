@@ -24,6 +24,7 @@ _SNIFF = 8192
 # almost never in text; more than a few percent of them means a binary file.
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 _MAX_CONTROL_SHARE = 0.05
+_NEAR_TIE = 0.05  # difference in charset_normalizer's "chaos" (mess) score
 
 
 class NotText(ValueError):
@@ -71,7 +72,14 @@ def decode_text(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         where = exc.start
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
+    # Detection cannot tell the Latin code pages apart on a few accented letters;
+    # Windows-1252 is by far the commonest of them in news text (browsers read
+    # "latin-1" pages as it), so it wins any near tie.
+    western = next((m for m in results if m.encoding == "cp1252"), None)
+    if best is not None and western is not None and western.chaos <= best.chaos + _NEAR_TIE:
+        best = western
     if best is not None and best.encoding not in ("utf_8", "ascii"):
         return Decoded(str(best), f"not valid UTF-8 (byte {where}); decoded as {best.encoding}, detected")
     text = data.decode("utf-8", errors="replace")

@@ -45,20 +45,24 @@ def read_feed(data: bytes) -> Iterator[Fields]:
     """Fields for each entry of an RSS or Atom feed. Raises BadFeed when `data` is
     not a feed; a feed with some broken markup still gives the entries it has."""
     parsed = feedparser.parse(data)
+    texts = [html_to_text(_entry_html(entry)) for entry in parsed.entries]
+    broken = parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride)
+    # A feed cut off mid-entry parses to entries without text: that is a broken
+    # file, not a feed of empty articles.
+    if broken and not any(texts):
+        raise BadFeed(f"malformed feed ({parsed.get('bozo_exception')})")
     if not parsed.entries:
-        if parsed.get("bozo"):
-            raise BadFeed(f"malformed feed ({parsed.get('bozo_exception')})")
         if not parsed.get("version"):
             raise BadFeed("not an RSS or Atom feed")
         raise BadFeed("feed has no entries")
     warning = []
-    if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride):
+    if broken:
         warning = [f"feed is malformed ({parsed.get('bozo_exception')}); its entries were read anyway"]
     source = parsed.feed.get("title") or None
-    for entry in parsed.entries:
+    for entry, text in zip(parsed.entries, texts):
         yield Fields(
             title=entry.get("title") or None,
-            text=html_to_text(_entry_html(entry)),
+            text=text,
             url=entry.get("link") or None,
             source=source,
             published=entry.get("published_parsed") or entry.get("updated_parsed"),

@@ -7,6 +7,21 @@ import trafilatura
 
 from .fields import Fields
 
+# When a page has no article, the extractor falls back to whatever text the page
+# has: menu labels, buttons. A page counts as an article only if some line of that
+# text reads as prose: a sentence of at least this many words.
+MIN_SENTENCE_WORDS = 8
+
+
+def has_prose(lines: list[str]) -> bool:
+    """True when some line is a sentence of MIN_SENTENCE_WORDS words or more.
+
+    >>> has_prose(["Home", "World", "Sport"]), has_prose(["Troops crossed the border at dawn, officials said."])
+    (False, True)
+    """
+    return any(len(line.split()) >= MIN_SENTENCE_WORDS and line.rstrip("\"'”’)").endswith((".", "!", "?"))
+               for line in lines)
+
 
 def read_html(html: str) -> Fields:
     """The article in a web page; `text` is empty when the page has none.
@@ -33,7 +48,7 @@ def read_html(html: str) -> Fields:
         lines = lines[1:]
     return Fields(
         title=title,
-        text="\n".join(lines),
+        text="\n".join(lines) if has_prose(lines) else "",
         url=found.url or None,
         source=found.sitename or None,
         published=found.date or None,
