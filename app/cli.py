@@ -106,3 +106,16 @@ def serve_command(host, port, ingest_paths, db_url, entity_files) -> None:
     engine = open_database(db_url)
     click.echo(f"Serving {database_url(db_url)} on http://{host}:{port}/", err=True)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+def _register_commands() -> None:
+    # Each step's own commands live beside the step; the group only gathers them.
+    from .event_eval import events_eval_command
+    from .timex.cli import eval_group, timex_command
+
+    eval_group.add_command(events_eval_command, "events")
+    main.add_command(timex_command, "timex")
+    main.add_command(eval_group, "eval")
+
+
+_register_commands()
