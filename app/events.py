@@ -23,7 +23,7 @@ IRREGULAR_PAST = frozenset(
     went gone grew grown held hit kept knew known laid led left lost made meant met paid put quit ran
     rose risen said saw seen sent set shot shut sold sought spoke spoken spent stood stole stolen struck
     swore sworn took taken taught told thought threw thrown understood won wrote written withdrew
-    withdrawn overtook overtaken undertook undertaken""".split()
+    withdrawn overtook overtaken undertook undertaken shown showed grew drawn""".split()
 )
 # Nouns that name a happening: "the offensive on August 6", "his re-election in 2024".
 EVENT_NOUNS = frozenset(
@@ -45,18 +45,21 @@ AUXILIARIES = frozenset(
 _NOT_VERBS = frozenset(
     """need needed speed indeed hundred red bed seed feed united based related concerned supposed
     during including according following regarding concerning nothing something anything thing
-    things king morning evening ceiling spring string bring wing ring building""".split()
+    things king morning evening ceiling spring string bring wing ring building proceed exceed succeed
+    embed breed bleed shed""".split()
 )
-_PREPOSITIONS = frozenset("on in at during by of from around before after until through since about".split())
+_PREPOSITIONS = frozenset(
+    "on in at during by of from around before after until through since about for to into with against toward towards across near".split()
+)
 # A date after these spans a stretch of time rather than dating a happening.
 _FRAMING = frozenset("since until till through throughout over for within".split())
 _DETERMINERS = frozenset("this that these those the a an such particular".split())
 _PRONOUNS = {"he": "person", "she": "person", "his": "person", "her": "person", "him": "person"}
 _RELATIVES = frozenset({"who", "which", "that"})
 _CONNECTORS = frozenset({"and", "but", "while", "as", "or", "whereas"})
-_WORD = re.compile(r"[\w][\w’'.-]*[\w]|\w")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|\w")
 _QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
-_MAX_PREDICATE = 9
+_MAX_PREDICATE = 10
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ def _subject_text(mentions: list[Mention], words: list[_Word], limit: int | None
 
 
 _PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back", "away"})
-_TRAILING = _PREPOSITIONS | _DETERMINERS | _CONNECTORS | {"to", "with", "for", "into", "against", "whilst"}
+_TRAILING = _PREPOSITIONS | _DETERMINERS | _CONNECTORS | {"whilst", "is", "are", "was", "were", "be"}
 
 
 def _clean(text: str) -> str:
@@ -151,8 +154,13 @@ def _clean(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_MODALS = frozenset("will would could should might may must can shall".split())
+_BE = frozenset("was were is are been be being".split())
+
+
 def _predicate(words: list[_Word], text: str, first: int, stop: int) -> str:
-    """Words from the trigger (index `first`) up to offset `stop`, cut at a comma."""
+    """Words from index `first` (the trigger or an adverb before it) up to offset `stop`, cut at a
+    comma; a passive "was" before the verb goes ("was sworn in" -> "sworn in"), a modal stays."""
     chosen = []
     for w in words[first:]:
         if w.start >= stop or len(chosen) >= _MAX_PREDICATE:
@@ -160,9 +168,17 @@ def _predicate(words: list[_Word], text: str, first: int, stop: int) -> str:
         chosen.append(w)
         if text[w.end:w.end + 1] in (",", ";", ":") or text[w.end:w.end + 2].strip() in ("—", "–"):
             break
-    if not chosen:
-        return ""
-    return text[chosen[0].start:chosen[-1].end]
+    if len(chosen) == _MAX_PREDICATE:
+        # Cut before a last phrase the limit left unfinished: "... countries for eventual".
+        tail = [n for n, w in enumerate(chosen) if w.lower in _PREPOSITIONS and n > 1]
+        if tail and len(chosen) - tail[-1] <= 3:
+            chosen = chosen[:tail[-1]]
+    verb = next((n for n, w in enumerate(chosen) if not _is_adverb(w)), 0)
+    modal = any(w.lower in _MODALS for w in chosen[:verb])
+    passive = any(w.lower in _BE for w in chosen[:verb])
+    dropped = _BE_HAVE if passive else _BE
+    kept = [w.text for n, w in enumerate(chosen) if modal or n >= verb or w.lower not in dropped]
+    return " ".join(kept)
 
 
 def _title(
@@ -171,9 +187,10 @@ def _title(
 ) -> tuple[str, str | None, list[Entity]]:
     """(title, subject text, subject entities) for the happening at words[trigger]."""
     lead = trigger
-    while lead > 0 and words[lead - 1].lower in AUXILIARIES and words[lead - 1].start >= core_start:
+    while lead > 0 and _is_adverb(words[lead - 1]) and words[lead - 1].start >= core_start:
         lead -= 1
-    predicate = _predicate(words, text, trigger, stop)
+    # From the first adverb on, so "not" and "reportedly" stay in the title.
+    predicate = _predicate(words, text, lead, stop)
     trig = words[trigger]
     before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
     nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
@@ -381,6 +398,129 @@ def _dated_events(
     return events
 
 
+_CONDITIONALS = frozenset({"if", "should", "unless", "whether", "were", "had"})
+_BEFORE_MODIFIER = _DETERMINERS | _PREPOSITIONS | _POSSESSIVES | frozenset(
+    "amid with without against among following newly its".split())
+_BE_HAVE = frozenset("was were is are been be being has have had did does do".split())
+
+
+def _is_adverb(word: _Word) -> bool:
+    return word.lower in AUXILIARIES or word.lower in ("not", "never") or (
+        word.lower.endswith("ly") and word.lower != "only")
+
+
+def _main_verbs(text: str, words: list[_Word], quotes) -> list[int]:
+    """Indexes of past verbs that head a clause, not modifiers ("the newly approved ATACMS",
+    "amid continued aggression") nor participles after a comma ("Trump, known for ...")."""
+    found = []
+    for n, w in enumerate(words):
+        if n == 0 or _inside(w.start, quotes) or not _is_past(w, False):
+            continue
+        k = n - 1
+        while k > 0 and words[k].lower.endswith("ly") and words[k].lower != "only":
+            k -= 1
+        if words[k].lower in _BEFORE_MODIFIER:
+            continue
+        following = words[n + 1].lower if n + 1 < len(words) else ""
+        # "the tank depicted might be", "a sentiment echoed by the Kremlin": reduced relatives.
+        if following in _MODALS or following in _BE_HAVE or (
+                following == "by" and (words[k].lower not in _BE_HAVE or words[k].lower == "being")):
+            continue
+        if "," in text[words[k].end:words[k + 1].start] and _appositive(text, words, n):
+            continue
+        found.append(n)
+    return found
+
+
+def _appositive(text: str, words: list[_Word], n: int) -> bool:
+    """"Trump, known for his policies, had expressed": the participle opens an aside that a
+    comma closes before the clause's own verb."""
+    comma = text.find(",", words[n].end)
+    if comma < 0:
+        return False
+    after = next((w for w in words if w.start > comma), None)
+    return after is not None and (after.lower in _BE_HAVE or after.lower in _MODALS or _is_past(after, False))
+
+
+def _in_apposition(text: str, mention: Mention) -> bool:
+    """Whether `mention` sits in an aside opened by a comma and an article ("..., an aide to X,")."""
+    opening = text.rfind(",", 0, mention.start)
+    if opening < 0:
+        return False
+    chunk = text[opening + 1:mention.start].split()
+    return bool(chunk) and chunk[0].lower() in ("a", "an", "the")
+
+
+def _inside_phrase(text: str, words: list[_Word], first: Mention) -> bool:
+    """"arms from the U.S. and Sweden were claimed": a name after a preposition is no subject."""
+    before = [w for w in words if w.end <= first.start]
+    if before and before[-1].lower == "the":
+        before = before[:-1]
+    before = before[-2:]
+    return bool(before) and "," not in text[before[0].start:first.start] and any(
+        w.lower in _PREPOSITIONS for w in before)
+
+
+def _subject_entities(actors: list[Mention], subject: str) -> list[Entity]:
+    last = actors[-1]
+    if len(actors) > 1:
+        other = actors[-2]
+        if subject.startswith(other.entity.name if other.entity.kind == "person" else other.text):
+            return [other.entity, last.entity]
+    return [last.entity]
+
+
+def _reported_subject(text: str, words: list[_Word], verb: int, mentions: list[Mention], doc: _Document):
+    """(subject words, subject entities, index where the predicate starts) or None."""
+    lead = verb
+    while lead > 0 and _is_adverb(words[lead - 1]):
+        lead -= 1
+    if lead == 0:
+        return None
+    start = words[lead].start
+    previous = words[lead - 1]
+    if previous.lower in ("he", "she") and doc.last_person is not None:
+        return doc.last_person.name, [doc.last_person], lead
+    actors = [m for m in mentions if m.end <= start and not m.entity.is_weapon]
+    if previous.lower in ("who", "which") and text[:previous.start].rstrip().endswith(","):
+        # "Trump's administration, which has prioritized": the subject stands before the comma.
+        comma = text[:previous.start].rstrip().rstrip(",")
+        owner = [m for m in actors if len(_WORD.findall(comma[m.end:])) <= 2]
+        if owner:
+            return " ".join(comma[owner[-1].start:].split()), [owner[-1].entity], lead
+        return None
+    if actors and _in_apposition(text, actors[-1]):
+        # "Podolyak, an aide to President Zelensky, expressed": the aside's name is not the subject.
+        opening = text.rfind(",", 0, actors[-1].start)
+        actors = [m for m in actors if m.end <= opening]
+    if actors:
+        last = actors[-1]
+        subject = _subject_text(actors, words)
+        first = actors[-2] if len(actors) > 1 and subject != _subject_text(actors[-1:], words) else last
+        gap = text[last.end:start]
+        gap_words = _WORD.findall(gap)
+        if not _inside_phrase(text, words, first):
+            if gap.strip().startswith("and ") and len(gap_words) <= 3 and "," not in gap:
+                # "The U.S. and its allies have distanced themselves".
+                return " ".join(text[last.start:start].split()), [last.entity], lead
+            if not gap_words or (gap.strip().startswith(",") and gap.strip().endswith(",")):
+                return subject, _subject_entities(actors, subject), lead
+            if len(gap_words) <= 2 and "," not in gap and all(
+                    g[:1].islower() or g in ("’s", "'s") for g in gap_words):
+                # "British officials", "Trump's remarks".
+                return " ".join(text[last.start:start].split()), [last.entity], lead
+    # A noun phrase with its determiner: "the approval was limited", "this policy shift is viewed".
+    k = lead - 1
+    noun = []
+    while k >= 0 and len(noun) < 3 and words[k].text.islower() and words[k].lower not in _BEFORE_MODIFIER \
+            and words[k].lower not in _CONNECTORS and "," not in text[words[k].end:words[k + 1].start]:
+        noun.insert(0, words[k].text)
+        k -= 1
+    if noun and k >= 0 and (words[k].lower in _DETERMINERS or words[k].lower in _POSSESSIVES):
+        return " ".join(noun), [], lead
+    return None
+
+
 def _reported_event(
     passage: Passage, s0: int, s1: int, words: list[_Word], mentions: list[Mention], quotes,
     doc: _Document, anchor: Anchor,
@@ -389,24 +529,23 @@ def _reported_event(
     quoted = sum(min(b, s1) - max(a, s0) for a, b in quotes if a < s1 and b > s0)
     if quoted * 2 > s1 - s0 or text[s0:s1].rstrip().endswith("?"):
         return None
+    if text[s0:s1].split(maxsplit=1)[0].lower() in _CONDITIONALS:
+        return None
     free = [m for m in mentions if not _inside(m.start, quotes)]
     if not free:
         return None
-    index = {id(w): n for n, w in enumerate(words)}
-    verbs = [w for w in words if w.start >= free[0].start and not _inside(w.start, quotes)
-             and _is_past(w, w.start == s0)]
-    if not verbs:
+    told = []
+    for verb in _main_verbs(text, words, quotes):
+        subject = _reported_subject(text, words, verb, free, doc)
+        if subject is not None:
+            told.append((verb, subject))
+    if not told:
         return None
-    verb, core = verbs[0], s0
-    if verb.lower in REPORTING_VERBS and len(verbs) > 1:
-        core, verb = verb.end, verbs[1]
-    clause = [w for w in words if core <= w.start < verb.start]
-    comma = max((w.end for w in clause if text[w.end:w.end + 1] == ","), default=None)
-    if comma is not None:
-        core = comma
-    title, _, subject_entities = _title(text, words, index[id(verb)], s1, core, s0, mentions, doc, None)
-    if not title:
-        return None
+    # "Pistorius confirmed that Germany and the United States had agreed": the agreement is the news.
+    verb, (subject, subject_entities, lead) = next(
+        (t for t in told if words[t[0]].lower not in REPORTING_VERBS), told[0])
+    predicate = _predicate(words, text, lead, s1)
+    title = _clean(f"{subject} {predicate}")
     actors, weapons = _split_roles([*subject_entities, *(m.entity for m in free)])
     return EventCandidate(
         passage_index=passage.index, sentence_start=s0, sentence_end=s1, title=title,
@@ -446,7 +585,8 @@ def extract_events(
                 reported = _reported_event(passage, s0, s1, words, sentence_mentions, quotes, doc, anchor)
                 if reported is not None:
                     events.append(reported)
+            # A pronoun in the next sentence most often takes up this one's subject, which comes first.
             people = [m.entity for m in sentence_mentions if m.entity.kind == "person"]
             if people:
-                doc.last_person = people[-1]
+                doc.last_person = people[0]
     return events

@@ -1,7 +1,10 @@
 """One event per happening: candidates of several sources that tell the same thing, merged.
 
 Two candidates tell the same event when their dates agree at the coarser precision of
-the two, they share an actor or weapon system, and their titles use the same words.
+the two, they share an actor or weapon system, and their titles use the same words; the
+fewer actors and weapons they share, the closer the wording must be. A `reported`
+statement (dated only by its article's anchor) joins a dated telling of the same
+happening, which gives the event its date.
 Two exceptions keep disagreements visible instead of hiding them: titles that share
 most of their words and an actor but whose dates exclude each other are one event with
 a disputed date, and titles that share most of their words but not their polarity
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
@@ -39,15 +42,23 @@ _IRREGULAR = {
     "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot", "hit": "hit", "put": "put",
 }
 _PREFIXES = frozenset({"re", "co", "pre", "counter", "anti", "non", "post", "self", "ex"})
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ed", "es", "s", "e")
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ly", "ed", "es", "s", "e")
 _RESTRICTION = frozenset({"only", "limit", "solely", "restrict", "exclusively"})
 _EXCEPTION = frozenset({"except", "exception", "exclud", "exempt", "exempted"})
 _NEGATION = frozenset({"not", "no", "never", "n't", "deny", "denied", "refus", "reject", "without"})
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
-SAME_WORDING = 0.5  # share of the shorter title's words, with a shared actor or weapon
-CLOSE_WORDING = 0.6  # without a shared actor or weapon, or for a disputed date
+# Share of the shorter title's content words two titles must have in common, by how much
+# their actors and weapons agree: the more they share, the less the wording must.
+WORDING_MOST_ENTITIES = 0.4  # half or more of their actors and weapons in common
+WORDING_SOME_ENTITY = 0.6  # at least one in common
+WORDING_NO_ENTITY = 0.7  # none in common: only near-identical wording, MIN_SHARED_ALONE words
+WORDING_OTHER_DATE = 0.75  # dates exclude each other: the same happening told with two dates
 MIN_SHARED = 2
+# A reported statement is dated by its article's anchor, a guess at when it was published:
+# two articles telling one statement may be anchored some weeks apart.
+REPORTED_WINDOW = timedelta(days=31)
+MIN_SHARED_ALONE = 4
 
 
 def stem(word: str) -> str:
@@ -64,8 +75,10 @@ def stem(word: str) -> str:
         return _IRREGULAR[word]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    # "agreement" -> "agree" and "agreed" -> "agre" meet at "agre".
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def _entity_words(candidate: EventCandidate) -> set[str]:
@@ -112,7 +125,8 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
 
 
 def _dates_agree(a: EventCandidate, b: EventCandidate) -> bool:
-    return a.date_start <= b.date_end and b.date_start <= a.date_end
+    slack = REPORTED_WINDOW if a.reported and b.reported else timedelta(0)
+    return a.date_start - slack <= b.date_end and b.date_start - slack <= a.date_end
 
 
 def _keys(candidate: EventCandidate) -> set[str]:
@@ -121,16 +135,23 @@ def _keys(candidate: EventCandidate) -> set[str]:
 
 def same_event(a: EventCandidate, b: EventCandidate) -> bool:
     """Whether two candidates tell one happening (symmetric)."""
+    words_a, words_b = wording(a), wording(b)
+    share, shared = _overlap(words_a, words_b)
+    if not words_a or (shared < MIN_SHARED and words_a != words_b):
+        return False
+    keys_a, keys_b = _keys(a), _keys(b)
+    common = keys_a & keys_b
     if a.reported != b.reported:
-        return False
-    share, shared = _overlap(wording(a), wording(b))
-    if shared < MIN_SHARED and wording(a) != wording(b):
-        return False
-    common = bool(_keys(a) & _keys(b))
-    if _dates_agree(a, b):
-        return share >= (SAME_WORDING if common else CLOSE_WORDING)
-    # Different dates for what reads as the same happening: kept together, disputed.
-    return common and share >= CLOSE_WORDING and not a.reported
+        # A statement without a date of its own joins the dated telling of the same happening.
+        return bool(common) and share >= WORDING_SOME_ENTITY
+    if not _dates_agree(a, b):
+        # Different dates for what reads as the same happening: kept together, disputed.
+        return bool(common) and share >= WORDING_OTHER_DATE and not a.reported
+    if len(common) * 2 >= len(keys_a | keys_b) and common:
+        return share >= WORDING_MOST_ENTITIES
+    if common:
+        return share >= WORDING_SOME_ENTITY
+    return share >= WORDING_NO_ENTITY and shared >= MIN_SHARED_ALONE
 
 
 _PRECISION_RANK = {"day": 0, "part": 1, "month": 2, "season": 3, "quarter": 4, "year": 5, "decade": 6}
@@ -162,7 +183,7 @@ def _merged(group: list[SourcedCandidate]) -> MergedEvent:
     told = {(i.document_key, i.candidate.date_start, i.candidate.date_end) for i in group}
     votes = Counter((first, last) for _, first, last in told)
     best = min(group, key=lambda item: _preference(item, votes)).candidate
-    dates_clash = any(not _dates_agree(best, item.candidate) for item in group)
+    dates_clash = any(not _dates_agree(best, item.candidate) for item in group if not item.candidate.reported)
     polarities = {polarity(item.candidate) for item in group}
     return MergedEvent(
         title=best.title,
