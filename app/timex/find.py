@@ -426,7 +426,7 @@ def _year_earlier(m, ctx):
     noun = m["what"] and m["what"].lower() in ("quarter", "period")
     end = m.end() if noun else m.start("rel") + len(m["rel"])
     start = m.start() if noun else m.start("rel")  # "the year-earlier results": the article is the noun's
-    return _Found(start, end, "DATE", value, basis=BASIS_RELATIVE, kind="year")
+    return _Found(start, end, "DATE", value, basis=BASIS_RELATIVE, kind="years_back")
 
 
 _HOLIDAYS = _alternation(lexicon.HOLIDAYS)
@@ -507,7 +507,8 @@ def _duration(m, ctx):
         elif unit == "century":
             unit, steps = "year", steps * 100
         value = shift_value(ctx.anchor, unit, direction * steps)
-        return _Found(m.start(), m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=unit)
+        kind = "years_back" if unit == "year" and direction < 0 else unit
+        return _Found(m.start(), m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=kind)
     return _Found(m.start(), m.end(), "DURATION", duration_value(amount, unit), mod, kind="duration")
 
 
@@ -597,11 +598,29 @@ _PART_MOD = {"early": "START", "beginning of": "START", "start of": "START", "ea
 _APPROX_PREFIX = re.compile(r"(?<![\w-])(?:around|about|approximately|circa|roughly)\s+$", FLAGS)
 
 
+_QUARTER_VALUE = re.compile(r"^(\d{4})-(Q[1-4]|H[12])$")
+
+
+def _same_period_earlier(f: _Found, last_period: str | None) -> _Found:
+    """"A year earlier" after "the third quarter" is that quarter a year before:
+    a comparison refers to the period the text last named."""
+    if f.kind != "years_back" or last_period is None or not f.value[:4].isdigit():
+        return f
+    m = _QUARTER_VALUE.match(last_period)
+    years_back = int(last_period[:4]) - int(f.value[:4])
+    if not m or years_back not in (1, 0):
+        return f
+    return replace(f, value=f"{int(m[1]) - 1}-{m[2]}")
+
+
 def _combine(found: list[_Found], text: str) -> list[_Found]:
     out: list[_Found] = []
+    last_period = None
     i = 0
     while i < len(found):
-        f = found[i]
+        f = _same_period_earlier(found[i], last_period)
+        if _QUARTER_VALUE.match(f.value) and f.kind != "years_back":
+            last_period = f.value
         nxt = found[i + 1] if i + 1 < len(found) else None
         # "5 p.m. Tuesday": a clock time takes the day that follows it
         if (f.kind == "clock" and nxt is not None and nxt.kind in ("day", "weekday")
