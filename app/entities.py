@@ -122,7 +122,7 @@ def _learn_acronyms(text: str, lexicon: _Lexicon) -> None:
         long_form = None
         for first in range(len(words)):
             tail = [w for w in words[first:] if w not in _CONNECTORS]
-            if not tail or not all(w[:1].isupper() for w in tail) or tail[0][0] != acronym[0]:
+            if words[first] in _CONNECTORS or not tail or not all(w[:1].isupper() for w in tail) or tail[0][0] != acronym[0]:
                 continue
             if _initials_fit(tail, acronym):
                 long_form = " ".join(words[first:])
