@@ -208,7 +208,18 @@ def duration_value(amount: float | None, unit: str) -> str:
             letter = "Q"
     else:
         total = amount * factor
-        number = str(int(total)) if total == int(total) else f"{total:g}"
+        # TimeML writes fractions in the next smaller unit: P2Y6M, PT5H30M, PT12H
+        smaller = {"Y": ("M", 12, False), "D": ("H", 24, True), "H": ("M", 60, True),
+                   "M": ("S", 60, True) if is_time else ("D", 30, False), "W": ("D", 7, False)}
+        whole = int(total)
+        if total != whole and letter in smaller and ((total - whole) * smaller[letter][1]).is_integer():
+            small_letter, times, small_is_time = smaller[letter]
+            rest = f"{int(round((total - whole) * times))}{small_letter}"
+            head = f"{whole}{letter}" if whole else ""
+            if small_is_time and not is_time:
+                return "P" + head + "T" + rest
+            return ("PT" if is_time else "P") + head + rest
+        number = str(whole) if total == whole else f"{total:g}"
     return ("PT" if is_time else "P") + number + letter
 
 
