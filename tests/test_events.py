@@ -1,0 +1,142 @@
+"""Event candidates from short literal texts, with literal TIMEX3s so each rule is tested alone."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from app.entities import find_mentions, load_knowledge
+from app.events import extract_events
+from app.records import (
+    ANCHOR_FROM_DOCUMENT, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Anchor, Passage, Timex,
+)
+
+ANCHOR = Anchor(date(2025, 1, 22), ANCHOR_FROM_DOCUMENT)
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge()
+
+
+def timex(text: str, phrase: str, value: str, type_: str = "DATE", basis: str = BASIS_STATED, mod=None) -> Timex:
+    start = text.index(phrase)
+    return Timex(start, start + len(phrase), phrase, type_, value, mod, basis if type_ != "DURATION" else "")
+
+
+def run(texts, timexes, knowledge, anchor=ANCHOR):
+    passages = [Passage(i, t, ((0, len(t)),)) for i, t in enumerate(texts)]
+    return extract_events(passages, timexes, find_mentions(passages, knowledge), anchor)
+
+
+def dated(events):
+    return [e for e in events if not e.reported]
+
+
+def test_one_sentence_two_events(knowledge):
+    text = "Former U.S. President Donald Trump, who was reelected in 2024 and sworn in on January 20, 2025, spoke."
+    events = run([text], [[timex(text, "2024", "2024"), timex(text, "January 20, 2025", "2025-01-20")]], knowledge)
+    assert [e.title for e in events] == ["Donald Trump reelected", "Donald Trump sworn in"]
+    assert [(e.date_start, e.date_end, e.precision) for e in events] == [
+        (date(2024, 1, 1), date(2024, 12, 31), "year"), (date(2025, 1, 20), date(2025, 1, 20), "day")]
+    assert all(e.actors[0].name == "Donald Trump" for e in events)
+    assert events[1].timex.text == "January 20, 2025"
+    assert events[1].claim == text
+
+
+def test_durations_and_framing_spans_make_no_event(knowledge):
+    text = "Moscow has said so over the past two years, and Kyiv has held the line since 2022."
+    events = run([text], [[timex(text, "the past two years", "P2Y", "DURATION"), timex(text, "2022", "2022")]],
+                 knowledge, anchor=None)
+    assert events == []
+
+
+def test_a_date_with_nothing_happening_around_it_makes_no_event(knowledge):
+    text = "Ukraine in 2024: a country of many hopes."
+    assert run([text], [[timex(text, "2024", "2024")]], knowledge, anchor=None) == []
+
+
+def test_relative_clause_takes_its_noun(knowledge):
+    text = "This particular offensive, which began on August 6, surprised Russia."
+    events = run([text], [[timex(text, "August 6", "2024-08-06", basis=BASIS_YEAR_INFERRED)]], knowledge)
+    assert [e.title for e in dated(events)] == ["Offensive began"]
+    assert dated(events)[0].basis == BASIS_YEAR_INFERRED
+    assert [a.name for a in dated(events)[0].actors] == ["Russia"]
+
+
+def test_a_report_frame_gives_way_to_what_was_reported(knowledge):
+    text = ("Reports indicated on November 17 during talks, including a meeting of ministers, "
+            "confirmed Biden's allowance for Ukrainian forces to employ Army Tactical Missile Systems (ATACMS).")
+    events = run([text], [[timex(text, "November 17", "2024-11-17", basis=BASIS_YEAR_INFERRED)]], knowledge)
+    event = dated(events)[0]
+    assert event.title.startswith("Biden's allowance for Ukrainian forces")
+    assert [a.name for a in event.actors] == ["Joe Biden", "Ukraine"]
+    assert [w.name for w in event.weapons] == ["ATACMS"]
+
+
+def test_pronoun_takes_the_last_sentence_subject(knowledge):
+    texts = ["Boris Pistorius met Annalena Baerbock.", "He spoke during a press conference in March 2024."]
+    events = run(texts, [[], [timex(texts[1], "March 2024", "2024-03")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["Boris Pistorius spoke during a press conference"]
+    assert events[0].precision == "month"
+
+
+def test_a_dating_phrase_inside_a_quotation_dates_nothing(knowledge):
+    text = "“We lost the town on Monday,” Zelensky said."
+    events = run([text], [[timex(text, "Monday", "2025-01-20", basis="relative to anchor")]], knowledge, anchor=None)
+    assert events == []
+
+
+def test_statement_without_a_date_is_reported_at_the_anchor(knowledge):
+    text = ("In a recent statement, Pistorius confirmed that Germany and the United States "
+            "had agreed to transfer two Patriot air defense systems to Kyiv.")
+    events = run([text], [[]], knowledge)
+    assert len(events) == 1
+    event = events[0]
+    assert event.reported and event.basis == BASIS_REPORTED and event.timex is None
+    assert (event.date_start, event.date_end) == (ANCHOR.date, ANCHOR.date)
+    assert event.title.startswith("Germany and the United States had agreed to transfer two Patriot")
+    assert {a.name for a in event.actors} >= {"Germany", "United States"}
+    assert [w.name for w in event.weapons] == ["Patriot"]
+
+
+def test_no_anchor_no_reported_statements(knowledge):
+    text = "Germany and the United States had agreed to transfer two Patriot systems."
+    assert run([text], [[]], knowledge, anchor=None) == []
+
+
+def test_modifiers_and_asides_are_not_the_statement(knowledge):
+    text = "The newly approved ATACMS can reach targets nearly 190 miles away."
+    assert run([text], [[]], knowledge) == []
+    aside = "Trump, known for his unorthodox policies, had previously expressed willingness to sell missiles."
+    events = run([aside], [[]], knowledge)
+    assert [e.title for e in events] == ["Donald Trump had previously expressed willingness to sell missiles"]
+
+
+def test_conditionals_are_not_reported_happenings(knowledge):
+    text = "Should Trump proceed with his promises, Ukraine would lose support."
+    assert run([text], [[]], knowledge) == []
+
+
+def test_negation_stays_in_the_title(knowledge):
+    text = "While Trump's remarks were not immediately acted upon, they signaled a shift."
+    events = run([text], [[]], knowledge)
+    assert [e.title for e in events] == ["Trump's remarks not immediately acted upon"]
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed articles ship with the repository")
+def test_seed_corpus_yields_the_key_events_against_the_gold_set():
+    from app.event_eval import evaluate
+
+    scores, run_ = evaluate(SEEDS)
+    assert scores.matched == scores.gold, scores.missed
+    assert scores.matched / scores.system >= 0.8, scores.false
+    by_date = {e.date_start: e for e in run_.events if not e.reported and e.precision == "day"}
+    offensive = by_date[date(2024, 8, 6)].sources[0]
+    article = run_.passages[run_.names[offensive.document_key]]
+    assert "offensive" in article[offensive.candidate.passage_index].text
+    assert any("Kursk" in p.text for p in article)
+    assert "atacms" in {w.key for w in by_date[date(2024, 11, 17)].weapons}
+    assert by_date[date(2025, 1, 20)].corroboration == 2

@@ -1,0 +1,136 @@
+"""Merging candidates of several sources into events: corroboration, disputes, order independence."""
+import itertools
+from datetime import date
+
+from app.merge import merge_events, stem
+from app.records import (
+    BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate, SourcedCandidate,
+)
+
+TRUMP = Entity("donald-trump", "Donald Trump", "person", ("Trump",))
+UKRAINE = Entity("ukraine", "Ukraine", "state", ("Ukrainian",))
+RUSSIA = Entity("russia", "Russia", "state", ("Russian",))
+JAPAN = Entity("japan", "Japan", "state", ("Japanese",))
+WEST = Entity("western-allies", "Western allies", "organisation", ("the West",))
+PATRIOT = Entity("patriot", "Patriot", "weapon")
+
+
+def told(doc, title, first, last=None, precision="day", actors=(TRUMP,), weapons=(), reported=False,
+         basis=BASIS_STATED, passage=0):
+    candidate = EventCandidate(
+        passage_index=passage, sentence_start=0, sentence_end=len(title), title=title,
+        date_start=first, date_end=last or first, precision=precision,
+        basis=BASIS_REPORTED if reported else basis, timex=None, actors=actors, weapons=weapons,
+        reported=reported, claim=title + ".",
+    )
+    return SourcedCandidate(doc, candidate)
+
+
+def summary(events):
+    return [(e.date_start, e.title, e.disputed, sorted((s.document_key, s.candidate.title) for s in e.sources))
+            for e in events]
+
+
+def test_same_happening_in_two_articles_is_one_corroborated_event():
+    day = date(2025, 1, 20)
+    events = merge_events([told("a", "Donald Trump sworn in", day), told("b", "Donald Trump’s swearing-in", day)])
+    assert len(events) == 1
+    assert events[0].corroboration == 2
+    assert not events[0].disputed
+
+
+def test_repeated_paragraph_counts_once():
+    day = date(2024, 11, 17)
+    events = merge_events([told("a", "Biden allowed strikes", day, passage=1),
+                           told("a", "Biden allowed strikes", day, passage=5)])
+    assert len(events) == 1 and len(events[0].sources) == 2 and events[0].corroboration == 1
+
+
+def test_different_happenings_of_one_actor_on_one_date_stay_apart():
+    day = date(2024, 3, 1)
+    events = merge_events([told("a", "Donald Trump won the primary", day),
+                           told("b", "Donald Trump stated during a press conference", day)])
+    assert len(events) == 2
+
+
+def test_same_wording_needs_an_overlapping_date_at_the_coarser_precision():
+    year = told("a", "Russian forces advancing in eastern Ukraine", date(2024, 1, 1), date(2024, 12, 31),
+                "year", actors=(RUSSIA, UKRAINE))
+    day = told("b", "Russian military advances in eastern Ukraine", date(2024, 5, 3), actors=(RUSSIA, UKRAINE))
+    merged = merge_events([year, day])
+    assert len(merged) == 1
+    # The finer date of the two stands for the event.
+    assert merged[0].precision == "day"
+    other_year = told("c", "Russian forces advancing in eastern Ukraine", date(2023, 1, 1), date(2023, 12, 31),
+                      "year", actors=(RUSSIA,))
+    assert len(merge_events([year, other_year])) == 1 and merge_events([year, other_year])[0].disputed
+
+
+def test_contradicting_claims_keep_both_and_flag_the_event():
+    day = date(2025, 1, 20)
+    limited = told("a", "Approval explicitly limited to the use of long-range missiles", day,
+                   actors=(JAPAN,), reported=True)
+    exception = told("b", "Explicit exception granted for the use of long-range missiles", day,
+                     actors=(WEST, UKRAINE), reported=True)
+    events = merge_events([limited, exception])
+    assert len(events) == 1
+    assert events[0].disputed and events[0].reported
+    assert {s.candidate.claim for s in events[0].sources} == {limited.candidate.claim, exception.candidate.claim}
+
+
+def test_agreeing_claims_are_not_disputed():
+    day = date(2025, 1, 20)
+    a = told("a", "Western allies made an exception for the use of long-range missiles", day, actors=(WEST,),
+             reported=True)
+    b = told("b", "Explicit exception granted for the use of long-range missiles", day, actors=(WEST,),
+             reported=True)
+    events = merge_events([a, b])
+    assert len(events) == 1 and not events[0].disputed
+
+
+def test_reported_statement_joins_the_dated_telling():
+    dated = told("a", "Germany and the United States agreed to transfer two Patriot systems", date(2024, 6, 1),
+                 basis=BASIS_YEAR_INFERRED, actors=(), weapons=(PATRIOT,))
+    undated = told("b", "Germany and the United States had agreed to transfer two Patriot systems",
+                   date(2025, 1, 20), actors=(), weapons=(PATRIOT,), reported=True)
+    events = merge_events([dated, undated])
+    assert len(events) == 1
+    assert events[0].date_start == date(2024, 6, 1) and not events[0].reported and not events[0].disputed
+
+
+def test_reported_statements_anchored_far_apart_stay_apart():
+    a = told("a", "Germany agreed to transfer two Patriot systems", date(2024, 1, 1), actors=(),
+             weapons=(PATRIOT,), reported=True)
+    b = told("b", "Germany agreed to transfer two Patriot systems", date(2024, 9, 1), actors=(),
+             weapons=(PATRIOT,), reported=True)
+    assert len(merge_events([a, b])) == 2
+
+
+def test_result_does_not_depend_on_the_order_of_candidates():
+    day = date(2025, 1, 20)
+    items = [
+        told("a", "Donald Trump sworn in", day),
+        told("b", "Donald Trump’s swearing-in", day),
+        told("c", "Donald Trump stated during a press conference", day),
+        told("a", "Approval explicitly limited to the use of long-range missiles", day, actors=(JAPAN,),
+             reported=True),
+        told("b", "Explicit exception granted for the use of long-range missiles", day, actors=(WEST,),
+             reported=True),
+        told("c", "Western allies made an exception for the use of long-range missiles", day,
+             actors=(WEST,), reported=True),
+    ]
+    results = {repr(summary(merge_events(list(order)))) for order in itertools.permutations(items)}
+    assert len(results) == 1
+
+
+def test_events_come_out_in_date_order():
+    events = merge_events([told("a", "Donald Trump sworn in", date(2025, 1, 20)),
+                           told("b", "Donald Trump reelected", date(2024, 1, 1), date(2024, 12, 31), "year")])
+    assert [e.date_start for e in events] == [date(2024, 1, 1), date(2025, 1, 20)]
+
+
+def test_stem_brings_inflections_together():
+    assert stem("agreement") == stem("agreed")
+    assert stem("sworn") == stem("swearing")
+    assert stem("re-election") == stem("reelected")
+    assert stem("advances") == stem("advancing")
