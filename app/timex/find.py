@@ -17,7 +17,7 @@ from app.timex import lexicon
 from app.timex.anchor import tense_direction
 from app.timex.normalize import (
     FUTURE, NONE, PAST, duration_value, resolve_month, resolve_month_day,
-    resolve_quarter, resolve_season, resolve_weekday, safe_date, shift_value,
+    resolve_quarter, resolve_season, resolve_weekday, safe_date, season_span, shift_value,
 )
 
 FLAGS = re.IGNORECASE
@@ -367,8 +367,8 @@ def _season(m, ctx):
             return _Found(m.start(), m.end(), "DATE", f"XXXX-{code}", basis=BASIS_RELATIVE, kind="season")
         direction = PAST if rel in ("last", "the past") else FUTURE
         value = resolve_season(ctx.anchor, direction, code)
-        current = resolve_season(ctx.anchor, NONE, code)
-        if value == current:  # "last summer" said in summer is the one before
+        first, last = season_span(int(value[:4]), code)
+        if first <= ctx.anchor <= last:  # "last summer" said in summer is the one before
             year = int(value[:4]) + (-1 if direction == PAST else 1)
             value = f"{year}-{code}"
         return _Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind="season")

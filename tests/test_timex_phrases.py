@@ -1,0 +1,154 @@
+"""Table-driven checks of the temporal engine: phrase, anchor -> type, value, mod."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.records import BASIS_RELATIVE, BASIS_STATED, BASIS_YEAR_INFERRED
+from app.timex import find_timexes
+
+A = date(2025, 1, 20)  # a Monday
+
+# (text, anchor, expected expression text, type, value, mod)
+CASES = [
+    # absolute dates as newspapers print them
+    ("It was signed on January 20, 2025.", A, "January 20, 2025", "DATE", "2025-01-20", None),
+    ("It was signed on 20 January 2025.", A, "20 January 2025", "DATE", "2025-01-20", None),
+    ("Published 2025-01-20 in Kyiv.", A, "2025-01-20", "DATE", "2025-01-20", None),
+    ("Filed 1/20/2025 by the clerk.", A, "1/20/2025", "DATE", "2025-01-20", None),
+    ("The deal closed in July 1997.", A, "July 1997", "DATE", "1997-07", None),
+    ("The army left in 2019.", A, "2019", "DATE", "2019", None),
+    ("Tanks were built in the 1990s.", A, "the 1990s", "DATE", "199", None),
+    ("Ruins from the 11th century stood.", A, "the 11th century", "DATE", "10", None),
+    ("Talks resumed on Jan. 6, officials said.", A, "Jan. 6", "DATE", "2025-01-06", None),
+    # underspecified: the anchor and the tense choose the year
+    ("This particular offensive, which began on August 6, marks a shift.", A, "August 6", "DATE", "2024-08-06", None),
+    ("Reports indicated on November 17 during diplomatic engagements.", A, "November 17", "DATE", "2024-11-17", None),
+    ("The summit will open on March 3.", A, "March 3", "DATE", "2025-03-03", None),
+    ("Elections were held in May.", date(2025, 11, 2), "May", "DATE", "2025-05", None),
+    ("The troops arrived in March.", date(2025, 11, 2), "March", "DATE", "2025-03", None),
+    ("Ministers will meet in March.", date(2025, 11, 2), "March", "DATE", "2026-03", None),
+    ("Ministers met on Friday.", A, "Friday", "DATE", "2025-01-17", None),
+    ("Ministers will meet on Friday.", A, "Friday", "DATE", "2025-01-24", None),
+    ("The strike hit the port last Friday.", A, "last Friday", "DATE", "2025-01-17", None),
+    ("The rights expire Dec. 7.", date(1989, 10, 27), "Dec. 7", "DATE", "1989-12-07", None),
+    # relative dates
+    ("He spoke yesterday.", A, "yesterday", "DATE", "2025-01-19", None),
+    ("It ends tomorrow.", A, "tomorrow", "DATE", "2025-01-21", None),
+    ("The shelling continued last week.", A, "last week", "DATE", "2025-W03", None),
+    ("Prices fell last month.", A, "last month", "DATE", "2024-12", None),
+    ("Exports rose this year.", A, "this year", "DATE", "2025", None),
+    ("Growth slowed a year ago.", A, "a year ago", "DATE", "2024", None),
+    ("They left two days later.", A, "two days later", "DATE", "2025-01-22", None),
+    ("The offensive stalled earlier this year.", A, "earlier this year", "DATE", "2025", "START"),
+    ("Fighting resumed this summer.", date(2024, 9, 1), "this summer", "DATE", "2024-SU", None),
+    ("The campaign began last fall.", A, "last fall", "DATE", "2024-FA", None),
+    ("The following month, prices fell.", A, "The following month", "DATE", "2025-02", None),
+    ("The bridge reopened in late 2024.", A, "late 2024", "DATE", "2024", "END"),
+    ("Trade grew early last year.", A, "early last year", "DATE", "2024", "START"),
+    ("Talks resume in mid-August.", A, "mid-August", "DATE", "2024-08", "MID"),
+    ("Profit rose in the third quarter.", date(2024, 10, 25), "the third quarter", "DATE", "2024-Q3", None),
+    ("Profit rose at the end of the year.", A, "the end of the year", "DATE", "2025", "END"),
+    ("Sales were $4 million, up from $3 million a year earlier.", A, "a year earlier", "DATE", "2024", None),
+    ("Third-quarter profit rose 5% from a year earlier.", date(1989, 10, 26), "a year earlier", "DATE", "1988-Q3", None),
+    # present, past and future as wholes
+    ("The front is now quiet.", A, "now", "DATE", "PRESENT_REF", None),
+    ("He recently visited Kyiv.", A, "recently", "DATE", "PAST_REF", None),
+    ("Peace may come in the future.", A, "the future", "DATE", "FUTURE_REF", None),
+    # times
+    ("The vote closes at 5 p.m. Tuesday.", A, "5 p.m. Tuesday", "TIME", "2025-01-21T17:00", None),
+    ("The blast came at 10:35 a.m.", A, "10:35 a.m.", "TIME", "2025-01-20T10:35", None),
+    ("Sirens sounded this morning.", A, "this morning", "TIME", "2025-01-20TMO", None),
+    ("Drones struck last night.", A, "last night", "TIME", "2025-01-19TNI", None),
+    # durations and vague spans
+    ("The siege lasted two years.", A, "two years", "DURATION", "P2Y", None),
+    ("Losses mounted over the past two years.", A, "the past two years", "DURATION", "P2Y", None),
+    ("It could take several days or weeks.", A, "several days", "DURATION", "PXD", None),
+    ("More attacks are expected in the upcoming weeks.", A, "the upcoming weeks", "DURATION", "PXW", None),
+    ("The convoy waited for hours.", A, "hours", "DURATION", "PTXH", None),
+    ("He served a year and a half.", A, "a year and a half", "DURATION", "P1Y6M", None),
+    ("A 10-hour flight.", A, "10-hour", "DURATION", "PT10H", None),
+    ("The truce held for nearly two years.", A, "nearly two years", "DURATION", "P2Y", "EQUAL_OR_LESS"),
+    ("The talks took more than a decade.", A, "more than a decade", "DURATION", "P10Y", "MORE_THAN"),
+    ("Sales fell in the first nine months.", A, "the first nine months", "DURATION", "P9M", None),
+    # sets
+    ("Patrols run every week.", A, "every week", "SET", "P1W", None),
+    ("The report is published annually.", A, "annually", "SET", "P1Y", None),
+    ("Ferries sail daily.", A, "daily", "SET", "P1D", None),
+    ("The council meets each Thursday.", A, "each Thursday", "SET", "XXXX-WXX-4", None),
+    ("It costs $5 a year.", A, "a year", "SET", "P1Y", None),
+    # spelled-out years in broadcast transcripts
+    ("It was built in nineteen ninety-six.", A, "nineteen ninety-six", "DATE", "1996", None),
+]
+
+
+@pytest.mark.parametrize("text,anchor,phrase,type_,value,mod", CASES)
+def test_phrase(text, anchor, phrase, type_, value, mod):
+    found = {t.text: t for t in find_timexes(text, anchor)}
+    assert phrase in found, f"{phrase!r} not found in {text!r}: {list(found)}"
+    t = found[phrase]
+    assert (t.type, t.value, t.mod) == (type_, value, mod)
+    assert text[t.start:t.end] == t.text
+
+
+# Words and numbers that date libraries misread; none of them is a date.
+FALSE_FRIENDS = [
+    "The talks may resume soon, he said.",
+    "Protesters march to the square.",
+    "Crews repaired a T-64 and a Challenger 2 near the river.",
+    "F-16 jets flew over the base.",
+    "Ukraine invoked Article 51 of the charter.",
+    "Moscow sent 50,000 troops to the border.",
+    "See page 1990 of the report, model 2000 of the range.",
+    "He counted 12 tanks and 300 drones.",
+    "Me and him went on and on.",
+    "Sales rose 5.6% to 1,200 units.",
+    "A 6-year-old girl was rescued.",
+    "About three-quarters of the town was destroyed.",
+    "Some 2000 soldiers were wounded.",
+]
+
+
+@pytest.mark.parametrize("text", FALSE_FRIENDS)
+def test_false_friends_are_not_dates(text):
+    assert find_timexes(text, A) == []
+
+
+VAGUE_NEVER_A_DAY = [
+    "It could take several days or weeks.",
+    "Over the past two years the front barely moved.",
+    "Further strikes are likely in the upcoming weeks.",
+    "In recent months the shelling intensified.",
+    "The coming days will be decisive.",
+]
+
+
+@pytest.mark.parametrize("text", VAGUE_NEVER_A_DAY)
+def test_vague_spans_never_get_a_day(text):
+    found = find_timexes(text, A)
+    assert found, text
+    for t in found:
+        assert not (t.type == "DATE" and len(t.value) == 10 and t.value[4] == "-"), t
+
+
+def test_without_anchor_values_keep_placeholders():
+    values = {t.text: t.value for t in find_timexes(
+        "On August 6 and Friday, last week and last year, he spoke yesterday.", None)}
+    assert values == {"August 6": "XXXX-08-06", "Friday": "XXXX-WXX-5", "last week": "XXXX-WXX",
+                      "last year": "XXXX", "yesterday": "XXXX-XX-XX"}
+
+
+def test_basis_says_how_the_value_was_obtained():
+    found = {t.text: t.basis for t in find_timexes(
+        "On January 20, 2025 and on August 6, yesterday, for two years.", A)}
+    assert found == {"January 20, 2025": BASIS_STATED, "August 6": BASIS_YEAR_INFERRED,
+                     "yesterday": BASIS_RELATIVE, "two years": ""}
+
+
+def test_results_are_sorted_and_do_not_overlap():
+    text = ("On Monday, Jan. 6, 2025, at 5 p.m. Tuesday and in the past two years, "
+            "early last year, a year ago and every week, 1990s.")
+    found = find_timexes(text, A)
+    assert [t.start for t in found] == sorted(t.start for t in found)
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
