@@ -111,11 +111,13 @@ def serve_command(host, port, ingest_paths, db_url, entity_files) -> None:
 def _register_commands() -> None:
     # Each step's own commands live beside the step; the group only gathers them.
     from .event_eval import events_eval_command
+    from .export import export_command
     from .timex.cli import eval_group, timex_command
 
     eval_group.add_command(events_eval_command, "events")
     main.add_command(timex_command, "timex")
     main.add_command(eval_group, "eval")
+    main.add_command(export_command, "export")
 
 
 _register_commands()

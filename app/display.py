@@ -43,7 +43,7 @@ def highlight_passage(text: str, spans: list[tuple[int, int, str]]) -> Markup:
 
     Overlapping spans keep the first; the text itself is never trusted as HTML.
 
-    >>> str(highlight_passage("On <b>May 5</b>", [(7, 12, "timex")]))
+    >>> str(highlight_passage("On <b>May 5</b>", [(6, 11, "timex")]))
     'On &lt;b&gt;<mark class="timex">May 5</mark>&lt;/b&gt;'
     """
     out: list[str] = []
@@ -56,3 +56,79 @@ def highlight_passage(text: str, spans: list[tuple[int, int, str]]) -> Markup:
         position = end
     out.append(str(escape(text[position:])))
     return Markup("".join(out))
+
+
+def quote_passage(text: str, sentence: tuple[int, int] | None, spans: list[tuple[int, int, str]]) -> Markup:
+    """Escape `text`, wrap the `sentence` (start, end) that tells the event in a
+    <span class="claim">, and mark each (start, end, css class) span inside it or around it.
+
+    A span that crosses the sentence's edge is dropped rather than broken in two.
+
+    >>> str(quote_passage("A. On May 5 x. B.", (3, 14), [(6, 11, "timex")]))
+    'A. <span class="claim">On <mark class="timex">May 5</mark> x.</span> B.'
+    """
+    if sentence is None or not 0 <= sentence[0] < sentence[1] <= len(text):
+        return highlight_passage(text, spans)
+    s_start, s_end = sentence
+    if not text[:s_start].strip() and not text[s_end:].strip():
+        return highlight_passage(text, spans)  # the sentence is the whole passage
+    parts = []
+    for first, last in ((0, s_start), (s_start, s_end), (s_end, len(text))):
+        inside = [(a - first, b - first, css) for a, b, css in spans if first <= a and b <= last]
+        parts.append(highlight_passage(text[first:last], inside))
+    return Markup(f'{parts[0]}<span class="claim">{parts[1]}</span>{parts[2]}')
+
+
+def mark_snippet(snippet: str, open_marker: str, close_marker: str) -> Markup:
+    """Escape a search snippet and turn the search engine's markers into <mark>.
+
+    >>> str(mark_snippet("a <b> \\x02word\\x03", "\\x02", "\\x03"))
+    'a &lt;b&gt; <mark class="hit">word</mark>'
+    """
+    escaped = str(escape(snippet))
+    return Markup(escaped.replace(open_marker, '<mark class="hit">').replace(close_marker, "</mark>"))
+
+
+_FINE = ("day", "month")
+
+
+def group_events(events: list, previous=None) -> list[tuple[int, bool, list[tuple[str, bool, list]]]]:
+    """Events (chronological) in runs by year and, within a year, by month.
+
+    An event known only to a part of a year, a season or the year itself gets a
+    group of its own named by its date (`late 2024`), so it never sits under a
+    month it does not belong to. Returns [(year, new_year, [(label, new_group,
+    events)])]; `previous` is the event shown just before (the end of the page
+    before), and a year or group that continues from it is marked not new, so a
+    "load more" page does not repeat its headings.
+    """
+    def key(event) -> tuple[int, str]:
+        if event.precision in _FINE:
+            return event.date_start.year, f"{event.date_start:%B}"
+        label = format_event_date(event)
+        return event.date_start.year, "the whole year" if label == str(event.date_start.year) else label
+
+    years: list[tuple[int, bool, list]] = []
+    last = key(previous) if previous is not None else None
+    for event in events:
+        year, label = key(event)
+        if not years or years[-1][0] != year:
+            years.append((year, last is None or last[0] != year, []))
+        groups = years[-1][2]
+        if not groups or groups[-1][0] != label:
+            groups.append((label, last != (year, label), []))
+        groups[-1][2].append(event)
+        last = (year, label)
+    return years
+
+
+BASIS_NOTES = {
+    "year inferred": "year inferred",
+    "relative to anchor": "relative date",
+    "reported": "reported",
+}
+
+
+def basis_note(basis: str) -> str:
+    """A short mark for dates the text did not state in full; "" for stated ones."""
+    return BASIS_NOTES.get(basis, "")

@@ -96,3 +96,12 @@ class SlugRedirect(SQLModel, table=True):
 
     old_slug: str = Field(primary_key=True)
     new_slug: str = Field(index=True)
+
+
+# Tables no model describes: revision 0002's full-text indexes (FTS5 virtual tables
+# and their shadow tables), written only by triggers. Alembic's comparison skips them.
+FULL_TEXT_TABLES = ("event_fts", "passage_fts")
+
+
+def is_full_text_table(name: str | None) -> bool:
+    return bool(name) and name.startswith(FULL_TEXT_TABLES)

@@ -1,84 +1,54 @@
 """The HTTP layer: each route parses its query, calls one query function, renders one template.
 
-A page and the fragment htmx swaps into it come from the same template blocks
-(jinja2-fragments), so the two cannot drift apart.
+A page and the fragments htmx swaps into it come from the same template blocks
+(jinja2-fragments), so the two cannot drift apart. htmx names the element it will
+swap in the HX-Target header; `_block` maps it to the block to render.
 """
-from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2_fragments.fastapi import Jinja2Blocks
-from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from . import queries
+from . import display, queries
 from .db import PROJECT_ROOT
-from .display import format_event_date, highlight_passage
-from .queries import EventFilter, EventView, FilterError
+from .export import FORMATS, export_view
+from .queries import MATCH_CLOSE, MATCH_OPEN, EventFilter, FilterError
+from .schema import EntitySummaryOut, EventList, EventOut, entity_summary_out, event_out
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
-templates.env.filters["event_date"] = format_event_date
-templates.env.globals["highlight_passage"] = highlight_passage
+templates.env.filters["event_date"] = display.format_event_date
+templates.env.filters["basis_note"] = display.basis_note
+templates.env.globals["highlight_passage"] = display.highlight_passage
+templates.env.globals["quote_passage"] = display.quote_passage
+templates.env.globals["group_events"] = display.group_events
+templates.env.globals["describe"] = queries.describe
+templates.env.globals["export_formats"] = FORMATS
+templates.env.filters["snippet"] = lambda s: display.mark_snippet(s, MATCH_OPEN, MATCH_CLOSE)
 
 
-class EntityOut(BaseModel):
-    name: str = Field(description="Canonical name")
-    slug: str = Field(description="Identifier used in filters and URLs")
+def _block(request: Request, blocks: dict[str, str]) -> str | None:
+    """The template block htmx asked for (by its target's id); None for a whole page.
 
-
-class SourceOut(BaseModel):
-    document_id: int = Field(description="Id of the article, see /documents/{id}")
-    document_title: str = Field(description="Title of the article")
-    passage: str = Field(description="The passage that tells the event")
-    url: str = Field(description="Link to the passage inside its article")
-
-
-class EventOut(BaseModel):
-    slug: str = Field(description="Stable permalink identifier")
-    url: str = Field(description="Permalink page of the event")
-    date: date = Field(description="First day the event's date covers")
-    date_end: date = Field(description="Last day the event's date covers")
-    precision: str = Field(description="day, month, part, season, quarter, year or decade")
-    basis: str = Field(description="How the date was obtained: stated, year inferred, relative to anchor, reported")
-    title: str = Field(description="Who did what, in the source's words")
-    actors: list[EntityOut]
-    weapons: list[EntityOut]
-    sources: list[SourceOut]
-
-
-class EventList(BaseModel):
-    total: int = Field(description="Number of events matching the filters (all pages)")
-    events: list[EventOut]
-
-
-def event_out(view: EventView) -> EventOut:
-    return EventOut(
-        slug=view.slug,
-        url=f"/events/{view.slug}",
-        date=view.date_start,
-        date_end=view.date_end,
-        precision=view.precision,
-        basis=view.basis,
-        title=view.title,
-        actors=[EntityOut(name=a.name, slug=a.slug) for a in view.actors],
-        weapons=[EntityOut(name=w.name, slug=w.slug) for w in view.weapons],
-        sources=[
-            SourceOut(document_id=s.document_id, document_title=s.document_title, passage=s.passage,
-                      url=f"/documents/{s.document_id}#p-{s.passage_index}")
-            for s in view.sources
-        ],
-    )
+    A history restore asks for the whole page, whatever the target.
+    """
+    if not request.headers.get("HX-Request") or request.headers.get("HX-History-Restore-Request"):
+        return None
+    return blocks.get(request.headers.get("HX-Target", ""))
 
 
 def create_app(engine: Engine) -> FastAPI:
     """The application over the database behind `engine` (already migrated)."""
-    app = FastAPI(title="News timeline", description="Dated events from news articles, traced to their passages.")
+    app = FastAPI(
+        title="News timeline",
+        description="Dated events from news articles, each traced to the passages that tell it. "
+                    "Filters combine with AND; every list is chronological and paged.",
+    )
     app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
 
     def session() -> Iterator[Session]:
@@ -90,13 +60,19 @@ def create_app(engine: Engine) -> FastAPI:
     def event_filter(
         actor: Annotated[list[str] | None, Query(description="Actor slug; repeat to require several")] = None,
         weapon: Annotated[list[str] | None, Query(description="Weapon system slug; repeat to require several")] = None,
-        q: Annotated[str | None, Query(description="Words searched in titles and passages", max_length=200)] = None,
+        source: Annotated[list[str] | None, Query(description="Id of a document that must tell the event; repeatable")] = None,
+        q: Annotated[str | None, Query(description="Words searched in titles and passages (each word as a prefix)",
+                                       max_length=200)] = None,
         date_from: Annotated[str | None, Query(alias="from", description="First day, YYYY-MM-DD")] = None,
         date_to: Annotated[str | None, Query(alias="to", description="Last day, YYYY-MM-DD")] = None,
+        disputed: Annotated[str | None, Query(description="`true`: only events the sources disagree on; "
+                                                          "`false`: only undisputed ones")] = None,
+        reported: Annotated[str | None, Query(description="`true`: only reported statements (no date of their own); "
+                                                          "`false`: only dated events")] = None,
         page: Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")] = 1,
     ) -> EventFilter:
         try:
-            return EventFilter.from_params(actor, weapon, q, date_from, date_to, page)
+            return EventFilter.from_params(actor, weapon, q, date_from, date_to, page, source, disputed, reported)
         except FilterError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from None
 
@@ -104,26 +80,21 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     def timeline_page(request: Request, s: SessionDep, flt: FilterDep):
-        total, events = queries.list_events(s, flt)
-        context = {
-            "flt": flt,
-            "total": total,
-            "events": events,
-            "page_size": queries.PAGE_SIZE,
-            "actor_facets": queries.entity_facets(s, flt, weapons=False),
-            "weapon_facets": queries.entity_facets(s, flt, weapons=True),
-        }
-        block = "results" if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request") else None
-        return templates.TemplateResponse(request, "timeline.html", context, block_name=block)
+        block = _block(request, {"view": "view", "pager": "events"})
+        view = queries.timeline(s, flt, more_only=block == "events")
+        context = {"view": view, "flt": flt, "appended": block == "events"}
+        # The canonical URL (no empty fields) is the one htmx pushes to history.
+        headers = {"HX-Push-Url": flt.url()} if block == "view" else None
+        return templates.TemplateResponse(request, "timeline.html", context, block_name=block, headers=headers)
 
     @app.get("/events/{slug}", include_in_schema=False)
     def event_page(request: Request, slug: str, s: SessionDep):
-        found = queries.get_event(s, slug)
+        found = queries.event_page(s, slug)
         if isinstance(found, str):
             return RedirectResponse(f"/events/{found}", status_code=301)
         if found is None:
             raise HTTPException(status_code=404, detail=f"No event at {slug!r}")
-        return templates.TemplateResponse(request, "event.html", {"event": found})
+        return templates.TemplateResponse(request, "event.html", {"page": found, "event": found.event})
 
     @app.get("/documents/{document_id}", include_in_schema=False)
     def document_page(request: Request, document_id: int, s: SessionDep):
@@ -132,13 +103,42 @@ def create_app(engine: Engine) -> FastAPI:
             raise HTTPException(status_code=404, detail=f"No document {document_id}")
         return templates.TemplateResponse(request, "document.html", {"document": document})
 
-    @app.get("/api/events", response_model=EventList, summary="Events matching the filters, chronological")
+    def entity_route(weapons: bool):
+        def entity_page(request: Request, slug: str, s: SessionDep,
+                        page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+            found = queries.entity_page(s, slug, weapons, page)
+            if found is None:
+                raise HTTPException(status_code=404, detail=f"No {'weapon system' if weapons else 'actor'} {slug!r}")
+            return templates.TemplateResponse(request, "entity.html", {"page": found, "flt": found.flt})
+        return entity_page
+
+    app.get("/actors/{slug}", include_in_schema=False)(entity_route(weapons=False))
+    app.get("/weapons/{slug}", include_in_schema=False)(entity_route(weapons=True))
+
+    @app.get("/export/{fmt}", summary="The events matching the filters, all pages, as a file",
+             response_class=StreamingResponse,
+             responses={200: {"description": "TimelineJS JSON, CSV, iCalendar or JSON",
+                              "content": {"application/json": {}, "text/csv": {}, "text/calendar": {}}}})
+    def export(request: Request, flt: FilterDep,
+               fmt: Annotated[str, Path(description="timelinejs, csv, ics or json", pattern="^(timelinejs|csv|ics|json)$")]):
+        media_type, filename = FORMATS[fmt]
+        base_url = str(request.base_url).rstrip("/")
+
+        def chunks() -> Iterator[str]:
+            # The stream outlives the request's dependencies, so it opens its own session.
+            with Session(engine) as s:
+                yield from export_view(s, flt, fmt, base_url)
+
+        return StreamingResponse(chunks(), media_type=media_type,
+                                 headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+    @app.get("/api/events", response_model=EventList, summary="Events matching the filters, chronological, paged")
     def api_events(s: SessionDep, flt: FilterDep) -> EventList:
         total, events = queries.list_events(s, flt, with_sources=True)
-        return EventList(total=total, events=[event_out(e) for e in events])
+        return EventList(total=total, page=flt.page, page_size=queries.PAGE_SIZE, events=[event_out(e) for e in events])
 
     @app.get("/api/events/{slug}", response_model=EventOut, summary="One event",
-             responses={404: {"description": "No such event"}, 301: {"description": "The event moved"}})
+             responses={404: {"description": "No such event"}, 301: {"description": "The event moved to a new slug"}})
     def api_event(slug: str, s: SessionDep):
         found = queries.get_event(s, slug)
         if isinstance(found, str):
@@ -146,5 +146,15 @@ def create_app(engine: Engine) -> FastAPI:
         if found is None:
             return JSONResponse({"detail": f"No event at {slug!r}"}, status_code=404)
         return event_out(found)
+
+    @app.get("/api/actors", response_model=list[EntitySummaryOut],
+             summary="Every actor with its kind, aliases and event count, most events first")
+    def api_actors(s: SessionDep) -> list[EntitySummaryOut]:
+        return [entity_summary_out(e) for e in queries.list_entities(s, weapons=False)]
+
+    @app.get("/api/weapons", response_model=list[EntitySummaryOut],
+             summary="Every weapon system with its aliases and event count, most events first")
+    def api_weapons(s: SessionDep) -> list[EntitySummaryOut]:
+        return [entity_summary_out(e) for e in queries.list_entities(s, weapons=True)]
 
     return app
