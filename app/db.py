@@ -20,6 +20,8 @@ def database_url(explicit: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling starts none for SELECTs; `_begin` does it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     # WAL lets the server read while an ingest writes; the busy timeout makes a
     # writer wait for another instead of failing at once.
@@ -30,11 +32,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _begin(connection) -> None:
+    # Without an explicit BEGIN each SELECT is its own snapshot, and a page built
+    # from several queries could see an ingest commit between two of them (events
+    # whose sources were just rewritten). One BEGIN per session gives it a single
+    # snapshot, which WAL keeps readable while a writer works. A session that will
+    # write passes execution option sqlite_begin="IMMEDIATE" to take the write lock
+    # up front, so concurrent writers wait on the busy timeout instead of failing
+    # when one tries to upgrade a stale read snapshot.
+    mode = connection.get_execution_options().get("sqlite_begin", "")
+    connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite connections get WAL mode and a busy timeout."""
+    """An engine for `url`; SQLite connections get WAL mode, a busy timeout and
+    one snapshot per transaction."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -118,6 +118,7 @@ def ingest(
         try:
             analyzed = analyze_document(document, anchor, knowledge)
             with Session(engine) as session:
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})  # a writer: lock up front
                 result = store_document(session, analyzed)
                 session.commit()
         except Exception as exc:  # one bad document must not stop the batch

@@ -13,7 +13,10 @@ from app.cli import main
 from app.db import make_engine
 from app.read import ReadError, read_paths
 from app.records import SourceDocument
-from bad_inputs import ARTICLE, write_bad_inputs
+try:  # tests/ may or may not be a package
+    from .bad_inputs import ARTICLE, write_bad_inputs
+except ImportError:
+    from bad_inputs import ARTICLE, write_bad_inputs
 
 LIMIT = 64 * 1024
 

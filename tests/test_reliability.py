@@ -1,0 +1,246 @@
+"""Reliability, measured: bad inputs, kill -9 in the middle of a batch, and serving
+while an ingest writes. Every run counts what it tried; lost documents, duplicated
+documents and failed requests must all be zero. The figures are printed at the end
+of the module (`python -m pytest tests/test_reliability.py -q`)."""
+from __future__ import annotations
+
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+try:  # tests/ may or may not be a package
+    from .bad_inputs import write_bad_inputs
+    from .synthetic import write_articles
+except ImportError:
+    from bad_inputs import write_bad_inputs
+    from synthetic import write_articles
+
+TIMELINE = [sys.executable, "-c", "from app.cli import main; main()"]
+ROOT = Path(__file__).resolve().parent.parent
+FIGURES: dict[str, object] = {}
+
+
+class _FiguresReport:
+    """Prints FIGURES in pytest's closing summary, where output is never captured."""
+
+    @staticmethod
+    def pytest_terminal_summary(terminalreporter) -> None:
+        if FIGURES:
+            terminalreporter.section("reliability figures")
+            for key, value in FIGURES.items():
+                terminalreporter.write_line(f"{key}: {value}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_figures(request):
+    if not request.config.pluginmanager.has_plugin("reliability-figures"):
+        request.config.pluginmanager.register(_FiguresReport(), "reliability-figures")
+    yield
+
+
+def timeline(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*TIMELINE, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+
+
+def count_documents(db: Path) -> int:
+    try:
+        with connect(db) as conn:
+            return conn.execute("SELECT count(*) FROM document").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet, or the schema is being migrated
+        return 0
+
+
+def problems(db: Path) -> list[str]:
+    """Every way the database could be inconsistent; empty when it is not."""
+    checks = {
+        "integrity": "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'",
+        "foreign keys": "SELECT count(*) FROM pragma_foreign_key_check",
+        "document without passages": "SELECT count(*) FROM document d WHERE NOT EXISTS "
+                                     "(SELECT 1 FROM passage p WHERE p.document_id = d.id)",
+        "passage without document": "SELECT count(*) FROM passage p WHERE NOT EXISTS "
+                                    "(SELECT 1 FROM document d WHERE d.id = p.document_id)",
+        "source without document": "SELECT count(*) FROM event_source s WHERE NOT EXISTS "
+                                   "(SELECT 1 FROM document d WHERE d.id = s.document_id)",
+        "source without event": "SELECT count(*) FROM event_source s WHERE s.event_id IS NULL "
+                                "OR NOT EXISTS (SELECT 1 FROM event e WHERE e.id = s.event_id)",
+        "event without source": "SELECT count(*) FROM event e WHERE NOT EXISTS "
+                                "(SELECT 1 FROM event_source s WHERE s.event_id = e.id)",
+        "duplicate url": "SELECT count(*) - count(DISTINCT url) FROM document WHERE url IS NOT NULL",
+    }
+    with connect(db) as conn:
+        return [f"{name}: {n}" for name, sql in checks.items() if (n := conn.execute(sql).fetchone()[0])]
+
+
+def content(db: Path) -> tuple[Counter, Counter]:
+    """(documents by content hash, events by date and title) — what a run produced."""
+    with connect(db) as conn:
+        documents = Counter(h for (h,) in conn.execute("SELECT content_hash FROM document"))
+        events = Counter(conn.execute("SELECT date_start, date_end, title FROM event").fetchall())
+    return documents, events
+
+
+def test_kill_9_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
+    articles = tmp_path / "articles"
+    total = len(write_articles(articles, 300, seed=1))
+    reference = tmp_path / "reference.db"
+    assert timeline("ingest", str(articles), "--db", f"sqlite:///{reference}").returncode == 0
+    want_documents, want_events = content(reference)
+    assert sum(want_documents.values()) == total and not problems(reference)
+
+    db = tmp_path / "killed.db"
+    rng = random.Random(7)
+    kills, seen_after_kill = 0, []
+    for target in (20, 110, 200):
+        process = subprocess.Popen([*TIMELINE, "ingest", str(articles), "--db", f"sqlite:///{db}"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while count_documents(db) < target and process.poll() is None:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.015))  # land anywhere in the next document's work
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL, "the ingest ended before it could be killed"
+        kills += 1
+        assert problems(db) == []
+        seen_after_kill.append(count_documents(db))
+    assert seen_after_kill == sorted(seen_after_kill) and seen_after_kill[-1] < total
+
+    finished = timeline("ingest", str(articles), "--db", f"sqlite:///{db}")
+    assert finished.returncode == 0, finished.stderr
+    assert f"unchanged {seen_after_kill[-1]}" in finished.stdout
+    documents, events = content(db)
+    assert problems(db) == []
+    lost = sum((want_documents - documents).values())
+    duplicated = sum(documents.values()) - len(documents)
+    FIGURES["kill -9 mid-batch"] = f"{kills} kills of a {total}-document ingest (documents stored at each kill: {seen_after_kill})"
+    FIGURES["documents lost / duplicated after re-run"] = f"{lost} / {duplicated}"
+    assert lost == 0 and duplicated == 0 and documents == want_documents
+    assert events == want_events  # the re-run ends where an uninterrupted run ends
+
+
+def test_bad_inputs_through_the_real_command(tmp_path):
+    folder = tmp_path / "mixed"
+    good = write_articles(folder / "good", 20, seed=2)
+    bad = write_bad_inputs(folder, 64 * 1024)
+    db = tmp_path / "mixed.db"
+    result = timeline("ingest", str(folder), "--db", f"sqlite:///{db}", "--max-size", "64k")
+    assert result.returncode == 1
+    failed = [b for b in bad if b.outcome == "failed"]
+    failure_lines = [line for line in result.stderr.splitlines() if ": failed: " in line]
+    assert len(failure_lines) == len(failed)
+    documents, _ = content(db)
+    with connect(db) as conn:
+        stored_good = conn.execute("SELECT count(*) FROM document WHERE origin LIKE ?", (f"%{folder / 'good'}%",)).fetchone()[0]
+    assert stored_good == len(good) and problems(db) == []
+    files = {b.name.split("#")[0].split(":")[0] for b in bad}
+    FIGURES["bad inputs tried"] = (f"{len({b.kind for b in bad})} kinds, {len(files)} files, {len(bad)} inputs "
+                                   f"({len(failed)} failed with a reason, "
+                                   f"{sum(b.outcome == 'warning' for b in bad)} stored with a warning, "
+                                   f"{sum(b.outcome == 'skipped' for b in bad)} skipped); "
+                                   f"good documents beside them lost: {len(good) - stored_good}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serving_while_an_ingest_writes_fails_no_request(tmp_path):
+    db = tmp_path / "live.db"
+    url = f"sqlite:///{db}"
+    assert timeline("ingest", str(tmp_path / "first"), "--db", url).returncode == 1  # missing folder: fails, creates db
+    write_articles(tmp_path / "first", 60, seed=3)
+    assert timeline("ingest", str(tmp_path / "first"), "--db", url).returncode == 0
+    write_articles(tmp_path / "second", 240, seed=4)
+    port = free_port()
+    server = subprocess.Popen([*TIMELINE, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", url],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/events", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+
+        stop = threading.Event()
+        counts: Counter = Counter()
+        failures: list[str] = []
+        half_seen: list[str] = []
+        slugs: list[str] = []
+        document_ids: list[int] = [1]
+        lock = threading.Lock()
+
+        def read_load(worker: int) -> None:
+            rng = random.Random(worker)
+            with httpx.Client(base_url=base, timeout=30) as client:
+                while not stop.is_set():
+                    choice = rng.randrange(5)
+                    if choice == 0:
+                        path = f"/api/events?page={rng.randint(1, 4)}"
+                    elif choice == 1:
+                        path = "/?q=officials"
+                    elif choice == 2 and slugs:
+                        path = f"/events/{rng.choice(slugs)}"
+                    elif choice == 3:
+                        path = f"/documents/{rng.choice(document_ids)}"
+                    else:
+                        path = "/api/events?actor=ukraine"
+                    try:
+                        response = client.get(path, follow_redirects=True)
+                    except httpx.HTTPError as exc:
+                        with lock:
+                            failures.append(f"{path}: {exc!r}")
+                        continue
+                    with lock:
+                        counts["requests"] += 1
+                    # 404 is a right answer for an event merged away meanwhile; a 5xx never is.
+                    if response.status_code >= 500:
+                        with lock:
+                            failures.append(f"{path}: {response.status_code}")
+                    elif path.startswith("/api/events?") and response.status_code == 200:
+                        events = response.json()["events"]
+                        with lock:
+                            slugs.extend(e["slug"] for e in events[:5])
+                            document_ids.extend(s["document_id"] for e in events[:5] for s in e["sources"])
+                            half_seen.extend(e["slug"] for e in events if not e["sources"])
+
+        workers = [threading.Thread(target=read_load, args=(n,)) for n in range(4)]
+        for worker in workers:
+            worker.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        ingest = timeline("ingest", str(tmp_path / "second"), "--db", url)
+        ingest_seconds = time.monotonic() - started
+        time.sleep(0.5)
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=60)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    assert ingest.returncode == 0, ingest.stderr
+    assert count_documents(db) == 300 and problems(db) == []
+    FIGURES["concurrent load"] = (f"{counts['requests']} requests by 4 readers to the real server while an ingest "
+                                  f"wrote 240 documents in {ingest_seconds:.1f} s")
+    FIGURES["failed requests / events seen half-stored"] = f"{len(failures)} / {len(half_seen)}"
+    assert counts["requests"] > 100
+    assert failures == [] and half_seen == []
