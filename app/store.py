@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, select
 
 from . import models
-from .merge import merge_events
+from .merge import merge_events, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -84,11 +84,12 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         passage_ids[passage.index] = row.id
 
     entity_ids = _upsert_entities(session, analyzed.candidates)
-    for candidate in analyzed.candidates:
-        session.add(_source_row(document.id, passage_ids[candidate.passage_index], candidate))
+    new_rows = [_source_row(document.id, passage_ids[c.passage_index], c) for c in analyzed.candidates]
+    session.add_all(new_rows)
     session.flush()
 
-    _remerge(session, [(c.date_start, c.date_end) for c in analyzed.candidates], touched, entity_ids)
+    _remerge(session, [(c.date_start, c.date_end) for c in analyzed.candidates], touched, entity_ids,
+             {r.id for r in new_rows})
     return StoreResult(document.id, status, len(analyzed.candidates))
 
 
@@ -179,9 +180,16 @@ def _candidate_from_row(row: models.EventSource, passage_idx: int, entities: dic
     )
 
 
-def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: set[int], _ids) -> None:
+def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: set[int], _ids,
+             new_row_ids: set[int] = frozenset()) -> None:
     """Merge again every stored candidate whose dates overlap `ranges`, with the
-    candidates of the events they belonged to, and rewrite those events."""
+    candidates of the events they belonged to, and rewrite those events.
+
+    When a document only adds candidates (nothing was removed), an event that none
+    of them joins cannot change: its candidates were already merged together. Only
+    the events a new candidate joins are merged again and rewritten, so the cost of
+    a document grows with the events it touches, not with the store.
+    """
     if not ranges and not touched_events:
         return
     conditions = [
@@ -230,6 +238,9 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
         SourcedCandidate(doc_keys[r.document_id], _candidate_from_row(r, passage_idx[r.passage_id], entities))
         for r in ordered
     ]
+    if new_row_ids and not touched_events:
+        ordered, items, old_event_ids = _joined_only(ordered, items, new_row_ids)
+        old_events = {i: e for i, e in old_events.items() if i in old_event_ids}
     row_of = {id(item.candidate): r for item, r in zip(items, ordered)}
     merged = merge_events(items)
 
@@ -265,6 +276,24 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
             # The event is gone (its document was replaced without it): send its
             # permalink to nothing rather than to a wrong event; the page says so.
             pass
+
+
+def _joined_only(ordered: list[models.EventSource], items: list[SourcedCandidate], new_row_ids: set[int]):
+    """The rows and candidates of the new rows and of the events one of them joins,
+    with the ids of those events. Rows not yet in an event are always kept."""
+    new = [item for r, item in zip(ordered, items) if r.id in new_row_ids]
+    new_words = [wording(item.candidate) for item in new]
+    joined: set[int] = set()
+    for r, item in zip(ordered, items):
+        if r.id in new_row_ids or r.event_id is None or r.event_id in joined:
+            continue
+        # Sharing a content word is necessary for same_event and much cheaper to test.
+        words = wording(item.candidate)
+        if any(words & w and same_event(n.candidate, item.candidate) for n, w in zip(new, new_words)):
+            joined.add(r.event_id)
+    keep = [(r, item) for r, item in zip(ordered, items)
+            if r.id in new_row_ids or r.event_id is None or r.event_id in joined]
+    return [r for r, _ in keep], [item for _, item in keep], joined
 
 
 def _event_row(event: MergedEvent, slug: str) -> models.Event:
