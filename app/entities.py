@@ -21,7 +21,9 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 # One word of a personal name: "Boris", "Jean-Noel", "O'Brien".
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"
-_NAME = rf"{_NAME_WORD}(?:[^\S\n]+(?:[{_UPPER}]\.[^\S\n]+)?{_NAME_WORD}){{1,2}}"
+# A first name may be initials: "P.J. Crowley".
+_FIRST_NAME = rf"(?:{_NAME_WORD}|(?:[{_UPPER}]\.){{1,3}})"
+_NAME = rf"{_FIRST_NAME}(?:[^\S\n]+(?:[{_UPPER}]\.[^\S\n]+)?{_NAME_WORD}){{1,2}}"
 _SHORT_NAME = rf"{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,2}}"
 # Capitalised words that start sentences or clauses, never a name.
 _NOT_NAMES = frozenset(

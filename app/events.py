@@ -37,6 +37,8 @@ REPORTING_VERBS = frozenset(
     """said says stated noted indicated reported confirmed claimed told added argued explained
     emphasized emphasised stressed suggested warned announced declared""".split()
 )
+# Subjects that only carry news: "Reports indicated ...", "Sources said ...".
+REPORT_NOUNS = frozenset("reports report sources source media documents statement statements witnesses".split())
 AUXILIARIES = frozenset(
     "was were is are been be being has have had will would could should may might must did does do "
     "reportedly also previously already then later explicitly formally officially".split()
@@ -57,9 +59,9 @@ _DETERMINERS = frozenset("this that these those the a an such particular".split(
 _PRONOUNS = {"he": "person", "she": "person", "his": "person", "her": "person", "him": "person"}
 _RELATIVES = frozenset({"who", "which", "that"})
 _CONNECTORS = frozenset({"and", "but", "while", "as", "or", "whereas"})
-_WORD = re.compile(r"(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|\w")
-_QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
-_MAX_PREDICATE = 10
+_WORD = re.compile(r"\d[\d,.]*\d|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|\w")
+_QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|``.*?''|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
+_MAX_PREDICATE = 12
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def _clean(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_CLAUSE_BREAKS = frozenset({"but", "while", "whereas", "although", "though"})
 _MODALS = frozenset("will would could should might may must can shall".split())
 _BE = frozenset("was were is are been be being".split())
 
@@ -163,7 +166,7 @@ def _predicate(words: list[_Word], text: str, first: int, stop: int) -> str:
     comma; a passive "was" before the verb goes ("was sworn in" -> "sworn in"), a modal stays."""
     chosen = []
     for w in words[first:]:
-        if w.start >= stop or len(chosen) >= _MAX_PREDICATE:
+        if w.start >= stop or len(chosen) >= _MAX_PREDICATE or (chosen and w.lower in _CLAUSE_BREAKS):
             break
         chosen.append(w)
         if text[w.end:w.end + 1] in (",", ";", ":") or text[w.end:w.end + 2].strip() in ("—", "–"):
@@ -181,9 +184,43 @@ def _predicate(words: list[_Word], text: str, first: int, stop: int) -> str:
     return " ".join(kept)
 
 
+def _noun_phrase(words: list[_Word], text: str, core_start: int, lead: int,
+                 avoid: tuple[int, int] = (0, 0)) -> str | None:
+    """The words of the noun phrase that ends before words[lead], without its determiner
+    and without the dating phrase at `avoid` ("the bombings last week claimed")."""
+    phrase: list[_Word] = []
+    k = lead - 1
+    while k >= 0 and words[k].start >= core_start and len(phrase) < 5:
+        w = words[k]
+        if avoid[0] <= w.start < avoid[1]:
+            k -= 1
+            continue
+        if "," in text[w.end:words[k + 1].start] or w.lower in _DETERMINERS or w.lower in _POSSESSIVES:
+            break
+        coordinated = w.lower == "and" and phrase and phrase[0].text[:1].isupper() and k > 0 \
+            and words[k - 1].text[:1].isupper()
+        if coordinated:
+            # "the bombings in Kenya and Tanzania": names joined by "and" stay in the phrase.
+            phrase.insert(0, w)
+            k -= 1
+            continue
+        if w.lower in _CONNECTORS or w.lower in _RELATIVES or w.lower in _BE_HAVE or w.lower in _MODALS:
+            break
+        if _is_past(w, False) or w.lower in REPORTING_VERBS:
+            # "the suspected car bombings": a participle right after its article is an adjective.
+            if not (k > 0 and words[k - 1].lower in _DETERMINERS):
+                break
+        phrase.insert(0, w)
+        k -= 1
+    while phrase and phrase[0].lower in _PREPOSITIONS:
+        phrase.pop(0)
+    return " ".join(w.text for w in phrase) or None
+
+
 def _title(
     text: str, words: list[_Word], trigger: int, stop: int, core_start: int,
     sentence_start: int, mentions: list[Mention], doc: _Document, inherited: str | None,
+    avoid: tuple[int, int] = (0, 0),
 ) -> tuple[str, str | None, list[Entity]]:
     """(title, subject text, subject entities) for the happening at words[trigger]."""
     lead = trigger
@@ -201,8 +238,11 @@ def _title(
         return _clean(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
                       else f"{subject} {predicate}"), subject, entities
     if before:
+        gap_text = text[before[-1].end:words[lead].start].strip()
         gap = [w for w in words if before[-1].end <= w.start < words[lead].start]
-        if len(gap) <= 3 or not nominal:
+        aside = gap_text.startswith(",") and gap_text.endswith(",")
+        # A name far from the verb, across a comma, is not its subject ("..., an official said").
+        if aside or (len(gap) <= 3 and "," not in gap_text):
             subject = _subject_text(before, words, words[lead].start)
             entities = [m.entity for m in before[-2:]
                         if m is before[-1] or subject.startswith(m.entity.name) or subject.startswith(m.text)]
@@ -211,10 +251,8 @@ def _title(
             return _clean(f"{inherited}’s {predicate}"), inherited, entities
         subject = inherited
     if subject is None:
-        # No actor: the few words before the trigger name what happened ("offensive began").
-        np = [w for w in words if core_start <= w.start < words[lead].start][-3:]
-        np = [w.text for w in np if w.lower not in _DETERMINERS and w.lower not in _PREPOSITIONS]
-        subject = " ".join(np) if np and np[-1][:1].islower() or (np and not nominal) else None
+        # No actor: the noun phrase before the trigger names what happened ("the blast in Nairobi").
+        subject = _noun_phrase(words, text, core_start, lead, avoid)
     if subject is None:
         return _clean(predicate), None, entities
     joined = f"{subject} {predicate}" if not predicate.lower().startswith(subject.lower()) else predicate
@@ -231,6 +269,8 @@ def _dates(timex: Timex, text: str, words: list[_Word], quotes: list[tuple[int, 
     before = [w for w in words if w.end <= timex.start]
     if before and before[-1].lower in _FRAMING:
         return None
+    if len(before) > 1 and (before[-2].lower, before[-1].lower) in (("as", "of"), ("up", "to")):
+        return None  # "figures as of Monday" states when a count holds, not a happening
     return span
 
 
@@ -319,8 +359,8 @@ def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, te
         if w.lower in EVENT_NOUNS or w.lower.endswith(("tion", "ment")):
             lead = candidates[max(0, n - 3):n]
             owned = any(x.lower in _POSSESSIVES or x.text.endswith(("’s", "'s")) for x in lead)
-            governed = any(x.lower in _PREPOSITIONS for x in lead)
-            if governed and not owned:
+            # Governed by a preposition or a verb ("condemned the bombing"), the noun is not the news.
+            if not owned:
                 for v in reversed(candidates[:n]):
                     if "," in text[v.end:w.start]:
                         break
@@ -365,23 +405,29 @@ def _dated_events(
         trigger = _trigger_before(words, seg_words, index, core, phrase, s0, text)
         stop = phrase
         if trigger is None:
-            after = [w for w in seg_words if w.start >= timex.end and _is_past(w, False)]
+            after = [w for w in seg_words if w.start >= timex.end and _is_past(w, False)
+                     and words[index[id(w)] - 1].lower not in _BEFORE_MODIFIER]
             if not after:
                 continue
-            trigger, core, stop = index[id(after[0])], timex.end, seg_end
+            # "Estrada on Tuesday condemned": the subject may stand before the dating phrase.
+            trigger, stop = index[id(after[0])], seg_end
         reported_content = None
         framing_words = [w for w in words if core <= w.start < words[trigger].start]
         # "Reports indicated on November 17 ... confirmed X": X is what happened. Not so for
-        # "he stated during a press conference": there the statement is the happening.
-        if words[trigger].lower in REPORTING_VERBS and not any(
-                core <= m.start < words[trigger].start for m in mentions) and not any(
-                w.lower in _PRONOUNS or w.lower in ("they", "we", "i") for w in framing_words):
+        # "he stated during a press conference" (the statement is the happening) nor for
+        # "the bombings claimed 217 lives" (no report at all).
+        if words[trigger].lower in REPORTING_VERBS and any(w.lower in REPORT_NOUNS for w in framing_words) \
+                and not any(core <= m.start < words[trigger].start for m in mentions):
             reported_content = _reporting_content(text, words, trigger, seg_end, quotes)
+        if words[trigger].lower in REPORTING_VERBS and not reported_content:
+            reported_content = _content_before(text, words, trigger, s0, quotes)
+            if reported_content:
+                core = s0
         if reported_content:
             title, subject, subject_entities = _clean(reported_content), None, []
         else:
             title, subject, subject_entities = _title(
-                text, words, trigger, stop, core, s0, mentions, doc, carried[0])
+                text, words, trigger, stop, core, s0, mentions, doc, carried[0], (phrase, timex.end))
             subject_entities = subject_entities or carried[1]
         if not title:
             continue
@@ -555,6 +601,32 @@ def _reported_event(
     )
 
 
+def _join_adjacent(text: str, dated: list) -> list:
+    """"at about 10:35 a.m. (0735 GMT) Friday" is one dating phrase: the date names the day."""
+    joined: list = []
+    for timex, span in dated:
+        if joined:
+            previous = joined[-1][0]
+            gap = re.sub(r"\([^)]*\)", "", text[previous.end:timex.start])
+            if not re.search(r"\w", gap):
+                if timex.type == "DATE" or previous.type != "DATE":
+                    joined[-1] = (timex, span)
+                continue
+        joined.append((timex, span))
+    return joined
+
+
+def _content_before(text: str, words: list[_Word], trigger: int, s0: int, quotes) -> str | None:
+    """"Bombs exploded outside the embassies, witnesses said Friday": what was said comes first."""
+    comma = text.rfind(",", s0, words[trigger].start)
+    if comma < 0 or len(_WORD.findall(text[comma:words[trigger].start])) > 3:
+        return None
+    content = [w for w in words if s0 <= w.start < comma and not _inside(w.start, quotes)]
+    if len(content) < 4 or any(_inside(w.start, quotes) for w in words if s0 <= w.start < comma):
+        return None
+    return _predicate(words, text, words.index(content[0]), comma)
+
+
 def extract_events(
     passages: list[Passage], timexes: list[list[Timex]], mentions: list[list[Mention]],
     anchor: Anchor | None,
@@ -579,6 +651,7 @@ def extract_events(
                 span = _dates(timex, text, words, quotes)
                 if span is not None:
                     dated.append((timex, span))
+            dated = _join_adjacent(text, dated)
             if dated:
                 events.extend(_dated_events(passage, s0, s1, dated, words, sentence_mentions, quotes, doc))
             elif anchor is not None:

@@ -133,6 +133,17 @@ def _keys(candidate: EventCandidate) -> set[str]:
     return {e.key for e in (*candidate.actors, *candidate.weapons)}
 
 
+def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
+    """Two named people or organisations doing the same thing are two happenings
+    ("Estrada condemned the bombings", "the Security Council condemned the bombings").
+    The first actor of a candidate is its subject where the sentence names one."""
+    if not a.actors or not b.actors:
+        return False
+    first_a, first_b = a.actors[0], b.actors[0]
+    agents = ("person", "organisation")
+    return first_a.key != first_b.key and first_a.kind in agents and first_b.kind in agents
+
+
 def same_event(a: EventCandidate, b: EventCandidate) -> bool:
     """Whether two candidates tell one happening (symmetric)."""
     words_a, words_b = wording(a), wording(b)
@@ -141,6 +152,8 @@ def same_event(a: EventCandidate, b: EventCandidate) -> bool:
         return False
     keys_a, keys_b = _keys(a), _keys(b)
     common = keys_a & keys_b
+    if _agents_differ(a, b):
+        return False
     if a.reported != b.reported:
         # A statement without a date of its own joins the dated telling of the same happening.
         return bool(common) and share >= WORDING_SOME_ENTITY
