@@ -19,6 +19,7 @@ from . import display, queries
 from .db import PROJECT_ROOT
 from .export import FORMATS, export_view
 from .queries import MATCH_CLOSE, MATCH_OPEN, EventFilter, FilterError
+from .security import secure
 from .schema import EntitySummaryOut, EventList, EventOut, entity_summary_out, event_out
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
@@ -50,6 +51,7 @@ def create_app(engine: Engine) -> FastAPI:
                     "Filters combine with AND; every list is chronological and paged.",
     )
     app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
+    secure(app)  # security headers (CSP without inline script) and 400 for bad parameters
 
     def session() -> Iterator[Session]:
         with Session(engine) as s:
