@@ -16,7 +16,7 @@ from app.store import store_document
 UNION = Entity("dock-union", "Dock Workers Union", "organisation", ("dockers",))
 AUTHORITY = Entity("port-authority", "Port Authority", "organisation")
 MAYOR = Entity("ana-rivas", "Ana Rivas", "person", ("Rivas",))
-CANNON = Entity("water-cannon", "Water cannon", "weapon", ("water cannons",))
+CANNON = Entity("water-cannon", "Water cannon", "weapon", ("water cannon",))
 
 
 def _candidate(passage: Passage, title: str, phrase: str | None, value: str, start: date, end: date,
