@@ -74,7 +74,7 @@ def _is_name(candidate: str, lexicon: _Lexicon) -> bool:
 
 
 def _learn_person(name: str, lexicon: _Lexicon) -> None:
-    name = " ".join(name.split())
+    name = re.sub(r"[’']s$", "", " ".join(name.split()))
     if not _is_name(name, lexicon) or lexicon.lookup(name) is not None:
         return
     words = name.split()
@@ -98,6 +98,13 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
         )
         for match in titled.finditer(text):
             _learn_person(match.group(1), lexicon)
+        # "President Bush said": a title before one capitalised word that no other follows.
+        single = re.compile(
+            rf"(?<![\w.])(?:{alternation})[^\S\n]+({_NAME_WORD})(?![\w-])(?![^\S\n]+[{_UPPER}])")
+        for match in single.finditer(text):
+            name = re.sub(r"[’']s$", "", match.group(1))
+            if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in lexicon.knowledge.titles:
+                lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
         for match in re.finditer(rf"{honorific}\s+({_SHORT_NAME})(?!\w)", text):
             _learn_person(match.group(1), lexicon)
     roles = lexicon.knowledge.roles
@@ -124,9 +131,11 @@ def _learn_acronyms(text: str, lexicon: _Lexicon) -> None:
         long_form = None
         for first in range(len(words)):
             tail = [w for w in words[first:] if w not in _CONNECTORS]
-            if words[first] in _CONNECTORS or not tail or not all(w[:1].isupper() for w in tail) or tail[0][0] != acronym[0]:
+            if words[first] in _CONNECTORS or not tail or not all(w[:1].isupper() for w in tail) \
+                    or tail[0][0] != acronym[0]:
                 continue
-            if _initials_fit(tail, acronym):
+            # At least two words, and half as many as the acronym has letters: "Australia (AP)" is a dateline.
+            if len(tail) >= max(2, len(acronym) // 2) and _initials_fit(tail, acronym):
                 long_form = " ".join(words[first:])
                 break
         if long_form is None:
@@ -149,28 +158,44 @@ def _initials_fit(words: list[str], acronym: str) -> bool:
 def _learn_organisations(text: str, lexicon: _Lexicon) -> None:
     heads = lexicon.knowledge.organisation_words
     for match in _CAP_RUN.finditer(text):
-        words = match.group(0).split()
-        if words and words[-1].endswith(".") and words[-1] not in heads:
-            words[-1] = words[-1].rstrip(".")
-        while words and (words[0] in _NOT_NAMES or words[0] in lexicon.knowledge.demonyms):
-            words = words[1:]
-        if len(words) < 2 or words[0] in _CONNECTORS:
-            continue
-        head_last = words[-1] in heads
-        head_first = words[0] in heads and words[1] in ("of", "for")
-        if not (head_last or head_first):
-            continue
-        name = " ".join(words)
-        if lexicon.lookup(name) is not None or any(lexicon.knowledge.lookup(w.rstrip("’'s")) for w in words):
-            continue
-        before = _WORD_BEFORE.search(text[: match.start() + match.group(0).find(words[0])])
-        if before:
-            owner = re.sub(r"[’']s$", "", before.group(1))
-            known = lexicon.knowledge.lookup(owner)
-            # "Japan's Defense Ministry", "UK Ministry of Defence": an organ of a state names that state.
-            if known and known.kind == "state":
-                continue
-        lexicon.learn(name, Entity(key=slugify(name), name=name, kind="organisation"))
+        for part in _sentence_parts(match.group(0).split(), heads):
+            _learn_organisation(part, text, match, lexicon)
+
+
+def _sentence_parts(words: list[str], heads: frozenset[str]) -> list[list[str]]:
+    """Cut a run of capitalised words where a sentence ends inside it ("Persian Gulf. Replied ...")."""
+    parts, current = [], []
+    for word in words:
+        current.append(word)
+        if word.endswith(".") and len(word) > 2 and word not in heads and not re.fullmatch(r"(?:[A-Z]\.)+", word):
+            parts.append(current)
+            current = []
+    return parts + [current] if current else parts
+
+
+def _learn_organisation(words: list[str], text: str, match: re.Match, lexicon: _Lexicon) -> None:
+    """Learn `words` (part of the capitalised run `match`) as an organisation if a head word names one."""
+    heads = lexicon.knowledge.organisation_words
+    if words and words[-1].endswith(".") and words[-1] not in heads:
+        words = [*words[:-1], words[-1].rstrip(".")]
+    while words and (words[0] in _NOT_NAMES or words[0] in lexicon.knowledge.demonyms):
+        words = words[1:]
+    if len(words) < 2 or words[0] in _CONNECTORS:
+        return
+    if not (words[-1] in heads or (words[0] in heads and words[1] in ("of", "for"))):
+        return
+    name = " ".join(words)
+    known = lexicon.knowledge.pattern
+    if lexicon.lookup(name) is not None or any(lexicon.knowledge.lookup(w.rstrip("’'s")) for w in words) \
+            or (known is not None and known.search(name)):
+        return
+    before = _WORD_BEFORE.search(text[: match.start() + match.group(0).find(words[0])])
+    if before:
+        owner = lexicon.knowledge.lookup(re.sub(r"[’']s$", "", before.group(1)))
+        # "Japan's Defense Ministry", "UK Ministry of Defence": an organ of a state names that state.
+        if owner and owner.kind == "state":
+            return
+    lexicon.learn(name, Entity(key=slugify(name), name=name, kind="organisation"))
 
 
 def _mentions_in(text: str, patterns: Iterable[re.Pattern[str] | None], lexicon: _Lexicon) -> list[Mention]:

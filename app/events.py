@@ -161,11 +161,14 @@ _MODALS = frozenset("will would could should might may must can shall".split())
 _BE = frozenset("was were is are been be being".split())
 
 
-def _predicate(words: list[_Word], text: str, first: int, stop: int) -> str:
+def _predicate(words: list[_Word], text: str, first: int, stop: int, avoid: tuple[int, int] = (0, 0)) -> str:
     """Words from index `first` (the trigger or an adverb before it) up to offset `stop`, cut at a
-    comma; a passive "was" before the verb goes ("was sworn in" -> "sworn in"), a modal stays."""
+    comma; a passive "was" before the verb goes ("was sworn in" -> "sworn in"), a modal stays.
+    Words of the dating phrase at `avoid` are left out ("told a news conference on Tuesday that")."""
     chosen = []
     for w in words[first:]:
+        if avoid[0] <= w.start < avoid[1]:
+            continue
         if w.start >= stop or len(chosen) >= _MAX_PREDICATE or (chosen and w.lower in _CLAUSE_BREAKS):
             break
         chosen.append(w)
@@ -227,12 +230,20 @@ def _title(
     while lead > 0 and _is_adverb(words[lead - 1]) and words[lead - 1].start >= core_start:
         lead -= 1
     # From the first adverb on, so "not" and "reportedly" stay in the title.
-    predicate = _predicate(words, text, lead, stop)
+    predicate = _predicate(words, text, lead, stop, avoid)
     trig = words[trigger]
     before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
     nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
     subject, entities = None, []
     previous = words[lead - 1] if lead > 0 and words[lead - 1].start >= sentence_start else None
+    if nominal and previous is not None and previous.text.endswith(("’s", "'s")):
+        # "Iraq's invasion of Kuwait": the owner in the source's own words.
+        k = lead - 1
+        while k > 0 and words[k - 1].text[:1].isupper() and words[k - 1].start >= core_start:
+            k -= 1
+        owner = text[words[k].start:previous.end]
+        owned = [m.entity for m in mentions if words[k].start <= m.start < previous.end]
+        return _clean(f"{owner} {predicate}"), owner, owned
     if previous is not None and previous.lower in _PRONOUNS and doc.last_person is not None:
         subject, entities = doc.last_person.name, [doc.last_person]
         return _clean(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
@@ -309,7 +320,8 @@ def _split_roles(entities) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
     return tuple(e for e in entities if not e.is_weapon), tuple(e for e in entities if e.is_weapon)
 
 
-def _reporting_content(text: str, words: list[_Word], first: int, end: int, quotes) -> str | None:
+def _reporting_content(text: str, words: list[_Word], first: int, end: int, quotes,
+                       avoid: tuple[int, int] = (0, 0)) -> str | None:
     """After "Reports indicated ... confirmed", the words of what was reported."""
     last = None
     for i in range(first, len(words)):
@@ -323,8 +335,9 @@ def _reporting_content(text: str, words: list[_Word], first: int, end: int, quot
     start = last + 1 + (words[last + 1].lower == "that")
     if start >= len(words) or words[start].start >= end:
         return None
-    chosen = [w for w in words[start:start + 12] if w.start < end]
-    return text[chosen[0].start:chosen[-1].end] if chosen else None
+    chosen = [w for w in words[start:] if w.start < end and not avoid[0] <= w.start < avoid[1]][:_MAX_PREDICATE]
+    # A bare "said Friday." reports nothing after the verb: the news stands before it.
+    return text[chosen[0].start:chosen[-1].end] if len(chosen) > 1 else None
 
 
 _ATTRIBUTION = re.compile(r"(?:according to|citing|quoting|as (?:noted|reported|said|stated) by)\b", re.I)
@@ -351,6 +364,9 @@ def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, te
     An event noun after a preposition ("stated during a press conference") yields to a past
     verb of the same clause; one with its own owner ("his re-election") does not.
     """
+    # The happening shares the dating phrase's clause: "Saddam, facing U.S. troops, today sought peace".
+    comma = text.rfind(",", core, phrase)
+    core = comma + 1 if comma >= 0 else core
     candidates = [w for w in seg_words if core <= w.start and w.end <= phrase]
     for n in range(len(candidates) - 1, -1, -1):
         w = candidates[n]
@@ -404,6 +420,9 @@ def _dated_events(
         index = {id(w): n for n, w in enumerate(words)}
         trigger = _trigger_before(words, seg_words, index, core, phrase, s0, text)
         stop = phrase
+        if trigger is not None and words[trigger].lower in REPORTING_VERBS and phrase >= words[trigger].end:
+            # "said today it had sent an envoy": what was said follows the dating phrase.
+            stop = seg_end
         if trigger is None:
             after = [w for w in seg_words if w.start >= timex.end and _is_past(w, False)
                      and words[index[id(w)] - 1].lower not in _BEFORE_MODIFIER]
@@ -418,9 +437,9 @@ def _dated_events(
         # "the bombings claimed 217 lives" (no report at all).
         if words[trigger].lower in REPORTING_VERBS and any(w.lower in REPORT_NOUNS for w in framing_words) \
                 and not any(core <= m.start < words[trigger].start for m in mentions):
-            reported_content = _reporting_content(text, words, trigger, seg_end, quotes)
+            reported_content = _reporting_content(text, words, trigger, seg_end, quotes, (phrase, timex.end))
         if words[trigger].lower in REPORTING_VERBS and not reported_content:
-            reported_content = _content_before(text, words, trigger, s0, quotes)
+            reported_content = _content_before(text, words, trigger, s0, quotes, (phrase, timex.end))
             if reported_content:
                 core = s0
         if reported_content:
@@ -616,11 +635,14 @@ def _join_adjacent(text: str, dated: list) -> list:
     return joined
 
 
-def _content_before(text: str, words: list[_Word], trigger: int, s0: int, quotes) -> str | None:
+def _content_before(text: str, words: list[_Word], trigger: int, s0: int, quotes,
+                    avoid: tuple[int, int] = (0, 0)) -> str | None:
     """"Bombs exploded outside the embassies, witnesses said Friday": what was said comes first."""
     comma = text.rfind(",", s0, words[trigger].start)
     if comma < 0 or len(_WORD.findall(text[comma:words[trigger].start])) > 3:
         return None
+    if len([w for w in words if w.start > words[trigger].start and not avoid[0] <= w.start < avoid[1]]) > 3:
+        return None  # something follows the verb: that is what was said
     content = [w for w in words if s0 <= w.start < comma and not _inside(w.start, quotes)]
     if len(content) < 4 or any(_inside(w.start, quotes) for w in words if s0 <= w.start < comma):
         return None

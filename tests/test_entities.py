@@ -51,7 +51,7 @@ def test_spans_point_into_the_passage(knowledge):
     text = "The British Challenger 2 tank may be a Soviet-era T-64, said the Kremlin."
     found = mentions_of([text], knowledge)[0]
     assert [text[m.start:m.end] for m in found] == [m.text for m in found]
-    assert names(found) == ["United Kingdom", "Challenger 2", "T-64", "Russia"]
+    assert names(found) == ["United Kingdom", "Challenger 2", "Soviet Union", "T-64", "Russia"]
 
 
 def test_acronym_defined_in_the_text_is_learned(knowledge):
@@ -68,6 +68,18 @@ def test_unknown_person_found_by_title_and_later_by_surname(knowledge):
     assert names(first) == ["Jarek Novaczek"]
     assert first[0].entity.kind == "person"
     assert second[0].text == "Novaczek" and second[0].entity == first[0].entity
+
+
+def test_title_before_a_single_name(knowledge):
+    texts = ["President Kaldor's envoy left.", "Later President Kaldor said no."]
+    first, second = mentions_of(texts, knowledge)
+    assert names(first) == ["Kaldor"] and first[0].entity.kind == "person"
+    assert second[0].entity == first[0].entity
+
+
+def test_a_dateline_is_no_acronym_definition(knowledge):
+    found = mentions_of(["CANBERRA, Australia (AP) _ The vote was close.", "AP said so."], knowledge)
+    assert all(m.text != "AP" for m in found[1])
 
 
 def test_unknown_person_found_by_apposition(knowledge):

@@ -73,6 +73,27 @@ def test_a_report_frame_gives_way_to_what_was_reported(knowledge):
     assert [w.name for w in event.weapons] == ["ATACMS"]
 
 
+def test_subject_before_the_dating_phrase_and_what_was_said_after_it(knowledge):
+    text = "President Kaldor on Tuesday said the navy may extend its quarantine to the port."
+    events = run([text], [[timex(text, "Tuesday", "1990-08-14", basis="relative to anchor")]], knowledge,
+                 anchor=None)
+    assert [e.title for e in events] == ["Kaldor said the navy may extend its quarantine to the port"]
+    assert [a.name for a in events[0].actors] == ["Kaldor"]
+
+
+def test_what_was_said_before_a_closing_report_verb(knowledge):
+    text = "Suspected bombs exploded outside two embassies, witnesses said Friday."
+    events = run([text], [[timex(text, "Friday", "1998-08-07", basis="relative to anchor")]], knowledge,
+                 anchor=None)
+    assert [e.title for e in events] == ["Suspected bombs exploded outside two embassies"]
+
+
+def test_event_noun_with_its_owner(knowledge):
+    text = "Troops have massed there since Iraq's invasion of Kuwait on Aug. 2."
+    events = run([text], [[timex(text, "Aug. 2", "1990-08-02", basis="year inferred")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["Iraq's invasion of Kuwait"]
+
+
 def test_pronoun_takes_the_last_sentence_subject(knowledge):
     texts = ["Boris Pistorius met Annalena Baerbock.", "He spoke during a press conference in March 2024."]
     events = run(texts, [[], [timex(texts[1], "March 2024", "2024-03")]], knowledge, anchor=None)
