@@ -99,7 +99,8 @@ def create_app(engine: Engine) -> FastAPI:
         return templates.TemplateResponse(request, "event.html", {"page": found, "event": found.event})
 
     @app.get("/documents/{document_id}", include_in_schema=False)
-    def document_page(request: Request, document_id: int, s: SessionDep):
+    def document_page(request: Request, s: SessionDep,
+                      document_id: Annotated[int, Path(ge=1, le=2**63 - 1)]):  # SQLite's integer range
         document = queries.get_document(s, document_id)
         if document is None:
             raise HTTPException(status_code=404, detail=f"No document {document_id}")
