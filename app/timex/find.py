@@ -589,13 +589,64 @@ def _every(m, ctx):
 
 # ---- selection and combination --------------------------------------------
 
+# Speed: every expression contains one of these words (or a year, a clock time,
+# a slash date), so the rules only run in windows around them. News text is
+# mostly other words; scanning it once with a cheap tokenizer is what makes the
+# engine fast enough to run on every passage of large corpora.
+_ANCHOR_WORDS = frozenset(
+    list(lexicon.MONTHS) + list(lexicon.WEEKDAYS) + list(lexicon.SEASONS) + list(lexicon.DAY_PARTS)
+    + [w + "s" for w in lexicon.UNITS] + list(lexicon.UNITS) + ["centuries", "nights", "mornings", "evenings"]
+    + [w.split()[-1] for w in lexicon.REFERENCE_WORDS] + list(lexicon.FREQUENCY_WORDS)
+    + [w.split()[0] for w in lexicon.HOLIDAYS] + ["thanksgiving", "noon", "midday", "midnight", "overnight",
+                                                 "nineteen", "eighteen", "thousand", "half", "period"]
+    + [w + "s" for w in lexicon.WEEKDAYS]
+    + ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties",
+       "today", "tomorrow", "yesterday", "tonight"])
+_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_DIGIT_ANCHOR = re.compile(r"\s?(?:[ap]\.?m\b|[:/]\d|'?s\b)", FLAGS)
+_REACH = 40  # characters a rule's match may extend on either side of its anchor word
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Merged spans of text around anchor words, cut at whitespace."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token[0].isdigit():
+            if not ((len(token) == 4 and "1500" <= token <= "2099") or _DIGIT_ANCHOR.match(text, m.end())):
+                continue
+        elif token.lower() not in _ANCHOR_WORDS:
+            continue
+        start, end = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    out = []
+    for start, end in spans:
+        if start > 0:
+            cut = text.rfind(" ", 0, start)
+            start = cut if cut >= 0 else 0
+        if end < n:
+            cut = text.find(" ", end)
+            end = cut if cut >= 0 else n
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def _candidates(ctx: _Context) -> list[_Found]:
     found = []
+    windows = _windows(ctx.text)
     for priority, (pattern, handler) in enumerate(RULES):
-        for m in pattern.finditer(ctx.text):
-            f = handler(m, ctx)
-            if f is not None and f.end > f.start:
-                found.append((f, priority))
+        for start, end in windows:
+            for m in pattern.finditer(ctx.text, start, end):
+                f = handler(m, ctx)
+                if f is not None and f.end > f.start:
+                    found.append((f, priority))
     found.sort(key=lambda fp: (-(fp[0].end - fp[0].start), fp[1], fp[0].start))
     chosen: list[_Found] = []
     taken: list[tuple[int, int]] = []
