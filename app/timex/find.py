@@ -212,7 +212,7 @@ _YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|
                            r"year|the|and|or|to|between|early|late|mid|circa|c\.)[\s-]+$", FLAGS)
 
 
-@rule(rf"(?:(?<=mid-)|(?<![\w$£€#@/.,-])(?<![A-Za-z]-))(?P<fiscal>fiscal\s+(?:year\s+)?)?(?P<year>{YEAR})(?![\w-]|,\d|\.\d)")
+@rule(rf"(?:(?<=mid-)|(?<=\d-)|(?<![\w$£€#@/.,-]))(?P<fiscal>fiscal\s+(?:year\s+)?)?(?P<year>{YEAR})(?!\w|-[^\d]|,\d|\.\d)")
 def _year(m, ctx):
     before = ctx.text[max(0, m.start() - 20):m.start()]
     after = ctx.text[m.end():m.end() + 20]
@@ -305,6 +305,7 @@ def _today(m, ctx):
 
 _CLOCK = (r"(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?-i:[ap]\.m\.?|[AP]\.M\.?|[ap]m|[AP]M))(?!\w)"
           r"|(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?![\d:])(?=\s+(?:GMT|UTC|local|hours|EST|EDT|ET))"
+          r"|(?P<h12>1[0-2]|0?[1-9])(?::(?P<mi12>[0-5]\d))?\s+(?:o'clock\s+)?in\s+the\s+(?P<part>morning|afternoon|evening)"
           r"|(?P<named>noon|midday|midnight)")
 _ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|ET|PT)(?![\w])|\s+local\s+time)?"
 
@@ -313,6 +314,9 @@ _ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|ET|PT)(?![\
 def _clock(m, ctx):
     if m["named"]:
         clock = "12:00" if m["named"].lower() in ("noon", "midday") else "24:00"
+    elif m["h12"]:
+        hour = int(m["h12"]) % 12 + (0 if m["part"].lower() == "morning" else 12)
+        clock = f"{hour:02d}:{m['mi12'] or '00'}"
     elif m["h24"]:
         clock = f"{int(m['h24']):02d}:{m['mi24']}"
     else:
@@ -329,7 +333,7 @@ _REL_SHIFT = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "
               "coming": 1, "following": 1, "upcoming": 1, "the": 0, "latest": -1, "present": 0}
 
 
-@rule(rf"{B}(?:the\s+)?(?P<rel>last|past|previous|this|current|next|coming|following|upcoming|latest|present)"
+@rule(rf"{B}(?:the\s+|this\s+(?=past\b))?(?P<rel>last|past|previous|this|current|next|coming|following|upcoming|latest|present)"
       rf"\s+(?:fiscal\s+|calendar\s+)?(?P<unit>week(?:end)?|month|quarter|year|decade|century|day|period){E}"
       rf"|{B}(?P<the>the)\s+(?:fiscal\s+)?(?P<unit2>week(?:end)?|month|quarter|year|day){E}")
 def _relative_unit(m, ctx):
@@ -379,7 +383,7 @@ def _season(m, ctx):
 
 
 _ORD4 = r"first|second|third|fourth|1st|2nd|3rd|4th|final"
-_YEAR_REF = rf"{YEAR}|this\s+year|last\s+year|next\s+year"
+_YEAR_REF = rf"{YEAR}|this\s+year|last\s+year|next\s+year|the\s+(?:current\s+|fiscal\s+)?year"
 
 
 @rule(rf"{B}(?:(?P<yr>{_YEAR_REF})'s\s+)?(?:(?P<det>the|its|a|their|this|that)\s+)?(?P<core>(?:fiscal[\s-]+|(?P<yr3>{YEAR})\s+)?"
@@ -405,7 +409,7 @@ def _quarter_value(m, ctx):
     if year_ref[:1].isdigit():
         return _Found(m.start(), m.end(), "DATE", f"{year_ref}-{code}", basis=BASIS_STATED, kind="quarter")
     if year_ref:
-        delta = {"this": 0, "last": -1, "next": 1}[year_ref.split()[0]]
+        delta = {"this": 0, "last": -1, "next": 1, "the": 0}[year_ref.split()[0]]
         year = shift_value(ctx.anchor, "year", delta)
         return _Found(m.start(), m.end(), "DATE", f"{year}-{code}", basis=BASIS_RELATIVE, kind="quarter")
     if half:
@@ -533,13 +537,13 @@ _DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|s
 
 
 @rule(rf"{B}(?:(?P<pre>the\s+)?(?P<rel>recent|coming|upcoming|past|last|next|previous|following)\s+)?"
-      rf"(?P<unit>second|minute|hour|day|week|month|quarter|year|decade)s(?P<rel2>\s+ago)?{E}")
+      rf"(?P<unit>second|minute|hour|day|week|month|quarter|year|decade|centurie)s(?P<rel2>\s+ago)?{E}")
 def _plural_units(m, ctx):
     before = ctx.text[max(0, m.start() - 12):m.start()]
     if (not m["rel"] and not m["rel2"] and not _DURATION_CONTEXT.search(before)
             and not _DURATION_AFTER.match(ctx.text, m.end())):
         return None
-    unit = m["unit"].lower()
+    unit = _unit(m["unit"])
     if m["rel2"]:
         return _Found(m.start(), m.end(), "DATE", "PAST_REF", basis=BASIS_RELATIVE, kind="ref")
     if m["rel"] and m["rel"].lower() in ("coming", "upcoming", "next", "following") and unit in ("year", "decade", "month"):
@@ -547,7 +551,7 @@ def _plural_units(m, ctx):
     return _Found(m.start(), m.end(), "DURATION", duration_value(None, unit), kind="duration")
 
 
-@rule(rf"{B}(?P<unit>{UNIT})(?P<pl>s)?-long{E}")
+@rule(rf"{B}(?P<unit>{UNIT})(?P<pl>s)?-?long{E}")
 def _long(m, ctx):
     """"a year-long inquiry", "decades-long feud": the adjective is the duration."""
     amount = None if m["pl"] else 1
@@ -558,6 +562,18 @@ def _long(m, ctx):
 def _overnight(m, ctx):
     value = shift_value(ctx.anchor, "day", -1)
     return _Found(m.start(), m.end(), "TIME", value + "TNI", basis=BASIS_RELATIVE, kind="time")
+
+
+@rule(rf"{B}(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year){E}")
+def _year_end(m, ctx):
+    return _Found(m.start(), m.end(), "DATE", shift_value(ctx.anchor, "year", 0), "END", BASIS_RELATIVE, kind="year")
+
+
+@rule(rf"{B}(?:(?P<side>earlier|later)\s+)?(?:that|the\s+same)\s+(?:same\s+)?(?P<unit>day|week|month|year|morning|afternoon|evening|night){E}")
+def _that_unit(m, ctx):
+    """"that year", "later that day": the period of the date the text last named (see _combine)."""
+    mod = {"earlier": "START", "later": "END"}.get((m["side"] or "").lower())
+    return _Found(m.start(), m.end(), "DATE", "", mod, BASIS_RELATIVE, kind="that-" + m["unit"].lower())
 
 
 _FREQ = _alternation(lexicon.FREQUENCY_WORDS)
@@ -684,12 +700,46 @@ def _same_period_earlier(f: _Found, last_period: str | None) -> _Found:
     return replace(f, value=f"{int(m[1]) - 1}-{m[2]}")
 
 
+_ANAPHOR_WIDTH = {"year": 4, "month": 7, "day": 10, "morning": 10, "afternoon": 10, "evening": 10, "night": 10}
+
+
+def _that_period(f: _Found, last_date: _Found | None) -> _Found | None:
+    """"that year" takes the year of the date last named; dropped when none was named
+    or the named one is coarser than the unit ("that day" after "in 2010")."""
+    unit = f.kind[len("that-"):]
+    if last_date is None:
+        return None
+    if unit == "week":
+        span = None
+        from app.timex.normalize import timex_range
+        span = timex_range(Timex(0, 0, "", "DATE", last_date.value[:10]))
+        if not span or span[2] != "day":
+            return None
+        from app.timex.normalize import week_value
+        return replace(f, value=week_value(span[0]), kind="week")
+    width = _ANAPHOR_WIDTH[unit]
+    value = last_date.value[:width]
+    if len(last_date.value) < width or not re.fullmatch(r"\d{4}(-\d\d){0,2}", value):
+        return None
+    if unit in ("morning", "afternoon", "evening", "night"):
+        value += "T" + lexicon.DAY_PARTS[unit]
+    return replace(f, value=value, type="TIME" if "T" in value else "DATE", kind=unit)
+
+
 def _combine(found: list[_Found], text: str) -> list[_Found]:
     out: list[_Found] = []
     last_period = None
     i = 0
+    last_date = None
     while i < len(found):
         f = _same_period_earlier(found[i], last_period)
+        if f.kind.startswith("that-"):
+            f = _that_period(f, last_date)
+            if f is None:
+                i += 1
+                continue
+        elif f.type in ("DATE", "TIME") and f.value[:4].isdigit():
+            last_date = f
         if _QUARTER_VALUE.match(f.value) and f.kind != "years_back":
             last_period = f.value
         nxt = found[i + 1] if i + 1 < len(found) else None
