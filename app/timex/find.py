@@ -531,7 +531,7 @@ def _duration(m, ctx):
 
 
 _AUXILIARY = re.compile(r"\b(?:will|would|to|could|can|may|might|should|must|did|does|do|not|n't)\s+$", FLAGS)
-_DURATION_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|long|of\s+(?:talks|fighting|war|negotiations|delay))\b", FLAGS)
+_DURATION_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|long|of)\b", FLAGS)
 _DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|spend|lasted|lasting|last|"
                                r"after|recent|coming|upcoming|past|next|previous|the|and|or)\s+$", FLAGS)
 
@@ -544,9 +544,15 @@ def _plural_units(m, ctx):
             and not _DURATION_AFTER.match(ctx.text, m.end())):
         return None
     unit = _unit(m["unit"])
+    rel = (m["rel"] or "").lower()
+    if rel == "following" and not m["pre"]:
+        # "following months of talks": a preposition, not "the following months"
+        if not _DURATION_AFTER.match(ctx.text, m.end()):
+            return None
+        return _Found(m.start("unit"), m.end(), "DURATION", duration_value(None, unit), kind="duration")
     if m["rel2"]:
         return _Found(m.start(), m.end(), "DATE", "PAST_REF", basis=BASIS_RELATIVE, kind="ref")
-    if m["rel"] and m["rel"].lower() in ("coming", "upcoming", "next", "following") and unit in ("year", "decade", "month"):
+    if rel in ("coming", "upcoming") and unit in ("year", "decade", "month"):
         return _Found(m.start(), m.end(), "DATE", "FUTURE_REF", basis=BASIS_RELATIVE, kind="ref")
     return _Found(m.start(), m.end(), "DURATION", duration_value(None, unit), kind="duration")
 
