@@ -244,3 +244,75 @@ def test_serving_while_an_ingest_writes_fails_no_request(tmp_path):
     FIGURES["failed requests / events seen half-stored"] = f"{len(failures)} / {len(half_seen)}"
     assert counts["requests"] > 100
     assert failures == [] and half_seen == []
+
+
+# --- Identity: the same article once, a changed article replacing its old version ---
+
+KURSK = ("Ukraine launched an offensive into Russia's Kursk region on 6 August 2024, officials said.\n\n"
+         "Russia moved reserves from the Donbas front on 9 August 2024.")
+KURSK_UPDATED = ("Ukraine launched an offensive into Russia's Kursk region on 6 August 2024, officials said.\n\n"
+                 "Ukraine captured the town of Sudzha on 15 August 2024, the army said.")
+
+
+def rss(title: str, link: str, text: str) -> str:
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<item><title>Kursk offensive</title><link>{link}</link>"
+            f"<pubDate>Wed, 07 Aug 2024 10:00:00 GMT</pubDate><description>{text}</description></item>"
+            f"</channel></rss>")
+
+
+def ingest_in_process(paths: list[Path], db: str):
+    from click.testing import CliRunner
+
+    from app.cli import main
+
+    result = CliRunner().invoke(main, ["ingest", *map(str, paths), "--db", db])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_same_article_under_two_names_and_from_two_feeds_is_stored_once(tmp_path):
+    body = KURSK.replace("\n\n", "&lt;br&gt;&lt;br&gt;")
+    (tmp_path / "wire.xml").write_text(rss("Wire", "https://n.example/kursk?utm_source=wire", body))
+    (tmp_path / "digest.rss").write_text(rss("Digest", "https://n.example/kursk#comments", body))
+    (tmp_path / "a.md").write_text(f"---\ntitle: Kursk\n---\n{KURSK}\n")
+    (tmp_path / "copy-of-a.md").write_text(f"---\ntitle: Kursk (copy)\n---\n{KURSK}\n")
+    db = tmp_path / "once.db"
+    output = ingest_in_process([tmp_path], f"sqlite:///{db}")
+    assert "read 4, stored 2 " in output and "unchanged 2" in output
+    with connect(db) as conn:
+        urls = sorted(str(u) for (u,) in conn.execute("SELECT url FROM document"))
+    assert urls == ["None", "https://n.example/kursk"]
+    assert problems(db) == []
+
+
+def test_changed_article_replaces_its_old_version_and_events_and_permalinks_survive(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from app.db import make_engine
+    from app.web import create_app
+
+    article = tmp_path / "kursk.md"
+    front = "---\ntitle: Kursk\nurl: https://n.example/kursk\npublished: 2024-08-16\n---\n"
+    db = tmp_path / "replace.db"
+    article.write_text(front + KURSK)
+    ingest_in_process([article], f"sqlite:///{db}")
+    engine = make_engine(f"sqlite:///{db}")
+    client = TestClient(create_app(engine))
+    before = {e["date"]: e["slug"] for e in client.get("/api/events").json()["events"]}
+    assert {"2024-08-06", "2024-08-09"} <= set(before)
+
+    article.write_text(front + KURSK_UPDATED)
+    output = ingest_in_process([article], f"sqlite:///{db}")
+    assert "stored 1 (1 replacing an older version)" in output
+    after = {e["date"]: e for e in client.get("/api/events").json()["events"]}
+    assert "2024-08-09" not in after and "2024-08-15" in after  # the old version's events went with it
+    with connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM document").fetchone()[0] == 1
+    assert problems(db) == []
+    # The event both versions tell keeps its permalink (directly or by redirect).
+    survivor = client.get(f"/events/{before['2024-08-06']}", follow_redirects=True)
+    assert survivor.status_code == 200 and "Kursk" in survivor.text
+    # The vanished event's permalink says so instead of failing.
+    assert client.get(f"/events/{before['2024-08-09']}").status_code in (404, 410)
+    engine.dispose()

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field, fields as dataclass_fields, replace
 from datetime import date, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from ..records import SourceDocument
 
@@ -85,12 +85,17 @@ def parse_published(value: object) -> date:
     raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
 
 
-def clean_url(value: object) -> str | None:
-    """`value` if it is an absolute http(s) URL, else None: links shown to readers
-    must never be `javascript:` or `data:`.
+# Query parameters that only say who sent the reader: the same article reached
+# through two feeds must have one URL, so one identity.
+_TRACKING = re.compile(r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|cmpid|ocid)$", re.I)
 
-    >>> clean_url("https://example.org/a"), clean_url("javascript:alert(1)")
-    ('https://example.org/a', None)
+
+def clean_url(value: object) -> str | None:
+    """`value` if it is an absolute http(s) URL, without its fragment and tracking
+    parameters; else None: links shown to readers must never be `javascript:` or `data:`.
+
+    >>> clean_url("https://example.org/a?id=3&utm_source=rss#top"), clean_url("javascript:alert(1)")
+    ('https://example.org/a?id=3', None)
     """
     if not isinstance(value, str):
         return None
@@ -101,7 +106,10 @@ def clean_url(value: object) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    kept = [pair for pair in parts.query.split("&") if pair and not _TRACKING.match(pair.split("=", 1)[0])]
+    return urlunsplit(parts._replace(query="&".join(kept), fragment=""))
 
 
 def clean_title(value: str) -> str:
