@@ -122,13 +122,31 @@ def group_events(events: list, previous=None) -> list[tuple[int, bool, list[tupl
     return years
 
 
+# "reported" is not here: reported events carry their own flag.
 BASIS_NOTES = {
     "year inferred": "year inferred",
     "relative to anchor": "relative date",
-    "reported": "reported",
 }
 
 
 def basis_note(basis: str) -> str:
     """A short mark for dates the text did not state in full; "" for stated ones."""
     return BASIS_NOTES.get(basis, "")
+
+
+def bucket_label(start: date, level: str, first: bool) -> str:
+    """The short label under an axis bar; the first bar, and a bar that starts a
+    new year (or month), also name the larger period.
+
+    >>> bucket_label(date(2025, 1, 1), "month", False), bucket_label(date(2024, 11, 1), "month", False)
+    ('Jan 2025', 'Nov')
+    >>> bucket_label(date(2025, 1, 20), "day", True)
+    '20 Jan'
+    """
+    if level == "decade":
+        return f"{start.year}s"
+    if level == "year":
+        return str(start.year)
+    if level == "month":
+        return f"{start:%b %Y}" if first or start.month == 1 else f"{start:%b}"
+    return f"{start.day} {start:%b}" if first or start.day == 1 else str(start.day)

@@ -664,6 +664,27 @@ def filter_names(session: Session, flt: EventFilter) -> dict[str, str]:
     return names
 
 
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def describe_range(start: date | None, end: date | None) -> str:
+    """A date range in words; a whole period by its name.
+
+    >>> describe_range(date(2025, 1, 1), date(2025, 1, 31))
+    'in Jan 2025'
+    >>> describe_range(date(2024, 8, 6), date(2024, 11, 17))
+    'from 6 Aug 2024 to 17 Nov 2024'
+    """
+    if start and end:
+        for level in ("day", "month", "year", "decade"):
+            if _period(start, level) == (start, end):
+                return {"day": f"on {_day(start)}", "month": f"in {start:%b %Y}", "year": f"in {start.year}",
+                        "decade": f"in the {start.year}s"}[level]
+        return f"from {_day(start)} to {_day(end)}"
+    return f"from {_day(start)}" if start else f"until {_day(end)}"
+
+
 def describe(flt: EventFilter, names: dict[str, str] | None = None) -> str:
     """The filter in words, for the page heading.
 
@@ -688,10 +709,8 @@ def describe(flt: EventFilter, names: dict[str, str] | None = None) -> str:
         clauses.append("told by " + " and ".join(f"“{names.get(str(s), s)}”" for s in flt.sources))
     if flt.q:
         clauses.append(f"matching “{flt.q}”")
-    if flt.date_from:
-        clauses.append(f"from {flt.date_from.isoformat()}")
-    if flt.date_to:
-        clauses.append(f"to {flt.date_to.isoformat()}")
+    if flt.date_from or flt.date_to:
+        clauses.append(describe_range(flt.date_from, flt.date_to))
     if flt.disputed is False:
         clauses.append("not disputed")
     if not parts and not clauses:

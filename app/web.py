@@ -28,6 +28,7 @@ templates.env.filters["basis_note"] = display.basis_note
 templates.env.globals["highlight_passage"] = display.highlight_passage
 templates.env.globals["quote_passage"] = display.quote_passage
 templates.env.globals["group_events"] = display.group_events
+templates.env.globals["bucket_label"] = display.bucket_label
 templates.env.globals["describe"] = queries.describe
 templates.env.globals["export_formats"] = FORMATS
 templates.env.filters["snippet"] = lambda s: display.mark_snippet(s, MATCH_OPEN, MATCH_CLOSE)
