@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from app.knowledge import Knowledge, load_knowledge, slugify, surface_pattern
@@ -87,38 +88,54 @@ def _learn_person(name: str, lexicon: _Lexicon) -> None:
         lexicon.learn(words[-1], entity)
 
 
-def _learn_people(text: str, lexicon: _Lexicon) -> None:
-    titles = lexicon.knowledge.titles
+@dataclass(frozen=True)
+class _NamingPatterns:
+    titled: re.Pattern[str] | None
+    single: re.Pattern[str] | None
+    honorific: re.Pattern[str]
+    apposition: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=16)
+def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingPatterns:
+    """The people-finding patterns of one knowledge, compiled once."""
+    titled = single = apposition = None
     if titles:
         alternation = "|".join(re.escape(t) for t in titles)
-        honorific = r"(?:Mr|Mrs|Ms|Dr|Prof)\."
         # "Defense Minister Boris Pistorius", "Defense Minister of Germany, Boris Pistorius".
         titled = re.compile(
-            rf"(?<![\w.])(?:{alternation})(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])"
-        )
-        for match in titled.finditer(text):
-            _learn_person(match.group(1), lexicon)
+            rf"(?<![\w.])(?:{alternation})(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])")
         # "President Bush said": a title before one capitalised word that no other follows.
         single = re.compile(
             rf"(?<![\w.])(?:{alternation})[^\S\n]+({_NAME_WORD})(?![\w-])(?![^\S\n]+[{_UPPER}])")
-        for match in single.finditer(text):
-            name = re.sub(r"[’']s$", "", match.group(1))
-            if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in lexicon.knowledge.titles:
-                lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
-        for match in re.finditer(rf"{honorific}\s+({_SHORT_NAME})(?!\w)", text):
-            _learn_person(match.group(1), lexicon)
-    roles = lexicon.knowledge.roles
     if roles:
         # "Mykhailo Podolyak, an aide to ...", "Elena Petrov, a geopolitical expert".
         role_words = "|".join(sorted(roles, key=len, reverse=True))
         apposition = re.compile(
-            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:[\w-]+[^\S\n]+){{0,3}}?(?:{role_words})s?\b"
-        )
-        for match in apposition.finditer(text):
+            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:[\w-]+[^\S\n]+){{0,3}}?(?:{role_words})s?\b")
+    honorific = re.compile(rf"(?:Mr|Mrs|Ms|Dr|Prof)\.\s+({_SHORT_NAME})(?!\w)")
+    return _NamingPatterns(titled, single, honorific, apposition)
+
+
+def _learn_people(text: str, lexicon: _Lexicon) -> None:
+    knowledge = lexicon.knowledge
+    patterns = _naming_patterns(knowledge.titles, knowledge.roles)
+    if patterns.titled is not None:
+        for match in patterns.titled.finditer(text):
+            _learn_person(match.group(1), lexicon)
+    if patterns.single is not None:
+        for match in patterns.single.finditer(text):
+            name = re.sub(r"[’']s$", "", match.group(1))
+            if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in knowledge.titles:
+                lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
+    for match in patterns.honorific.finditer(text):
+        _learn_person(match.group(1), lexicon)
+    if patterns.apposition is not None:
+        for match in patterns.apposition.finditer(text):
             before = _WORD_BEFORE.search(text[: match.start()])
             # Only a whole run of capitalised words is a name, not the tail of a longer one.
             if before and before.group(1)[:1].isupper() and not before.group(1).endswith((".", ",")):
-                if before.group(1) not in titles:
+                if before.group(1) not in knowledge.titles:
                     continue
             _learn_person(match.group(1), lexicon)
 

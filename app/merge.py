@@ -29,7 +29,8 @@ _STOPWORDS = frozenset(
     """a an the and or but of to in on at by for from with into onto over under about as is are was were
     be been being has have had will would could should may might must do does did not no this that these
     those it its his her their they he she we i you who which what when where while than then so such
-    also very more most some any all each other into upon amid among before after during since until""".split()
+    also very more most some any all each other into upon amid among before after during since until
+    said says say told tell stated noted added according""".split()
 )
 # Irregular forms a suffix-stripper cannot bring to the same stem.
 _IRREGULAR = {
@@ -50,7 +51,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 # Share of the shorter title's content words two titles must have in common, by how much
 # their actors and weapons agree: the more they share, the less the wording must.
-WORDING_MOST_ENTITIES = 0.4  # half or more of their actors and weapons in common
+WORDING_MOST_ENTITIES = 0.4  # two or more, and half or more, of their actors and weapons in common
 WORDING_SOME_ENTITY = 0.6  # at least one in common
 WORDING_NO_ENTITY = 0.7  # none in common: only near-identical wording, MIN_SHARED_ALONE words
 WORDING_OTHER_DATE = 0.75  # dates exclude each other: the same happening told with two dates
@@ -58,6 +59,8 @@ MIN_SHARED = 2
 # A reported statement is dated by its article's anchor, a guess at when it was published:
 # two articles telling one statement may be anchored some weeks apart.
 REPORTED_WINDOW = timedelta(days=31)
+# How far apart two dates of one happening may be for the sources to be disagreeing.
+DISPUTE_WINDOW = timedelta(days=92)
 MIN_SHARED_ALONE = 4
 
 
@@ -133,20 +136,41 @@ def _keys(candidate: EventCandidate) -> set[str]:
     return {e.key for e in (*candidate.actors, *candidate.weapons)}
 
 
+def subject(candidate: EventCandidate) -> Entity | None:
+    """The actor the title opens with ("Donald Trump sworn in"), if any."""
+    if not candidate.actors:
+        return None
+    first = candidate.actors[0]
+    title = candidate.title.lower()
+    return first if any(title.startswith(n.lower()) for n in (first.name, *first.aliases)) else None
+
+
 def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
     """Two named people or organisations doing the same thing are two happenings
-    ("Estrada condemned the bombings", "the Security Council condemned the bombings").
-    The first actor of a candidate is its subject where the sentence names one."""
-    if not a.actors or not b.actors:
-        return False
-    first_a, first_b = a.actors[0], b.actors[0]
+    ("Estrada condemned the bombings", "the Security Council condemned the bombings")."""
+    first_a, first_b = subject(a), subject(b)
     agents = ("person", "organisation")
-    return first_a.key != first_b.key and first_a.kind in agents and first_b.kind in agents
+    return (first_a is not None and first_b is not None and first_a.key != first_b.key
+            and first_a.kind in agents and first_b.kind in agents)
 
 
 def same_event(a: EventCandidate, b: EventCandidate) -> bool:
     """Whether two candidates tell one happening (symmetric)."""
-    words_a, words_b = wording(a), wording(b)
+    return _same(a, b, wording(a), wording(b))
+
+
+def _date_dispute(a: EventCandidate, b: EventCandidate, share: float, shared: int) -> bool:
+    """Different dates for what reads as the same happening by the same subject, some weeks
+    apart at most: kept together, disputed. Years apart, a look-alike is another happening
+    ("The New York Times said in an editorial")."""
+    first_a, first_b = subject(a), subject(b)
+    if a.reported or b.reported or first_a is None or first_b is None or first_a.key != first_b.key:
+        return False
+    gap = max(a.date_start, b.date_start) - min(a.date_end, b.date_end)
+    return share >= WORDING_OTHER_DATE and shared >= MIN_SHARED + 1 and gap <= DISPUTE_WINDOW
+
+
+def _same(a: EventCandidate, b: EventCandidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
     share, shared = _overlap(words_a, words_b)
     if not words_a or (shared < MIN_SHARED and words_a != words_b):
         return False
@@ -158,9 +182,8 @@ def same_event(a: EventCandidate, b: EventCandidate) -> bool:
         # A statement without a date of its own joins the dated telling of the same happening.
         return bool(common) and share >= WORDING_SOME_ENTITY
     if not _dates_agree(a, b):
-        # Different dates for what reads as the same happening: kept together, disputed.
-        return bool(common) and share >= WORDING_OTHER_DATE and not a.reported
-    if len(common) * 2 >= len(keys_a | keys_b) and common:
+        return _date_dispute(a, b, share, shared)
+    if len(common) >= 2 and len(common) * 2 >= len(keys_a | keys_b):
         return share >= WORDING_MOST_ENTITIES
     if common:
         return share >= WORDING_SOME_ENTITY
@@ -226,21 +249,45 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     [2]
     """
     ordered = sorted(items, key=_order)
-    parent = list(range(len(ordered)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(ordered)):
-        for j in range(i + 1, len(ordered)):
-            if root(i) != root(j) and same_event(ordered[i].candidate, ordered[j].candidate):
-                parent[max(root(i), root(j))] = min(root(i), root(j))
-    groups: dict[int, list[SourcedCandidate]] = {}
-    for i, item in enumerate(ordered):
-        groups.setdefault(root(i), []).append(item)
-    events = [_merged(group) for group in groups.values()]
+    words = [wording(item.candidate) for item in ordered]
+    # Only candidates that share a word of their titles can tell the same event.
+    by_word: dict[str, list[int]] = {}
+    for i, stems in enumerate(words):
+        for word in stems:
+            by_word.setdefault(word, []).append(i)
+    pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
+    linked = [
+        (-_overlap(words[i], words[j])[0], i, j) for i, j in pairs
+        if _same(ordered[i].candidate, ordered[j].candidate, words[i], words[j])
+    ]
+    # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
+    groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
+    owner = list(range(len(ordered)))
+    for _, i, j in sorted(linked):
+        a, b = owner[i], owner[j]
+        if a == b or not _compatible(groups[a], groups[b], ordered, words):
+            continue
+        keep, gone = min(a, b), max(a, b)
+        for x in groups[gone]:
+            owner[x] = keep
+        groups[keep] = sorted(groups[keep] + groups.pop(gone))
+    events = [_merged([ordered[i] for i in members]) for members in groups.values()]
     return sorted(events, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
                                          [_order(s) for s in e.sources]))
+
+
+def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate],
+                words: list[frozenset[str]]) -> bool:
+    """Whether two groups may join: no two named agents and no clashing dates across them,
+    unless the clash is itself a date dispute. This keeps a chain of look-alike titles
+    ("condemned the bombings" by one leader after another) from becoming one event."""
+    for i in left:
+        x = items[i].candidate
+        for j in right:
+            y = items[j].candidate
+            if _agents_differ(x, y):
+                return False
+            if not x.reported and not y.reported and not _dates_agree(x, y) \
+                    and not _date_dispute(x, y, *_overlap(words[i], words[j])):
+                return False
+    return True

@@ -123,6 +123,35 @@ def test_result_does_not_depend_on_the_order_of_candidates():
     assert len(results) == 1
 
 
+def test_two_named_agents_doing_the_same_thing_are_two_events():
+    day = date(1998, 8, 11)
+    estrada = Entity("joseph-estrada", "Joseph Estrada", "person", ("Estrada",))
+    council = Entity("united-nations", "United Nations", "organisation", ("Security Council",))
+    us = Entity("united-states", "United States", "state", ("U.S.",))
+    events = merge_events([
+        told("a", "Joseph Estrada condemned the bombings of the U.S. embassies", day, actors=(estrada, us)),
+        told("b", "Security Council condemned the bombing of the U.S. embassies", day, actors=(council, us)),
+    ])
+    assert len(events) == 2
+
+
+def test_a_chain_of_look_alikes_does_not_join_clashing_dates():
+    us = Entity("united-states", "United States", "state", ("U.S.",))
+    first = told("a", "Bombings killed more than 200 people near the embassy", date(1998, 8, 7), actors=(us,))
+    bridge = told("b", "Bombings killed people near the embassy", date(1998, 8, 7), actors=(us,), reported=True)
+    older = told("c", "Bombings killed 168 people near the building", date(1995, 4, 19), actors=(us,))
+    dated = [e for e in merge_events([first, bridge, older]) if not e.reported]
+    assert sorted(len(e.sources) for e in dated) == [1, 2]
+    assert not any(e.disputed for e in dated)
+
+
+def test_the_same_words_years_apart_are_two_happenings():
+    times = Entity("new-york-times", "New York Times", "organisation")
+    a = told("a", "New York Times said in an editorial that courts erred", date(1998, 4, 25), actors=(times,))
+    b = told("b", "New York Times said in an editorial that courts erred", date(2000, 4, 6), actors=(times,))
+    assert len(merge_events([a, b])) == 2
+
+
 def test_events_come_out_in_date_order():
     events = merge_events([told("a", "Donald Trump sworn in", date(2025, 1, 20)),
                            told("b", "Donald Trump reelected", date(2024, 1, 1), date(2024, 12, 31), "year")])
