@@ -1,0 +1,133 @@
+"""The pieces the temporal grammar is built from: word patterns, the rule registry.
+
+A rule is a regular expression built from the word tables in `lexicon` and a
+function turning its match into a `Found` candidate; `rules_dates`,
+`rules_relative` and `rules_spans` register theirs with `@rule`, in priority
+order (on equal length the earlier rule wins). Patterns compile once at import.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from app.timex import lexicon
+from app.timex.anchor import tense_direction
+from app.timex.normalize import safe_date
+
+FLAGS = re.IGNORECASE
+
+
+def alternation(words) -> str:
+    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def cased(words) -> str:
+    """Case-sensitive alternation of Capitalised and UPPER forms."""
+    forms = {w.capitalize() for w in words} | {w.upper() for w in words}
+    return "(?-i:" + alternation(forms) + ")"
+
+
+_abbrev_months = [w for w in lexicon.MONTHS if len(w) <= 4 and w not in ("may", "june", "july")]
+_full_months = [w for w in lexicon.MONTHS if w not in _abbrev_months]
+# "Aug." / "Aug" / "August"; abbreviations of ambiguous words need their period.
+MON = (rf"(?:{cased(_full_months)}|{cased(_abbrev_months)}\.|"
+       rf"{cased([w for w in _abbrev_months if w not in lexicon.AMBIGUOUS_MONTHS])}(?!\w))")
+WD_FULL = cased(lexicon.FULL_WEEKDAYS)
+WD = rf"(?:{WD_FULL}|{cased([w for w in lexicon.WEEKDAYS if w not in lexicon.FULL_WEEKDAYS])}\.)"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d])"
+YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_num_words = alternation(lexicon.NUMBER_WORDS)
+_num_phrases = alternation(lexicon.NUMBER_PHRASES)
+_vague = alternation(lexicon.VAGUE_QUANTITIES)
+NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+and\s+a\s+half|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
+       rf"(?:\s+and\s+a\s+half)?|{_vague}|a\s+half|half\s+an?|(?:{_num_phrases})(?:\s+and\s+a\s+half)?)")
+UNIT = r"(?:second|minute|hour|day|week(?:end)?|month|quarter|year|decade|centur(?:y|ie))"
+PART_OF_DAY = alternation(lexicon.DAY_PARTS)
+SEASON = alternation(lexicon.SEASONS)
+B = r"(?:(?<=mid-)|(?<![\w$£€#@/.-]))"  # left edge: not inside a word, number, amount or model name
+E = r"(?![\w-])"
+
+
+@dataclass
+class Found:
+    """A candidate expression before selection: a `Timex` plus what kind of thing it names."""
+
+    start: int
+    end: int
+    type: str
+    value: str
+    mod: str | None = None
+    basis: str = ""
+    kind: str = ""  # "day", "time", "duration" ... for combining neighbours
+
+
+class Context:
+    """The text and anchor the rules resolve against; tense is looked up on demand."""
+
+    def __init__(self, text: str, anchor: date | None):
+        self.text = text
+        self.anchor = anchor
+
+    def direction(self, start: int, end: int) -> int:
+        return tense_direction(self.text, start, end)
+
+
+Handler = Callable[[re.Match, Context], "Found | None"]
+RULES: list[tuple[re.Pattern, Handler]] = []
+
+
+def rule(pattern: str, flags: int = FLAGS):
+    compiled = re.compile(pattern, flags)
+
+    def register(handler: Handler) -> Handler:
+        RULES.append((compiled, handler))
+        return handler
+    return register
+
+
+def month_number(word: str) -> int:
+    return lexicon.MONTHS[word.lower().rstrip(".")]
+
+
+def day_number(word: str) -> int:
+    return int(re.match(r"\d+", word).group())
+
+
+def parse_number(words: str) -> float | None:
+    """Numeric value of "two", "twenty-five", "3.5", "a couple of"; None if vague."""
+    words = re.sub(r"\s+", " ", words.lower()).strip()
+    half = 0.0
+    if words.endswith(" and a half"):
+        words, half = words[: -len(" and a half")], 0.5
+    if words in ("a half", "half a", "half an"):
+        return 0.5
+    if words.endswith(" 1/2"):
+        words, half = words[:-4], 0.5
+    if re.fullmatch(r"\d+(?:\.\d+)?", words):
+        return float(words) + half
+    if words in lexicon.NUMBER_WORDS:
+        return lexicon.NUMBER_WORDS[words] + half
+    if words in lexicon.NUMBER_PHRASES:
+        return lexicon.NUMBER_PHRASES[words] + half
+    total = 0
+    for part in re.split(r"[\s-]+", words):
+        if part not in lexicon.NUMBER_WORDS:
+            return None
+        value = lexicon.NUMBER_WORDS[part]
+        total = total * value if value == 100 and total else total + value
+    return total + half
+
+
+def unit_name(word: str) -> str:
+    word = word.lower()
+    return "century" if word.startswith("centur") else word
+
+
+def day_value(year: int, month: int, day: int) -> str | None:
+    return f"{year:04d}-{month:02d}-{day:02d}" if safe_date(year, month, day) else None
+
+

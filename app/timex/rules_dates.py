@@ -1,0 +1,215 @@
+"""Rules for calendar dates, years, weekdays, "today" and clock times."""
+from __future__ import annotations
+
+import re
+
+from app.records import BASIS_RELATIVE, BASIS_STATED, BASIS_YEAR_INFERRED
+from app.timex import lexicon
+from app.timex.grammar import (
+    B, E, FLAGS, MON, WD, DAY, YEAR, PART_OF_DAY, Found, rule, month_number, day_number, day_value,
+)
+from app.timex.normalize import (
+    resolve_month, resolve_month_day, resolve_weekday, safe_date, shift_value,
+)
+
+
+# ---- calendar dates -------------------------------------------------------
+
+@rule(rf"{B}(?:{WD},?\s+)?(?P<mon>{MON})\s*(?P<day>{DAY}),?\s+(?P<year>{YEAR}){E}")
+def _month_day_year(m, ctx):
+    value = day_value(int(m["year"]), month_number(m["mon"]), day_number(m["day"]))
+    return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
+
+
+@rule(rf"{B}(?:{WD},?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MON}),?\s+(?P<year>{YEAR}){E}")
+def _day_month_year(m, ctx):
+    value = day_value(int(m["year"]), month_number(m["mon"]), day_number(m["day"]))
+    return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
+
+
+@rule(rf"{B}(?:{WD},?\s+)?(?P<mon>{MON})\s*(?P<day>{DAY})(?![\w%]|[.,:/]\d|\s*(?:%|percent))")
+def _month_day(m, ctx):
+    month, day = month_number(m["mon"]), day_number(m["day"])
+    if safe_date(2000, month, day) is None:
+        return None
+    value = resolve_month_day(ctx.anchor, ctx.direction(m.start(), m.end()), month, day)
+    return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="day")
+
+
+@rule(rf"{B}(?:{WD},?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MON})(?!\s*\d)")
+def _day_month(m, ctx):
+    return _month_day(m, ctx)
+
+
+@rule(rf"{B}(?P<mon>{MON}),?\s+(?:of\s+)?(?P<year>{YEAR}){E}")
+def _month_year(m, ctx):
+    return Found(m.start(), m.end(), "DATE", f"{m['year']}-{month_number(m['mon']):02d}",
+                  basis=BASIS_STATED, kind="month")
+
+
+# A bare month name needs a word that introduces a time before it when the name
+# is also an ordinary word ("in May", not "may"); others just must not start a
+# person's name ("June Carter").
+_MONTH_CONTEXT = re.compile(
+    r"(?:\b(?:in|since|until|till|by|during|from|through|to|of|before|after|last|next|this|"
+    r"early|late|mid|end|beginning|and|or|between|each|every|since|that|for)[\s-]+)$", FLAGS)
+
+
+@rule(rf"{B}(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<mon>{MON})(?!\s+(?-i:[A-Z][a-z]))(?![\w-])")
+def _bare_month(m, ctx):
+    word = m["mon"].lower().rstrip(".")
+    before = ctx.text[max(0, m.start() - 20):m.start()]
+    if (word in lexicon.AMBIGUOUS_MONTHS or len(word) <= 4) and not m["rel"]:
+        if not _MONTH_CONTEXT.search(before):
+            return None
+    rel = (m["rel"] or "").lower()
+    shift = -1 if rel in ("last", "past") else 1 if rel in ("next", "coming") else 0
+    value = resolve_month(ctx.anchor, ctx.direction(m.start(), m.end()), month_number(word), shift)
+    return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="month")
+
+
+@rule(r"(?<![\w./-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/-]|\.\d)")
+def _iso_date(m, ctx):
+    value = day_value(int(m["y"]), int(m["m"]), int(m["d"]))
+    return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
+
+
+@rule(r"(?<![\w./-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>(?:19|20)\d\d|\d\d)(?![\w/]|\.\d)")
+def _slash_date(m, ctx):
+    year = int(m["y"])
+    if year < 100:
+        year += 1900 if year >= 50 else 2000
+    value = day_value(year, int(m["m"]), int(m["d"]))
+    return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
+
+
+# Years: a four-digit number is a year unless it counts something ("1990 troops"),
+# is an amount or sits in a name or reference ("page 1990", "F-1990").
+_NOT_YEAR_BEFORE = re.compile(
+    r"\b(?:page|pages|p|pp|no|nos|number|article|model|flight|route|highway|chapter|section|"
+    r"room|rule|resolution|item|vol|volume|about|some|nearly|almost|over|than|around|"
+    r"approximately|exactly|only|just)\.?\s+$", FLAGS)
+_NOT_YEAR_AFTER = re.compile(r"^(?:\s*(?:%|percent\b|per\s+cent\b|[-/]\d)|\s+[a-z]+s\b(?<!\bas)|\.\d|:\d)")
+_YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|before|after|fiscal|"
+                           r"year|the|and|or|to|between|early|late|mid|circa|c\.)[\s-]+$", FLAGS)
+
+
+@rule(rf"(?:(?<=mid-)|(?<=\d-)|(?<![\w$£€#@/.,-]))(?P<fiscal>fiscal\s+(?:year\s+)?)?(?P<year>{YEAR})(?!\w|-[^\d]|,\d|\.\d)")
+def _year(m, ctx):
+    before = ctx.text[max(0, m.start() - 20):m.start()]
+    after = ctx.text[m.end():m.end() + 20]
+    year = int(m["year"])
+    if not m["fiscal"]:
+        if _NOT_YEAR_BEFORE.search(before) or (_NOT_YEAR_AFTER.match(after) and not _YEAR_CONTEXT.search(before)):
+            return None
+        if (year < 1800 or year > 2100) and not _YEAR_CONTEXT.search(before):
+            return None
+    return Found(m.start(), m.end(), "DATE", m["year"], basis=BASIS_STATED, kind="year")
+
+
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+
+
+@rule(rf"{B}(?:the\s+year\s+)?(?:(?P<century>nineteen|eighteen)\s+(?:(?P<tens>{_TENS})(?:[\s-]+(?P<ones>{_ONES}))?|(?P<teen>{_TEENS})|hundred)"
+      rf"|two\s+thousand(?:\s+and)?(?:\s+(?P<ones2>{_ONES}|{_TEENS}))?){E}")
+def _spelled_year(m, ctx):
+    """Years as transcripts of broadcasts spell them: "nineteen ninety-six", "the year two thousand"."""
+    if m["century"]:
+        if not (m["tens"] or m["teen"]) and "year" not in m.group().lower():
+            return None
+        base = lexicon.NUMBER_WORDS[m["century"].lower()] * 100
+        rest = lexicon.NUMBER_WORDS.get((m["tens"] or m["teen"] or "").lower(), 0)
+        rest += lexicon.NUMBER_WORDS.get((m["ones"] or "").lower(), 0)
+    else:
+        base, rest = 2000, lexicon.NUMBER_WORDS.get((m["ones2"] or "").lower(), 0)
+    return Found(m.start(), m.end(), "DATE", f"{base + rest}", basis=BASIS_STATED, kind="year")
+
+
+@rule(rf"{B}the\s+(?P<year>{YEAR})\s+(?:period|quarter|season){E}")
+def _year_period(m, ctx):
+    return Found(m.start(), m.end(), "DATE", m["year"], basis=BASIS_STATED, kind="year")
+
+
+@rule(rf"{B}(?:the\s+)?(?:(?P<dec>1[5-9]\d0|20\d0)'?s|'(?P<yy>\d0)s|(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){E}")
+def _decade(m, ctx):
+    if m["dec"]:
+        if m["dec"].endswith("00"):
+            return Found(m.start(), m.end(), "DATE", m["dec"][:2], basis=BASIS_STATED, kind="decade")
+        return Found(m.start(), m.end(), "DATE", m["dec"][:3], basis=BASIS_STATED, kind="decade")
+    if m["yy"]:
+        return Found(m.start(), m.end(), "DATE", "19" + m["yy"][0], basis=BASIS_STATED, kind="decade")
+    if not m.group().lower().startswith("the"):
+        return None  # "in his twenties" is an age
+    digit = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+             "seventies": 7, "eighties": 8, "nineties": 9}[m["word"].lower()]
+    return Found(m.start(), m.end(), "DATE", f"19{digit}", basis=BASIS_STATED, kind="decade")
+
+
+@rule(rf"{B}(?:the\s+)?(?P<ord>\d{{1,2}})(?:st|nd|rd|th)[\s-]+century{E}")
+def _century(m, ctx):
+    return Found(m.start(), m.end(), "DATE", f"{int(m['ord']) - 1:02d}", basis=BASIS_STATED, kind="century")
+
+
+# ---- weekdays, today, parts of days ----------------------------------------
+
+@rule(rf"{B}(?:(?P<rel>last|next|this|coming|past|previous)\s+)?(?P<wd>{WD})(?P<pl>s)?(?:\s+(?P<part>{PART_OF_DAY})(?P<ppl>s)?)?{E}")
+def _weekday(m, ctx):
+    number = lexicon.WEEKDAYS[m["wd"].lower().rstrip(".")]
+    part = lexicon.DAY_PARTS.get((m["part"] or "").lower(), "")
+    suffix = "T" + part if part else ""
+    if m["pl"] or m["ppl"]:
+        return Found(m.start(), m.end(), "SET", f"XXXX-WXX-{number}{suffix}", kind="set")
+    rel = (m["rel"] or "").lower()
+    shift = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(rel, 0)
+    value = resolve_weekday(ctx.anchor, ctx.direction(m.start(), m.end()), number, shift)
+    return Found(m.start(), m.end(), "DATE", value + suffix, basis=BASIS_RELATIVE, kind="weekday")
+
+
+_TODAY = {"today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0}
+
+
+@rule(rf"{B}(?P<word>today|tomorrow|yesterday|tonight)(?:\s+(?P<part>{PART_OF_DAY}))?{E}"
+      rf"|{B}(?P<this>this|last|tomorrow|yesterday)\s+(?P<part2>{PART_OF_DAY}){E}")
+def _today(m, ctx):
+    word = (m["word"] or m["this"]).lower()
+    part = (m["part"] or m["part2"] or ("night" if word == "tonight" else "")).lower()
+    delta = _TODAY.get(word, -1 if word == "last" else 0)
+    if word == "last" and part != "night":
+        return None
+    value = shift_value(ctx.anchor, "day", delta)
+    if part:
+        return Found(m.start(), m.end(), "TIME", value + "T" + lexicon.DAY_PARTS[part],
+                      basis=BASIS_RELATIVE, kind="time")
+    return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind="day")
+
+
+_CLOCK = (r"(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?-i:[ap]\.m\.?|[AP]\.M\.?|[ap]m|[AP]M))(?!\w)"
+          r"|(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?![\d:])(?=\s+(?:GMT|UTC|local|hours|EST|EDT|ET))"
+          r"|(?P<h12>1[0-2]|0?[1-9])(?::(?P<mi12>[0-5]\d))?\s+(?:o'clock\s+)?in\s+the\s+(?P<part>morning|afternoon|evening)"
+          r"|(?P<named>noon|midday|midnight)")
+_ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|ET|PT)(?![\w])|\s+local\s+time)?"
+
+
+@rule(rf"{B}(?P<approx>around\s+|about\s+|approximately\s+)?(?:{_CLOCK}){_ZONE}")
+def _clock(m, ctx):
+    if m["named"]:
+        clock = "12:00" if m["named"].lower() in ("noon", "midday") else "24:00"
+    elif m["h12"]:
+        hour = int(m["h12"]) % 12 + (0 if m["part"].lower() == "morning" else 12)
+        clock = f"{hour:02d}:{m['mi12'] or '00'}"
+    elif m["h24"]:
+        clock = f"{int(m['h24']):02d}:{m['mi24']}"
+    else:
+        hour = int(m["h"]) % 12 + (12 if m["ap"].lower().startswith("p") else 0)
+        clock = f"{hour:02d}:{m['mi'] or '00'}"
+    value = shift_value(ctx.anchor, "day", 0) + "T" + clock
+    mod = "APPROX" if m["approx"] else None
+    return Found(m.start(), m.end(), "TIME", value, mod, BASIS_RELATIVE, kind="clock")
+
+
+@rule(rf"{B}overnight{E}")
+def _overnight(m, ctx):
+    value = shift_value(ctx.anchor, "day", -1)
+    return Found(m.start(), m.end(), "TIME", value + "TNI", basis=BASIS_RELATIVE, kind="time")

@@ -1,0 +1,136 @@
+"""Rules for durations ("two years", "the past 18 months") and sets ("every week")."""
+from __future__ import annotations
+
+import re
+
+from app.records import BASIS_RELATIVE
+from app.timex import lexicon
+from app.timex.grammar import (
+    B, E, FLAGS, MON, WD, NUM, UNIT, SEASON, Found, rule, alternation, month_number, parse_number, unit_name,
+)
+from app.timex.normalize import (
+    duration_value, shift_value,
+)
+
+
+# ---- durations and sets ----------------------------------------------------
+
+_RATE_BEFORE = re.compile(r"(?:\btimes|\btwice|\bonce|%|\bpercent|\d|\bcents?|\bdollars?|\bmillion|\bbillion|\bshare)\s*$", FLAGS)
+
+
+@rule(rf"{B}an?\s+(?P<unit>{UNIT}){E}")
+def _rate(m, ctx):
+    if not _RATE_BEFORE.search(ctx.text[max(0, m.start() - 15):m.start()]):
+        return None
+    return Found(m.start(), m.end(), "SET", duration_value(1, unit_name(m["unit"])), kind="set")
+
+
+_QMOD = alternation(lexicon.QUANTITY_MODS)
+
+
+@rule(rf"{B}(?P<pre>(?:the\s+)?(?:past|last|next|first|coming|previous|following|final|remaining|initial|latest|"
+      rf"entire|whole|full|same|other|better\s+part\s+of\s+the|additional)\s+|the\s+)?"
+      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?P<num>{NUM})(?P<hy>\s+|-)(?:(?:more|additional|full|straight|consecutive|long|"
+      rf"short)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?!-old)(?P<half>\s+and\s+a\s+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
+def _duration(m, ctx):
+    """"two years", "the past 18 months", "nearly a decade", "a year ago" (a DATE)."""
+    amount = parse_number(m["num"])
+    if amount is not None and m["half"]:
+        amount += 0.5
+    vague = amount is None
+    unit = unit_name(m["unit"])
+    if unit == "quarter" and re.match(r"\s+of\b", ctx.text[m.end():m.end() + 4]):
+        return None  # "three-quarters of": a fraction
+    if unit == "second" and m["num"].lower() in ("a", "an"):
+        return None  # "a second" is mostly the ordinal
+    start = m.start()
+    after_pre = m.start("qmod") if m["qmod"] else m.start("num")
+    pre = (m["pre"] or "").split()
+    if pre and pre[0].lower() == "last" and _AUXILIARY.search(ctx.text, max(0, start - 12), start):
+        start = after_pre  # "will last two days": the verb
+    if pre == ["the"] or (pre and pre[0].lower() == "the" and len(pre) == 1):
+        if m["hy"] == "-" and not m["pl"]:
+            start = after_pre  # "the two-week trip": the article belongs to the noun
+    qmod = re.sub(r"\s+", " ", m["qmod"].strip().lower()) if m["qmod"] else ""
+    mod = lexicon.QUANTITY_MODS.get(qmod) if qmod else None
+    if m["or"] or m["low"]:
+        mod = "APPROX"
+    rel = (m["rel"] or "").lower()
+    duration = Found(start, m.end(), "DURATION", duration_value(amount, unit), mod, kind="duration")
+    if not rel:
+        return duration
+    direction = 1 if rel in ("later", "hence") or rel.startswith("from") else -1
+    if vague:
+        ref = "PAST_REF" if direction < 0 else "FUTURE_REF"
+        return Found(start, m.end(), "DATE", ref, mod, BASIS_RELATIVE, kind="ref")
+    if unit in ("second", "minute", "hour") or amount != int(amount):
+        return duration
+    steps = int(amount)
+    if unit == "decade":
+        unit, steps = "year", steps * 10
+    elif unit == "century":
+        unit, steps = "year", steps * 100
+    value = shift_value(ctx.anchor, unit, direction * steps)
+    kind = "years_back" if unit == "year" and direction < 0 else unit
+    return Found(start, m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=kind)
+
+
+_AUXILIARY = re.compile(r"\b(?:will|would|to|could|can|may|might|should|must|did|does|do|not|n't)\s+$", FLAGS)
+_DURATION_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|long|of)\b", FLAGS)
+_DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|spend|lasted|lasting|last|"
+                               r"after|recent|coming|upcoming|past|next|previous|the|and|or)\s+$", FLAGS)
+
+
+@rule(rf"{B}(?:(?P<pre>the\s+)?(?P<rel>recent|coming|upcoming|past|last|next|previous|following)\s+)?"
+      rf"(?P<unit>second|minute|hour|day|week|month|quarter|year|decade|centurie)s(?P<rel2>\s+ago)?{E}")
+def _plural_units(m, ctx):
+    before = ctx.text[max(0, m.start() - 12):m.start()]
+    if (not m["rel"] and not m["rel2"] and not _DURATION_CONTEXT.search(before)
+            and not _DURATION_AFTER.match(ctx.text, m.end())):
+        return None
+    unit = unit_name(m["unit"])
+    rel = (m["rel"] or "").lower()
+    if rel == "following" and not m["pre"]:
+        # "following months of talks": a preposition, not "the following months"
+        if not _DURATION_AFTER.match(ctx.text, m.end()):
+            return None
+        return Found(m.start("unit"), m.end(), "DURATION", duration_value(None, unit), kind="duration")
+    if m["rel2"]:
+        return Found(m.start(), m.end(), "DATE", "PAST_REF", basis=BASIS_RELATIVE, kind="ref")
+    if rel in ("coming", "upcoming") and unit in ("year", "decade", "month"):
+        return Found(m.start(), m.end(), "DATE", "FUTURE_REF", basis=BASIS_RELATIVE, kind="ref")
+    return Found(m.start(), m.end(), "DURATION", duration_value(None, unit), kind="duration")
+
+
+@rule(rf"{B}(?P<unit>{UNIT})(?P<pl>s)?-?long{E}")
+def _long(m, ctx):
+    """"a year-long inquiry", "decades-long feud": the adjective is the duration."""
+    amount = None if m["pl"] else 1
+    return Found(m.start(), m.end(), "DURATION", duration_value(amount, unit_name(m["unit"])), kind="duration")
+
+
+_FREQ = alternation(lexicon.FREQUENCY_WORDS)
+
+
+@rule(rf"{B}(?P<word>{_FREQ}){E}")
+def _frequency(m, ctx):
+    return Found(m.start(), m.end(), "SET", lexicon.FREQUENCY_WORDS[m["word"].lower()], kind="set")
+
+
+@rule(rf"{B}(?P<q>every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUM})\s+)?"
+      rf"(?:(?P<unit>{UNIT})s?|(?P<wd>{WD})|(?P<mon>{MON})|(?P<season>{SEASON})|(?P<part>morning|afternoon|evening|night)){E}")
+def _every(m, ctx):
+    if m["wd"]:
+        value = f"XXXX-WXX-{lexicon.WEEKDAYS[m['wd'].lower().rstrip('.')]}"
+    elif m["mon"]:
+        value = f"XXXX-{month_number(m['mon']):02d}"
+    elif m["season"]:
+        value = f"XXXX-{lexicon.SEASONS[m['season'].lower()]}"
+    elif m["part"]:
+        value = "TXX" + lexicon.DAY_PARTS[m["part"].lower()] if False else f"T{lexicon.DAY_PARTS[m['part'].lower()]}"
+    else:
+        amount = parse_number(m["num"]) if m["num"] else 1
+        if m["other"]:
+            amount = 2
+        value = duration_value(amount, unit_name(m["unit"]))
+    return Found(m.start(), m.end(), "SET", value, kind="set")
