@@ -149,6 +149,15 @@ def resolve_weekday(anchor: date | None, direction: int, weekday: int, shift: in
     return (base + timedelta(days=7 * k)).isoformat()
 
 
+def resolve_weekend(anchor: date, direction: int) -> str:
+    """"the weekend": the Saturday-Sunday nearest the anchor the way a weekday resolves."""
+    saturday = anchor - timedelta(days=anchor.isoweekday() - 6)
+    k = choose_occurrence(anchor, direction,
+                          lambda k: (saturday + timedelta(days=7 * k), saturday + timedelta(days=7 * k + 1)),
+                          cycle_days=7)
+    return week_value(saturday + timedelta(days=7 * k)) + "-WE"
+
+
 def resolve_quarter(anchor: date | None, direction: int, quarter: int) -> str:
     if anchor is None:
         return f"XXXX-Q{quarter}"

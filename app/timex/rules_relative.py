@@ -11,7 +11,7 @@ from app.timex.grammar import (
     B, E, FLAGS, YEAR, SEASON, Found, rule, alternation, day_value,
 )
 from app.timex.normalize import (
-    FUTURE, NONE, PAST, duration_value, resolve_month_day, resolve_quarter, resolve_season, season_span, shift_value, choose_occurrence,
+    resolve_weekend, FUTURE, NONE, PAST, duration_value, resolve_month_day, resolve_quarter, resolve_season, season_span, shift_value, choose_occurrence,
 )
 
 
@@ -40,7 +40,10 @@ def _relative_unit(m, ctx):
         shift = -1  # quarterly results are reported once the quarter is over
     if unit in ("decade", "century") and rel in ("last", "past", "previous"):
         return Found(m.start(), m.end(), "DURATION", duration_value(1, unit), kind="duration")
-    value = shift_value(ctx.anchor, unit, shift)
+    if unit == "weekend" and rel == "the" and ctx.anchor is not None:
+        value = resolve_weekend(ctx.anchor, ctx.direction(m.start(), m.end()))
+    else:
+        value = shift_value(ctx.anchor, unit, shift)
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind=unit)
 
 
