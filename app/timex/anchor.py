@@ -20,16 +20,34 @@ from app.timex.normalize import FUTURE, NONE, PAST
 _WINDOW = 160
 _SENTENCE_END = re.compile(r"[.!?][\"')\u201d\u2019]?\s+(?=[\"'\u201c\u2018(]?[A-Z])|\n\s*\n")
 
-_future = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in lexicon.FUTURE_MARKERS)
-_past = "|".join(re.escape(w) for w in lexicon.PAST_IRREGULAR)
-_MARKER = re.compile(
-    rf"(?P<future>(?<![\w'])(?:{_future})(?!\w)|\b(?:expected|scheduled|slated)\s+(?:to|for)\b)"
-    rf"|(?P<past>\b(?:{_past})\b|\b[a-z]{{3,}}ed\b)"
-    r"|(?P<present>\b(?:is|are|am|says|say|remains|remain)\b)",
-    re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+_FUTURE_WORDS = frozenset(w for w in lexicon.FUTURE_MARKERS if " " not in w)
+_FUTURE_PAIRS = frozenset(tuple(w.split()) for w in lexicon.FUTURE_MARKERS if " " in w) | {
+    (verb, prep) for verb in ("expected", "scheduled", "slated") for prep in ("to", "for")}
+_PAST_WORDS = frozenset(lexicon.PAST_IRREGULAR)
+_PRESENT_WORDS = frozenset({"is", "are", "am", "says", "say", "remains", "remain"})
 _NOT_PAST = frozenset({"need", "needed", "speed", "indeed", "hundred", "proceed", "exceed",
                        "succeed", "feed", "seed", "breed", "bleed", "unnamed", "united",
                        "based", "concerned", "related", "involved", "supposed", "used"})
+
+
+def _tense_markers(text: str, first: int, last: int):
+    """(start, end, direction) of each word in text[first:last] that sets a tense."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, first, last)]
+    for i, (start, end, word) in enumerate(words):
+        low = word.lower()
+        following = words[i + 1] if i + 1 < len(words) else None
+        if following and (low, following[2].lower()) in _FUTURE_PAIRS:
+            yield start, following[1], FUTURE
+        elif low in _FUTURE_WORDS or low.endswith("'ll"):
+            yield start, end, FUTURE
+        elif low in _PAST_WORDS:
+            yield start, end, PAST
+        elif len(low) >= 5 and low.endswith("ed") and low not in _NOT_PAST:
+            if not (word[0].isupper() and start > first):  # mid-sentence capitals are names
+                yield start, end, PAST
+        elif low in _PRESENT_WORDS:
+            yield start, end, NONE
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -61,17 +79,12 @@ def tense_direction(text: str, start: int, end: int) -> int:
         return FUTURE if lead["future"] else PAST
     first, last = sentence_bounds(text, start, end)
     best, best_distance = NONE, None
-    for m in _MARKER.finditer(text, first, last):
-        if start <= m.start() < end:
+    for m_start, m_end, direction in _tense_markers(text, first, last):
+        if start <= m_start < end:
             continue
-        if m["past"] and m["past"].lower() in _NOT_PAST:
-            continue
-        if m["past"] and m["past"][0].isupper() and m.start() > first and m["past"].lower().endswith("ed"):
-            continue  # a capitalised "-ed" word mid-sentence is a name, not a verb
-        distance = start - m.end() if m.end() <= start else m.start() - end
+        distance = start - m_end if m_end <= start else m_start - end
         if best_distance is None or distance < best_distance:
-            best_distance = distance
-            best = FUTURE if m["future"] else PAST if m["past"] else NONE
+            best_distance, best = distance, direction
     return best
 
 

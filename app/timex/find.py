@@ -8,6 +8,7 @@ from the text before them.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from datetime import date
@@ -78,14 +79,16 @@ def _candidates(ctx: Context) -> list[Found]:
                 if f is not None and f.end > f.start:
                     found.append((f, priority))
     found.sort(key=lambda fp: (-(fp[0].end - fp[0].start), fp[1], fp[0].start))
+    # chosen spans never overlap, so sorted starts and ends tell with two bisections
+    # whether a candidate collides: linear enough for texts with thousands of dates
+    starts: list[int] = []
     chosen: list[Found] = []
-    taken: list[tuple[int, int]] = []
     for f, _ in found:
-        if any(f.start < e and s < f.end for s, e in taken):
+        i = bisect.bisect_left(starts, f.end)
+        if i and chosen[i - 1].end > f.start:
             continue
-        chosen.append(f)
-        taken.append((f.start, f.end))
-    chosen.sort(key=lambda f: f.start)
+        starts.insert(i, f.start)
+        chosen.insert(i, f)
     return chosen
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from app.timex import lexicon
 from app.timex.anchor import tense_direction
-from app.timex.normalize import safe_date
+from app.timex.normalize import NONE, safe_date
 
 FLAGS = re.IGNORECASE
 
@@ -73,6 +73,8 @@ class Context:
         self.anchor = anchor
 
     def direction(self, start: int, end: int) -> int:
+        if self.anchor is None:
+            return NONE  # without an anchor there is no occurrence to choose
         return tense_direction(self.text, start, end)
 
 

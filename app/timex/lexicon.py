@@ -118,7 +118,7 @@ PART_MODS = {
 # "August 6" or the week of "Friday".
 FUTURE_MARKERS = (
     "will", "'ll", "shall", "won't", "going to", "plans to", "plan to",
-    "planned for", "scheduled", "expected to", "is to", "are to", "due to",
+    "planned for", "scheduled", "expected to", "is to", "are to",
     "upcoming", "next", "intends to", "would",
 )
 PAST_IRREGULAR = (
