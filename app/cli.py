@@ -39,15 +39,20 @@ def main() -> None:
 
 
 def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[str, ...],
-               published: date | None = None, quiet: bool = False, max_size: int | None = None) -> int:
+               published: date | None = None, quiet: bool = False, max_size: int | None = None,
+               workers: int | None = None) -> int:
     """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
     from .entities import load_knowledge
-    from .ingest import ingest
+    from .ingest import CHUNK, default_workers, ingest
     from .read import DEFAULT_MAX_SIZE, iter_files
 
     engine = open_database(db_url)
     knowledge = load_knowledge([Path(f) for f in entity_files])
     total = sum(1 for _ in iter_files(paths))
+    workers = workers or default_workers()
+    # Starting processes costs about a second: not worth it for a handful of files.
+    if total < 2 * CHUNK * workers:
+        workers = 1
     echo = (lambda *a, **k: None) if quiet else click.echo
     # A bar on long runs; on short ones a line per document says more.
     if total > 50 and sys.stderr.isatty():
@@ -57,14 +62,14 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
                     click.echo(f"\n{origin}: {status}", err=True)
                 else:
                     bar.update(1)
-            report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE)
+            report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers)
     else:
         def progress(origin: str, status: str) -> None:
             if status.startswith(("failed", "warning")):
                 click.echo(f"{origin}: {status}", err=True)
             else:
                 echo(f"{origin}: {status}")
-        report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE)
+        report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers)
     # The summary goes to stderr when some inputs failed, so it is seen beside their lines.
     if report.failed:
         click.echo(report.summary(), err=True)
@@ -81,10 +86,13 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
               help="Publication date for documents that carry none (YYYY-MM-DD).")
 @click.option("--max-size", type=ByteSize(), default="10MB", show_default=True,
               help="Refuse files larger than this (e.g. 500k, 10MB).")
-def ingest_command(paths, db_url, entity_files, published, max_size) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes that analyze documents while one stores them (default: one per core).")
+def ingest_command(paths, db_url, entity_files, published, max_size, workers) -> None:
     """Read articles from files, folders, feeds, JSON Lines and `-` (standard input),
     extract dated events, and store them. Exits with 1 when some inputs failed."""
-    status = run_ingest(paths, db_url, entity_files, published.date() if published else None, max_size=max_size)
+    status = run_ingest(paths, db_url, entity_files, published.date() if published else None, max_size=max_size,
+                        workers=workers)
     sys.exit(status)
 
 

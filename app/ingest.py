@@ -8,7 +8,13 @@ stores each document in its own transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -66,6 +72,89 @@ def analyze_document(document: SourceDocument, anchor: Anchor | None, knowledge:
     )
 
 
+# --- Parallel analysis (issue 8) ---------------------------------------------
+# The pure steps run in a pool of processes while this process reads and stores:
+# one writer keeps SQLite (and the re-merge) free of lock contention. Jobs go out
+# in chunks, and at most a few chunks per worker are in flight, so memory stays
+# flat however large the corpus is.
+CHUNK = 8
+IN_FLIGHT_PER_WORKER = 4
+DEFERRED = "deferred"  # no anchor of its own: analyzed after the batch, with the corpus's
+
+_worker_knowledge: Knowledge | None = None
+
+
+def _start_worker(knowledge: Knowledge, parent: int) -> None:
+    global _worker_knowledge
+    _worker_knowledge = knowledge
+    # A writer killed with SIGKILL cannot shut its pool down: the workers notice that
+    # their parent is gone and leave, instead of waiting for work forever.
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+def _analyze_job(document: SourceDocument, anchor: Anchor | None, own: bool,
+                 knowledge: Knowledge) -> AnalyzedDocument | str | Exception:
+    """The analysis, DEFERRED when `own` and the document has no anchor, or the
+    exception it raised (one bad document must not stop the batch)."""
+    try:
+        if own:
+            anchor = own_anchor(document)
+            if anchor is None:
+                return DEFERRED
+        return analyze_document(document, anchor, knowledge)
+    except Exception as exc:
+        return exc
+
+
+def _analyze_chunk(jobs: list[tuple[SourceDocument, Anchor | None, bool]]) -> list:
+    return [_analyze_job(*job, _worker_knowledge) for job in jobs]
+
+
+def analyze_all(jobs: Iterable[tuple[SourceDocument, Anchor | None, bool]], knowledge: Knowledge,
+                workers: int = 1) -> Iterator[tuple[SourceDocument, AnalyzedDocument | str | Exception]]:
+    """(document, outcome of `_analyze_job`) for each job, in the order of `jobs`.
+
+    With `workers` > 1 the analyses run in that many processes; `jobs` is consumed
+    lazily, never more than workers * IN_FLIGHT_PER_WORKER chunks ahead.
+    """
+    if workers <= 1:
+        for document, anchor, own in jobs:
+            yield document, _analyze_job(document, anchor, own, knowledge)
+        return
+    # spawn, not fork: the parent holds database connections a child must not inherit.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(knowledge, os.getpid())) as pool:
+        pending: deque = deque()
+
+        def drain(limit: int) -> Iterator:
+            while len(pending) > limit:
+                chunk, future = pending.popleft()
+                yield from zip((job[0] for job in chunk), future.result())
+
+        chunk: list = []
+        for job in jobs:
+            chunk.append(job)
+            if len(chunk) == CHUNK:
+                pending.append((chunk, pool.submit(_analyze_chunk, chunk)))
+                chunk = []
+                yield from drain(workers * IN_FLIGHT_PER_WORKER)
+        if chunk:
+            pending.append((chunk, pool.submit(_analyze_chunk, chunk)))
+        yield from drain(0)
+
+
+def default_workers() -> int:
+    """Analysis processes by default: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 @dataclass
 class IngestReport:
     """What a run did. `stored` counts new documents, `replaced` new versions of
@@ -104,66 +193,77 @@ def ingest(
     progress: Progress = lambda origin, status: None,
     published: date | None = None,
     max_size: int = DEFAULT_MAX_SIZE,
+    workers: int = 1,
 ) -> IngestReport:
     """Ingest every document under `paths`; one transaction per document.
 
     Documents whose anchor must come from the corpus are held back until every
     other document of the batch has been read, so the corpus anchor can use them.
+    With `workers` > 1 the analysis runs in that many processes while this one
+    reads and stores (see `analyze_all`).
     """
     report = IngestReport()
     deferred: list[SourceDocument] = []
     anchors: list[date] = []
 
-    def store(document: SourceDocument, anchor: Anchor | None) -> None:
+    def fail(document: SourceDocument, exc: Exception) -> None:
+        report.failed += 1
+        report.errors.append(ReadError(document.origin, f"{type(exc).__name__}: {exc}"))
+        progress(document.origin, f"failed: {exc}")
+
+    def store(document: SourceDocument, outcome: AnalyzedDocument | str | Exception) -> None:
+        if isinstance(outcome, Exception):
+            fail(document, outcome)
+            return
         try:
-            analyzed = analyze_document(document, anchor, knowledge)
             with Session(engine) as session:
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})  # a writer: lock up front
-                result = store_document(session, analyzed)
+                result = store_document(session, outcome)
                 session.commit()
         except Exception as exc:  # one bad document must not stop the batch
-            report.failed += 1
-            report.errors.append(ReadError(document.origin, f"{type(exc).__name__}: {exc}"))
-            progress(document.origin, f"failed: {exc}")
+            fail(document, exc)
             return
         setattr(report, result.status, getattr(report, result.status) + 1)
         report.events += result.events
         progress(document.origin, result.status)
 
-    for item in read_paths(paths, max_size):
-        if isinstance(item, ReadError):
-            if item.kind == "skipped":
-                report.skipped += 1
-                progress(item.origin, f"skipped: {item.reason}")
+    def new_documents() -> Iterator[tuple[SourceDocument, Anchor | None, bool]]:
+        for item in read_paths(paths, max_size):
+            if isinstance(item, ReadError):
+                if item.kind == "skipped":
+                    report.skipped += 1
+                    progress(item.origin, f"skipped: {item.reason}")
+                    continue
+                report.failed += 1
+                report.errors.append(item)
+                progress(item.origin, f"failed: {item.reason}")
                 continue
-            report.failed += 1
-            report.errors.append(item)
-            progress(item.origin, f"failed: {item.reason}")
+            report.read += 1
+            for warning in item.warnings:
+                report.warnings.append(ReadError(item.origin, warning, kind="warning"))
+                progress(item.origin, f"warning: {warning}")
+            if published and not item.published:
+                item = SourceDocument(**{**item.__dict__, "published": published})
+            with Session(engine) as session:
+                known = find_document(session, content_hash(item))
+            if known is not None:
+                report.unchanged += 1
+                if known.anchor_date:
+                    anchors.append(known.anchor_date)
+                progress(item.origin, "unchanged")
+                continue
+            yield item, None, True
+
+    for document, outcome in analyze_all(new_documents(), knowledge, workers):
+        if isinstance(outcome, str):  # DEFERRED
+            deferred.append(document)
             continue
-        report.read += 1
-        for warning in item.warnings:
-            report.warnings.append(ReadError(item.origin, warning, kind="warning"))
-            progress(item.origin, f"warning: {warning}")
-        if published and not item.published:
-            item = SourceDocument(**{**item.__dict__, "published": published})
-        with Session(engine) as session:
-            known = find_document(session, content_hash(item))
-        if known is not None:
-            report.unchanged += 1
-            if known.anchor_date:
-                anchors.append(known.anchor_date)
-            progress(item.origin, "unchanged")
-            continue
-        anchor = own_anchor(item)
-        if anchor is None:
-            deferred.append(item)
-            continue
-        anchors.append(anchor.date)
-        store(item, anchor)
+        if isinstance(outcome, AnalyzedDocument) and outcome.anchor:
+            anchors.append(outcome.anchor.date)
+        store(document, outcome)
 
     if deferred:
         corpus_date = anchor_from_dates(anchors or _stored_anchor_dates(engine))
         corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
-        for item in deferred:
-            store(item, corpus_anchor)
+        for document, outcome in analyze_all(((d, corpus_anchor, False) for d in deferred), knowledge, workers):
+            store(document, outcome)
     return report
