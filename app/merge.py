@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
@@ -238,7 +238,7 @@ def _merged(group: list[SourcedCandidate]) -> MergedEvent:
 def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     """Group candidates that tell the same event; one MergedEvent per group, chronological.
 
-    >>> from app.records import EventCandidate
+    >>> from datetime import date
     >>> trump = Entity("donald-trump", "Donald Trump", "person")
     >>> def told(doc, title):
     ...     c = EventCandidate(0, 0, 10, title, date(2025, 1, 20), date(2025, 1, 20), "day",

@@ -1,0 +1,226 @@
+"""Titles that say who did what, built from the words of the source.
+
+The subject is the actor before the verb (its canonical name for a person, the
+source's words otherwise: "Russian forces", "Trump's remarks"), a pronoun's antecedent,
+a relative clause's antecedent, or the noun phrase before the verb; the predicate runs
+from the verb to the dating phrase or the clause's end, without a passive "was".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.records import Entity, Mention
+from app.word_classes import (
+    BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, DETERMINERS, EVENT_NOUNS, MODALS, PARTICLES,
+    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, TRAILING, WORD, Word,
+    inside, is_adverb, is_past,
+)
+
+
+MAX_PREDICATE = 12
+
+
+@dataclass
+class Discourse:
+    """What the sentences of one document share: pronoun antecedents."""
+
+    last_person: Entity | None = None
+
+
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")
+
+
+def subject_text(mentions: list[Mention], words: list[Word], limit: int | None = None) -> str:
+    """The words that name the subject: "Donald Trump", "Russian forces", "Germany and the United States".
+
+    Words from offset `limit` on belong to the predicate and are never taken.
+    """
+    last = mentions[-1]
+    entity = last.entity
+    if entity.kind == "person":
+        text = entity.name
+    else:
+        text = last.text
+        follower = next((w for w in words if w.start >= last.end), None)
+        # A demonym names the state through the noun after it: "Ukrainian forces".
+        if (limit is not None and follower and follower.end <= limit and follower.text.islower()
+                and follower.start - last.end <= 1 and last.text.endswith(_DEMONYM_ENDINGS)
+                and last.text != entity.name):
+            text = f"{last.text} {follower.text}"
+    if len(mentions) > 1:
+        previous = mentions[-2]
+        between = [w.lower for w in words if previous.end <= w.start < last.start]
+        if between and between[0] == "and" and len(between) <= 2:
+            first = previous.entity.name if previous.entity.kind == "person" else previous.text
+            text = f"{first} and {' '.join(between[1:] + [text]) if between[1:] else text}"
+    return text
+
+
+def clean_title(text: str) -> str:
+    text = re.sub(r"\s*\([^)]*(?:\)|$)", "", text)
+    words = text.split()
+    while words and words[-1].lower().strip(",;:") in TRAILING:
+        # A particle after a verb belongs to it: "sworn in", "set up".
+        if len(words) > 1 and is_past(Word(0, 0, words[-2]), True) and words[-1].lower() in PARTICLES:
+            break
+        words.pop()
+    while words and words[0].lower() in RELATIVES | CONNECTORS | {"to", "whilst"}:
+        words.pop(0)
+    text = " ".join(words).strip(" ,;:—–-")
+    return text[:1].upper() + text[1:]
+
+
+def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: tuple[int, int] = (0, 0)) -> str:
+    """Words from index `first` (the trigger or an adverb before it) up to offset `stop`, cut at a
+    comma; a passive "was" before the verb goes ("was sworn in" -> "sworn in"), a modal stays.
+    Words of the dating phrase at `avoid` are left out ("told a news conference on Tuesday that")."""
+    chosen = []
+    for w in words[first:]:
+        if avoid[0] <= w.start < avoid[1]:
+            continue
+        if w.start >= stop or len(chosen) >= MAX_PREDICATE or (chosen and w.lower in CLAUSE_BREAKS):
+            break
+        chosen.append(w)
+        if text[w.end:w.end + 1] in (",", ";", ":") or text[w.end:w.end + 2].strip() in ("—", "–"):
+            break
+    if len(chosen) == MAX_PREDICATE:
+        # Cut before a last phrase the limit left unfinished: "... countries for eventual".
+        tail = [n for n, w in enumerate(chosen) if w.lower in PREPOSITIONS and n > 1]
+        if tail and len(chosen) - tail[-1] <= 3:
+            chosen = chosen[:tail[-1]]
+    verb = next((n for n, w in enumerate(chosen) if not is_adverb(w)), 0)
+    modal = any(w.lower in MODALS for w in chosen[:verb])
+    passive = any(w.lower in BE for w in chosen[:verb])
+    dropped = BE_HAVE if passive else BE
+    kept = [w.text for n, w in enumerate(chosen) if modal or n >= verb or w.lower not in dropped]
+    return " ".join(kept)
+
+
+def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
+                 avoid: tuple[int, int] = (0, 0)) -> str | None:
+    """The words of the noun phrase that ends before words[lead], without its determiner
+    and without the dating phrase at `avoid` ("the bombings last week claimed")."""
+    phrase: list[Word] = []
+    k = lead - 1
+    while k >= 0 and words[k].start >= core_start and len(phrase) < 5:
+        w = words[k]
+        if avoid[0] <= w.start < avoid[1]:
+            k -= 1
+            continue
+        if "," in text[w.end:words[k + 1].start] or w.lower in DETERMINERS or w.lower in POSSESSIVES:
+            break
+        coordinated = w.lower == "and" and phrase and phrase[0].text[:1].isupper() and k > 0 \
+            and words[k - 1].text[:1].isupper()
+        if coordinated:
+            # "the bombings in Kenya and Tanzania": names joined by "and" stay in the phrase.
+            phrase.insert(0, w)
+            k -= 1
+            continue
+        if w.lower in CONNECTORS or w.lower in RELATIVES or w.lower in BE_HAVE or w.lower in MODALS:
+            break
+        if is_past(w, False) or w.lower in REPORTING_VERBS:
+            # "the suspected car bombings": a participle right after its article is an adjective.
+            if not (k > 0 and words[k - 1].lower in DETERMINERS):
+                break
+        phrase.insert(0, w)
+        k -= 1
+    while phrase and phrase[0].lower in PREPOSITIONS:
+        phrase.pop(0)
+    return " ".join(w.text for w in phrase) or None
+
+
+def build_title(
+    text: str, words: list[Word], trigger: int, stop: int, core_start: int,
+    sentence_start: int, mentions: list[Mention], doc: Discourse, inherited: str | None,
+    avoid: tuple[int, int] = (0, 0),
+) -> tuple[str, str | None, list[Entity]]:
+    """(title, subject text, subject entities) for the happening at words[trigger]."""
+    lead = trigger
+    while lead > 0 and is_adverb(words[lead - 1]) and words[lead - 1].start >= core_start:
+        lead -= 1
+    # From the first adverb on, so "not" and "reportedly" stay in the title.
+    predicate = predicate_text(words, text, lead, stop, avoid)
+    trig = words[trigger]
+    before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
+    nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
+    subject, entities = None, []
+    previous = words[lead - 1] if lead > 0 and words[lead - 1].start >= sentence_start else None
+    if nominal and previous is not None and previous.text.endswith(("’s", "'s")):
+        # "Iraq's invasion of Kuwait": the owner in the source's own words.
+        k = lead - 1
+        while k > 0 and words[k - 1].text[:1].isupper() and words[k - 1].start >= core_start:
+            k -= 1
+        owner = text[words[k].start:previous.end]
+        owned = [m.entity for m in mentions if words[k].start <= m.start < previous.end]
+        return clean_title(f"{owner} {predicate}"), owner, owned
+    if previous is not None and previous.lower in PRONOUNS and doc.last_person is not None:
+        subject, entities = doc.last_person.name, [doc.last_person]
+        return clean_title(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
+                      else f"{subject} {predicate}"), subject, entities
+    if before:
+        gap_text = text[before[-1].end:words[lead].start].strip()
+        gap = [w for w in words if before[-1].end <= w.start < words[lead].start]
+        aside = gap_text.startswith(",") and gap_text.endswith(",")
+        # A name far from the verb, across a comma, is not its subject ("..., an official said").
+        if aside or (len(gap) <= 3 and "," not in gap_text):
+            subject = subject_text(before, words, words[lead].start)
+            entities = [m.entity for m in before[-2:]
+                        if m is before[-1] or subject.startswith(m.entity.name) or subject.startswith(m.text)]
+    if subject is None and inherited:
+        if nominal:
+            return clean_title(f"{inherited}’s {predicate}"), inherited, entities
+        subject = inherited
+    if subject is None:
+        # No actor: the noun phrase before the trigger names what happened ("the blast in Nairobi").
+        subject = noun_phrase(words, text, core_start, lead, avoid)
+    if subject is None:
+        return clean_title(predicate), None, entities
+    joined = f"{subject} {predicate}" if not predicate.lower().startswith(subject.lower()) else predicate
+    return clean_title(joined), subject, entities
+
+
+def _unique(entities) -> tuple[Entity, ...]:
+    seen: dict[str, Entity] = {}
+    for entity in entities:
+        seen.setdefault(entity.key, entity)
+    return tuple(seen.values())
+
+
+def actors_and_weapons(entities) -> tuple[tuple[Entity, ...], tuple[Entity, ...]]:
+    entities = _unique(entities)
+    return tuple(e for e in entities if not e.is_weapon), tuple(e for e in entities if e.is_weapon)
+
+
+def content_after_report(text: str, words: list[Word], first: int, end: int, quotes,
+                       avoid: tuple[int, int] = (0, 0)) -> str | None:
+    """After "Reports indicated ... confirmed", the words of what was reported."""
+    last = None
+    for i in range(first, len(words)):
+        w = words[i]
+        if w.start >= end:
+            break
+        if w.lower in REPORTING_VERBS and not inside(w.start, quotes):
+            last = i
+    if last is None or last + 1 >= len(words):
+        return None
+    start = last + 1 + (words[last + 1].lower == "that")
+    if start >= len(words) or words[start].start >= end:
+        return None
+    chosen = [w for w in words[start:] if w.start < end and not avoid[0] <= w.start < avoid[1]][:MAX_PREDICATE]
+    # A bare "said Friday." reports nothing after the verb: the news stands before it.
+    return text[chosen[0].start:chosen[-1].end] if len(chosen) > 1 else None
+
+
+def content_before_report(text: str, words: list[Word], trigger: int, s0: int, quotes,
+                    avoid: tuple[int, int] = (0, 0)) -> str | None:
+    """"Bombs exploded outside the embassies, witnesses said Friday": what was said comes first."""
+    comma = text.rfind(",", s0, words[trigger].start)
+    if comma < 0 or len(WORD.findall(text[comma:words[trigger].start])) > 3:
+        return None
+    if len([w for w in words if w.start > words[trigger].start and not avoid[0] <= w.start < avoid[1]]) > 3:
+        return None  # something follows the verb: that is what was said
+    content = [w for w in words if s0 <= w.start < comma and not inside(w.start, quotes)]
+    if len(content) < 4 or any(inside(w.start, quotes) for w in words if s0 <= w.start < comma):
+        return None
+    return predicate_text(words, text, words.index(content[0]), comma)

@@ -1,0 +1,154 @@
+"""English word classes the event rules read a sentence with.
+
+Grammar, not knowledge of the world: which words are past verbs, event nouns, report
+verbs, auxiliaries, prepositions; what a word is (`Word`, with its offsets) and where
+quotations are. Names and aliases live in the knowledge file, never here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+# Irregular past forms and participles: the "-ed" rule misses them.
+IRREGULAR_PAST = frozenset(
+    """began begun became become broke broken brought built bought caught chose chosen came did done
+    drew drawn drove driven fell fallen fought found flew flown forgot forgotten froze frozen gave given
+    went gone grew grown held hit kept knew known laid led left lost made meant met paid put quit ran
+    rose risen said saw seen sent set shot shut sold sought spoke spoken spent stood stole stolen struck
+    swore sworn took taken taught told thought threw thrown understood won wrote written withdrew
+    withdrawn overtook overtaken undertook undertaken shown showed grew drawn""".split()
+)
+
+
+# Nouns that name a happening: "the offensive on August 6", "his re-election in 2024".
+EVENT_NOUNS = frozenset(
+    """offensive attack attacks advance advances strike strikes visit talks summit invasion incursion
+    election re-election reelection swearing-in inauguration ceremony meeting vote referendum deal
+    ceasefire truce collapse explosion crash arrest resignation agreement announcement decision
+    approval launch assault raid shelling bombing withdrawal capture counteroffensive counter-offensive
+    speech address conference war""".split()
+)
+
+
+REPORTING_VERBS = frozenset(
+    """said says stated noted indicated reported confirmed claimed told added argued explained
+    emphasized emphasised stressed suggested warned announced declared""".split()
+)
+
+
+# Subjects that only carry news: "Reports indicated ...", "Sources said ...".
+REPORT_NOUNS = frozenset("reports report sources source media documents statement statements witnesses".split())
+
+
+AUXILIARIES = frozenset(
+    "was were is are been be being has have had will would could should may might must did does do "
+    "reportedly also previously already then later explicitly formally officially".split()
+)
+
+
+# Words ending like verbs that are not.
+NOT_VERBS = frozenset(
+    """need needed speed indeed hundred red bed seed feed united based related concerned supposed
+    during including according following regarding concerning nothing something anything thing
+    things king morning evening ceiling spring string bring wing ring building proceed exceed succeed
+    embed breed bleed shed""".split()
+)
+
+
+PREPOSITIONS = frozenset(
+    "on in at during by of from around before after until through since about for to into with against toward towards across near".split()
+)
+
+
+# A date after these spans a stretch of time rather than dating a happening.
+FRAMING = frozenset("since until till through throughout over for within".split())
+
+
+DETERMINERS = frozenset("this that these those the a an such particular".split())
+
+
+PRONOUNS = {"he": "person", "she": "person", "his": "person", "her": "person", "him": "person"}
+
+
+RELATIVES = frozenset({"who", "which", "that"})
+
+
+CONNECTORS = frozenset({"and", "but", "while", "as", "or", "whereas"})
+
+
+POSSESSIVES = frozenset({"his", "her", "their", "its", "our", "my"})
+
+
+CONDITIONALS = frozenset({"if", "should", "unless", "whether", "were", "had"})
+
+
+BEFORE_MODIFIER = DETERMINERS | PREPOSITIONS | POSSESSIVES | frozenset(
+    "amid with without against among following newly its".split())
+
+
+BE_HAVE = frozenset("was were is are been be being has have had did does do".split())
+
+
+BE = frozenset("was were is are been be being".split())
+
+
+MODALS = frozenset("will would could should might may must can shall".split())
+
+
+CLAUSE_BREAKS = frozenset({"but", "while", "whereas", "although", "though"})
+
+
+PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back", "away"})
+
+
+TRAILING = PREPOSITIONS | DETERMINERS | CONNECTORS | {"whilst", "is", "are", "was", "were", "be"}
+
+
+WORD = re.compile(r"\d[\d,.]*\d|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|\w")
+
+
+QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|``.*?''|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def is_past(word: Word, first_in_sentence: bool) -> bool:
+    low = word.lower
+    if low in NOT_VERBS or (word.text[0].isupper() and not first_in_sentence):
+        return False
+    return low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 4)
+
+
+def is_trigger(word: Word, first_in_sentence: bool) -> bool:
+    """A word that reports a happening: a past verb, an "-ing" form or an event noun."""
+    low = word.lower
+    if is_past(word, first_in_sentence):
+        return True
+    if low in NOT_VERBS or (word.text[0].isupper() and not first_in_sentence):
+        return False
+    if low in EVENT_NOUNS:
+        return True
+    return low.endswith(("ing", "tion", "ment")) and len(low) > 5
+
+
+def is_adverb(word: Word) -> bool:
+    return word.lower in AUXILIARIES or word.lower in ("not", "never") or (
+        word.lower.endswith("ly") and word.lower != "only")
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTE.finditer(text)]
+
+
+def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
