@@ -59,7 +59,7 @@ def _parse_ids(name: str, values: list[str] | None) -> tuple[int, ...]:
     for value in values or ():
         if not value:
             continue
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()) or len(value) > 18:
             raise FilterError(f"{name}={value!r} is not a document id")
         ids.add(int(value))
     return tuple(sorted(ids))
