@@ -126,7 +126,8 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
     if patterns.single is not None:
         for match in patterns.single.finditer(text):
             name = re.sub(r"[’']s$", "", match.group(1))
-            if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in knowledge.titles:
+            if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in knowledge.titles \
+                    and name not in knowledge.organisation_words:  # "General Assembly" is no person
                 lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
     for match in patterns.honorific.finditer(text):
         _learn_person(match.group(1), lexicon)

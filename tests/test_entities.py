@@ -77,6 +77,11 @@ def test_title_before_a_single_name(knowledge):
     assert second[0].entity == first[0].entity
 
 
+def test_an_organisation_after_a_title_word_is_no_person(knowledge):
+    found = mentions_of(["The General Assembly of the body voted."], knowledge)[0]
+    assert all(m.entity.kind != "person" for m in found)
+
+
 def test_a_dateline_is_no_acronym_definition(knowledge):
     found = mentions_of(["CANBERRA, Australia (AP) _ The vote was close.", "AP said so."], knowledge)
     assert all(m.text != "AP" for m in found[1])
