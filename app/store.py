@@ -124,6 +124,7 @@ def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> dict
             merged = sorted(set(known) | set(entity.aliases))
             if merged != sorted(known):
                 row.aliases = json.dumps(merged)
+                _WORDING_CACHE.clear()
         ids[key] = row.id
     return ids
 
@@ -196,10 +197,16 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
         (models.EventSource.date_start <= end) & (models.EventSource.date_end >= start) for start, end in ranges
     ]
     rows: dict[int, models.EventSource] = {}
-    if conditions:
-        for row in session.exec(select(models.EventSource).where(or_(*conditions))):
+    if new_row_ids and not touched_events:
+        # Only the new rows and the events they join are merged again (see above).
+        old_event_ids = _joined_events(session, or_(*conditions), new_row_ids)
+        for row in session.exec(select(models.EventSource).where(models.EventSource.id.in_(new_row_ids))):
             rows[row.id] = row
-    old_event_ids = {r.event_id for r in rows.values() if r.event_id is not None} | touched_events
+    else:
+        if conditions:
+            for row in session.exec(select(models.EventSource).where(or_(*conditions))):
+                rows[row.id] = row
+        old_event_ids = {r.event_id for r in rows.values() if r.event_id is not None} | touched_events
     if old_event_ids:
         for row in session.exec(
             select(models.EventSource).where(models.EventSource.event_id.in_(old_event_ids))
@@ -238,9 +245,6 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
         SourcedCandidate(doc_keys[r.document_id], _candidate_from_row(r, passage_idx[r.passage_id], entities))
         for r in ordered
     ]
-    if new_row_ids and not touched_events:
-        ordered, items, old_event_ids = _joined_only(ordered, items, new_row_ids)
-        old_events = {i: e for i, e in old_events.items() if i in old_event_ids}
     row_of = {id(item.candidate): r for item, r in zip(items, ordered)}
     merged = merge_events(items)
 
@@ -278,22 +282,53 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
             pass
 
 
-def _joined_only(ordered: list[models.EventSource], items: list[SourcedCandidate], new_row_ids: set[int]):
-    """The rows and candidates of the new rows and of the events one of them joins,
-    with the ids of those events. Rows not yet in an event are always kept."""
-    new = [item for r, item in zip(ordered, items) if r.id in new_row_ids]
-    new_words = [wording(item.candidate) for item in new]
+# Wording of stored candidates by (title, entity keys as stored): the re-merge of
+# every document tests many of the same stored rows. Bounded, and cleared when an
+# entity's aliases change (they are part of the wording).
+_WORDING_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+_WORDING_CACHE_SIZE = 200_000
+
+
+def _cached_wording(title: str, entity_json: str, candidate: EventCandidate) -> frozenset[str]:
+    key = (title, entity_json)
+    found = _WORDING_CACHE.get(key)
+    if found is None:
+        if len(_WORDING_CACHE) >= _WORDING_CACHE_SIZE:
+            _WORDING_CACHE.clear()
+        found = _WORDING_CACHE[key] = wording(candidate)
+    return found
+
+
+def _joined_events(session: Session, overlap, new_row_ids: set[int]) -> set[int]:
+    """Ids of the stored events that one of the new rows joins: those with a row
+    whose dates overlap (`overlap`) or a row in the same event as such a row, that
+    `same_event` pairs with a new row. Reads only the columns `same_event` needs."""
+    es = models.EventSource
+    near = select(es.event_id).where(overlap, es.event_id.is_not(None))
+    columns = (es.id, es.event_id, es.title, es.entities, es.date_start, es.date_end, es.reported)
+    lite = session.execute(select(*columns).where(or_(overlap, es.id.in_(new_row_ids), es.event_id.in_(near)))).all()
+    keys = {k for row in lite for k in json.loads(row.entities)}
+    entities = {
+        e.slug: _entity_from_row(e) for e in session.exec(select(models.Entity).where(models.Entity.slug.in_(keys)))
+    }
+
+    def light(row) -> tuple[EventCandidate, frozenset[str]]:
+        named = [entities[k] for k in json.loads(row.entities) if k in entities]
+        candidate = EventCandidate(0, 0, 0, row.title, row.date_start, row.date_end, "", "", None,
+                                   actors=tuple(e for e in named if not e.is_weapon),
+                                   weapons=tuple(e for e in named if e.is_weapon), reported=row.reported)
+        return candidate, _cached_wording(row.title, row.entities, candidate)
+
+    new = [light(row) for row in lite if row.id in new_row_ids]
     joined: set[int] = set()
-    for r, item in zip(ordered, items):
-        if r.id in new_row_ids or r.event_id is None or r.event_id in joined:
+    for row in lite:
+        if row.id in new_row_ids or row.event_id is None or row.event_id in joined:
             continue
+        candidate, words = light(row)
         # Sharing a content word is necessary for same_event and much cheaper to test.
-        words = wording(item.candidate)
-        if any(words & w and same_event(n.candidate, item.candidate) for n, w in zip(new, new_words)):
-            joined.add(r.event_id)
-    keep = [(r, item) for r, item in zip(ordered, items)
-            if r.id in new_row_ids or r.event_id is None or r.event_id in joined]
-    return [r for r, _ in keep], [item for _, item in keep], joined
+        if any(words & w and same_event(n, candidate) for n, w in new):
+            joined.add(row.event_id)
+    return joined
 
 
 def _event_row(event: MergedEvent, slug: str) -> models.Event:
