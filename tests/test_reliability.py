@@ -95,7 +95,7 @@ def content(db: Path) -> tuple[Counter, Counter]:
 
 def test_kill_9_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
     articles = tmp_path / "articles"
-    total = len(write_articles(articles, 300, seed=1))
+    total = len(write_articles(articles, 200, seed=1))
     reference = tmp_path / "reference.db"
     assert timeline("ingest", str(articles), "--db", f"sqlite:///{reference}").returncode == 0
     want_documents, want_events = content(reference)
@@ -104,7 +104,7 @@ def test_kill_9_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_
     db = tmp_path / "killed.db"
     rng = random.Random(7)
     kills, seen_after_kill = 0, []
-    for target in (20, 110, 200):
+    for target in (15, 75, 140):
         process = subprocess.Popen([*TIMELINE, "ingest", str(articles), "--db", f"sqlite:///{db}"], cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while count_documents(db) < target and process.poll() is None:
@@ -162,9 +162,9 @@ def test_serving_while_an_ingest_writes_fails_no_request(tmp_path):
     db = tmp_path / "live.db"
     url = f"sqlite:///{db}"
     assert timeline("ingest", str(tmp_path / "first"), "--db", url).returncode == 1  # missing folder: fails, creates db
-    write_articles(tmp_path / "first", 60, seed=3)
+    write_articles(tmp_path / "first", 40, seed=3)
     assert timeline("ingest", str(tmp_path / "first"), "--db", url).returncode == 0
-    write_articles(tmp_path / "second", 240, seed=4)
+    write_articles(tmp_path / "second", 160, seed=4)
     port = free_port()
     server = subprocess.Popen([*TIMELINE, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", url],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -238,9 +238,9 @@ def test_serving_while_an_ingest_writes_fails_no_request(tmp_path):
         server.wait(timeout=30)
 
     assert ingest.returncode == 0, ingest.stderr
-    assert count_documents(db) == 300 and problems(db) == []
+    assert count_documents(db) == 200 and problems(db) == []
     FIGURES["concurrent load"] = (f"{counts['requests']} requests by 4 readers to the real server while an ingest "
-                                  f"wrote 240 documents in {ingest_seconds:.1f} s")
+                                  f"wrote 160 documents in {ingest_seconds:.1f} s")
     FIGURES["failed requests / events seen half-stored"] = f"{len(failures)} / {len(half_seen)}"
     assert counts["requests"] > 100
     assert failures == [] and half_seen == []
