@@ -195,3 +195,24 @@ def test_same_text_from_two_files_reads_to_equal_documents(tmp_path):
         (tmp_path / name).write_text(f"Kursk\n\n{BODY}")
     one, two = docs(read_paths([tmp_path]))
     assert (one.title, one.text, one.url) == (two.title, two.text, two.url)
+
+
+def test_html_publication_date_comes_from_metadata_never_from_the_body(tmp_path):
+    # A date in the article's text is an event's date; taking it for the page's
+    # publication date would anchor every other date of the article wrongly.
+    page = PAGE.replace('<meta property="article:published_time" content="2024-08-07T09:30:00Z">', "")
+    (tmp_path / "undated.html").write_text(page, encoding="utf-8")
+    [doc] = read_paths([tmp_path / "undated.html"])
+    assert doc.published is None and "6 August 2024" in doc.text
+    jsonld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+              '"datePublished": "2024-08-08T06:00:00Z"}</script>')
+    (tmp_path / "jsonld.html").write_text(page.replace("</head>", jsonld + "</head>"), encoding="utf-8")
+    [doc] = read_paths([tmp_path / "jsonld.html"])
+    assert doc.published == date(2024, 8, 8)
+
+
+def test_tracking_parameters_and_fragments_leave_the_url(tmp_path):
+    (tmp_path / "a.md").write_text(
+        f"---\ntitle: T\nurl: https://n.example/a?id=7&utm_source=rss&utm_medium=feed&fbclid=x#comments\n---\n{BODY}")
+    [doc] = read_paths([tmp_path / "a.md"])
+    assert doc.url == "https://n.example/a?id=7"
