@@ -141,10 +141,15 @@ def _dated_events(
         core = _skip_attribution(text, core, phrase)
         index = {id(w): n for n, w in enumerate(words)}
         trigger = _trigger_before(words, seg_words, index, core, phrase, s0, text)
-        stop = phrase
+        stop, avoid = phrase, (phrase, timex.end)
         if trigger is not None and words[trigger].lower in REPORTING_VERBS and phrase >= words[trigger].end:
             # "said today it had sent an envoy": what was said follows the dating phrase.
             stop = seg_end
+        following = next((w for w in words if w.start >= timex.end), None)
+        if trigger is not None and phrase == timex.start and following is not None \
+                and following.start - timex.end <= 1 and following.text.islower():
+            # "won the 2024 election": the dating phrase modifies a noun and stays in the title.
+            stop, avoid = seg_end, (0, 0)
         if trigger is None:
             after = [w for w in seg_words if w.start >= timex.end and is_past(w, False)
                      and words[index[id(w)] - 1].lower not in BEFORE_MODIFIER]
@@ -168,7 +173,7 @@ def _dated_events(
             title, subject, subject_entities = clean_title(reported_content), None, []
         else:
             title, subject, subject_entities = build_title(
-                text, words, trigger, stop, core, s0, mentions, doc, carried[0], (phrase, timex.end))
+                text, words, trigger, stop, core, s0, mentions, doc, carried[0], avoid)
             subject_entities = subject_entities or carried[1]
         if not title:
             continue

@@ -43,6 +43,12 @@ def test_one_sentence_two_events(knowledge):
     assert events[1].claim == text
 
 
+def test_a_date_that_modifies_a_noun_stays_in_the_title(knowledge):
+    text = "Donald Trump won the 2024 election, his second."
+    events = run([text], [[timex(text, "2024", "2024")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["Donald Trump won the 2024 election"]
+
+
 def test_durations_and_framing_spans_make_no_event(knowledge):
     text = "Moscow has said so over the past two years, and Kyiv has held the line since 2022."
     events = run([text], [[timex(text, "the past two years", "P2Y", "DURATION"), timex(text, "2022", "2022")]],
