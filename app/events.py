@@ -146,8 +146,9 @@ def _dated_events(
             # "said today it had sent an envoy": what was said follows the dating phrase.
             stop = seg_end
         following = next((w for w in words if w.start >= timex.end), None)
-        if trigger is not None and phrase == timex.start and following is not None \
-                and following.start - timex.end <= 1 and following.text.islower():
+        preceding = next((w for w in reversed(words) if w.end <= timex.start), None)
+        if trigger is not None and preceding is not None and preceding.lower in DETERMINERS | POSSESSIVES \
+                and following is not None and following.start - timex.end <= 1 and following.text.islower():
             # "won the 2024 election": the dating phrase modifies a noun and stays in the title.
             stop, avoid = seg_end, (0, 0)
         if trigger is None:
