@@ -96,13 +96,25 @@ CSV_COLUMNS = ("slug", "date_start", "date_end", "precision", "display_date", "b
                "weapons", "corroboration", "disputed", "reported", "url", "sources")
 
 
+def csv_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text from articles that starts like a
+    formula (`=`, `+`, `-`, `@`, tab, return) gets a leading apostrophe.
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("Kursk"), csv_cell(3)
+    ("'=HYPERLINK(1)", 'Kursk', 3)
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def csv_chunks(events: Iterable[EventView], base_url: str = "") -> Iterator[str]:
     """One row per event; lists are joined with "; "."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for event in events:
-        writer.writerow([
+        writer.writerow(csv_cell(cell) for cell in [
             event.slug, event.date_start.isoformat(), event.date_end.isoformat(), event.precision,
             format_event_date(event), event.basis, event.title,
             "; ".join(a.name for a in event.actors), "; ".join(w.name for w in event.weapons),

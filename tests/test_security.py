@@ -4,6 +4,8 @@ security headers are on every response; bad parameters are 400/404, never 500;
 nothing can be written over HTTP."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from html.parser import HTMLParser
@@ -32,6 +34,12 @@ published: 2024-08-07
 "><svg onload=alert('svg')> Russia said on 8 August 2024 that <iframe src=javascript:alert('iframe')></iframe> its troops had stopped the advance.
 
 On 10 August 2024, Ukraine captured <script>alert('t2')</script> Sudzha and shelled Belgorod with HIMARS.
+"""
+FORMULA_ARTICLE = """---
+title: "=HYPERLINK(\\"https://evil.example\\",\\"click\\")"
+published: 2024-08-20
+---
+Poland closed a border crossing with Belarus on 19 August 2024, the interior ministry said.
 """
 JSON_LINE = {"title": '<a href="javascript:alert(1)">click</a>',
              "text": "NATO met on 9 August 2024 in Brussels </textarea><script>alert(9)</script>, diplomats said.",
@@ -103,6 +111,7 @@ def site(tmp_path_factory):
     (folder / "front.md").write_text(FRONT_MATTER_ARTICLE, encoding="utf-8")
     (folder / "lines.jsonl").write_text(json.dumps(JSON_LINE) + "\n", encoding="utf-8")
     (folder / "page.html").write_text(HTML_PAGE, encoding="utf-8")
+    (folder / "formula.md").write_text(FORMULA_ARTICLE, encoding="utf-8")
     db = f"sqlite:///{tmp_path_factory.mktemp('db') / 'xss.db'}"
     result = CliRunner().invoke(main, ["ingest", str(folder), "--db", db])
     assert result.exit_code == 0, result.output
@@ -187,6 +196,14 @@ def test_exports_never_turn_payloads_into_markup(site, fmt):
         assert any("&lt;script&gt;" in s for s in html_strings)
     else:
         assert "<script>" in response.text or fmt == "ics"  # carried as data, for a data format
+
+
+def test_csv_export_cells_never_start_a_formula(site):
+    client, _ = site
+    rows = list(csv.reader(io.StringIO(client.get("/export/csv").text)))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert any("HYPERLINK" in cell for cell in cells)  # the formula payload is exported, as text
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
 
 
 def test_javascript_urls_never_reach_the_database(site):
