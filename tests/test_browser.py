@@ -106,7 +106,7 @@ def listed_titles(page) -> list[str]:
 
 def wait_for_swap(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    expect(page.locator(".htmx-request")).to_have_count(0)
 
 
 def test_timeline_loads_without_console_errors(tab, server):
@@ -138,7 +138,7 @@ def test_actor_chip_filters_pushes_url_and_reload_gives_the_same_list(tab):
     page.wait_for_load_state("networkidle")
     assert page.url == url and listed_titles(page) == filtered
     page.go_back()
-    page.wait_for_function("location.search === ''")
+    page.wait_for_url(lambda url: "?" not in url)
     wait_for_swap(page)
     assert listed_titles(page) == everything
     assert tab.errors == []

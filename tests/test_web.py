@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app import models
 from app.web import create_app
@@ -108,6 +108,22 @@ def test_disputed_event_is_flagged_on_its_page(site):
     html = client.get(f"/events/{slug_of(engine, DISPUTED_TITLE)}").text
     assert 'class="flag disputed"' in html
     assert '<mark class="weapon">water cannon</mark>' in html
+
+
+def test_disputed_event_shows_each_sources_claim_side_by_side(site):
+    client, _, engine = site
+    slug = slug_of(engine, "Dock workers walked out")
+    assert "The sources disagree" not in client.get(f"/events/{slug}").text
+    with Session(engine) as session:
+        event = session.exec(select(models.Event).where(models.Event.slug == slug)).one()
+        event.disputed = True
+        session.add(event)
+        session.commit()
+    html = client.get(f"/events/{slug}").text
+    section = html[html.index("The sources disagree"):html.index("What the sources say")]
+    assert section.count('<figure class="claim-card">') == 2
+    assert "left the quays silent" in section and "closing the harbour" in section
+    assert section.count("dates it 3 Mar 2021") == 2
 
 
 def test_moved_event_redirects_and_unknown_is_404(site):
