@@ -22,7 +22,7 @@ from app.titles import (
 from app.timex import timex_range
 from app.word_classes import (
     BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, POSSESSIVES, PREPOSITIONS,
-    RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past, is_trigger,
+    RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past, is_scheduled_verb, is_trigger,
     quote_spans,
 )
 
@@ -92,6 +92,8 @@ def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, te
     candidates = [w for w in seg_words if core <= w.start and w.end <= phrase]
     for n in range(len(candidates) - 1, -1, -1):
         w = candidates[n]
+        if is_scheduled_verb(words, index[id(w)]):
+            return index[id(w)]
         if not is_trigger(w, w.start == s0):
             continue
         if w.lower in EVENT_NOUNS or w.lower.endswith(("tion", "ment")):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from app.records import Entity, Mention
 from app.word_classes import (
     BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, DETERMINERS, EVENT_NOUNS, MODALS, PARTICLES,
-    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, TRAILING, WORD, Word,
+    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, SCHEDULING, TRAILING, WORD, Word,
     inside, is_adverb, is_past,
 )
 
@@ -130,15 +130,27 @@ def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
     return " ".join(w.text for w in phrase) or None
 
 
+def verb_group_start(words: list[Word], verb: int, core_start: int) -> int:
+    """Index of the first word of the verb group ending at words[verb]: auxiliaries, adverbs,
+    negation and a future's "is to be" / "is scheduled to"."""
+    lead = verb
+    while lead > 0 and words[lead - 1].start >= core_start:
+        before = words[lead - 1]
+        future = before.lower == "to" and (words[lead].lower == "be" or (
+            lead > 1 and words[lead - 2].lower in SCHEDULING))
+        if not (is_adverb(before) or future or (before.lower in SCHEDULING and words[lead].lower == "to")):
+            break
+        lead -= 1
+    return lead
+
+
 def build_title(
     text: str, words: list[Word], trigger: int, stop: int, core_start: int,
     sentence_start: int, mentions: list[Mention], doc: Discourse, inherited: str | None,
     avoid: tuple[int, int] = (0, 0),
 ) -> tuple[str, str | None, list[Entity]]:
     """(title, subject text, subject entities) for the happening at words[trigger]."""
-    lead = trigger
-    while lead > 0 and is_adverb(words[lead - 1]) and words[lead - 1].start >= core_start:
-        lead -= 1
+    lead = verb_group_start(words, trigger, core_start)
     # From the first adverb on, so "not" and "reportedly" stay in the title.
     predicate = predicate_text(words, text, lead, stop, avoid)
     trig = words[trigger]

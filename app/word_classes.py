@@ -141,6 +141,23 @@ def is_trigger(word: Word, first_in_sentence: bool) -> bool:
     return low.endswith(("ing", "tion", "ment")) and len(low) > 5
 
 
+# "is scheduled to visit", "plans to sign": what follows "to" is a scheduled happening.
+SCHEDULING = frozenset("scheduled set due expected planned plans plan poised slated going".split())
+
+
+def is_scheduled_verb(words: list[Word], n: int) -> bool:
+    """Whether words[n] is a verb a modal or a scheduling phrase puts in the future:
+    "will meet", "is scheduled to visit"."""
+    k = n - 1
+    while k >= 0 and words[k].lower.endswith("ly") and words[k].lower != "only":
+        k -= 1
+    if k < 0 or not words[n].text.islower():
+        return False
+    if words[k].lower in ("will", "shall"):
+        return True
+    return words[k].lower == "to" and k > 0 and words[k - 1].lower in SCHEDULING
+
+
 def is_adverb(word: Word) -> bool:
     return word.lower in AUXILIARIES or word.lower in ("not", "never") or (
         word.lower.endswith("ly") and word.lower != "only")

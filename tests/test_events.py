@@ -49,6 +49,17 @@ def test_a_date_that_modifies_a_noun_stays_in_the_title(knowledge):
     assert [e.title for e in events] == ["Donald Trump won the 2024 election"]
 
 
+@pytest.mark.parametrize("text, phrase, title", [
+    ("The leaders will meet in Geneva on March 3, 2025.", "March 3, 2025", "Leaders will meet in Geneva"),
+    ("Zelensky is scheduled to visit Washington on March 3, 2025.", "March 3, 2025",
+     "Volodymyr Zelenskyy scheduled to visit Washington"),
+    ("Trump is to be inaugurated on March 3, 2025.", "March 3, 2025", "Donald Trump to be inaugurated"),
+])
+def test_scheduled_happenings_are_events(knowledge, text, phrase, title):
+    events = run([text], [[timex(text, phrase, "2025-03-03")]], knowledge, anchor=None)
+    assert [e.title for e in events] == [title]
+
+
 def test_durations_and_framing_spans_make_no_event(knowledge):
     text = "Moscow has said so over the past two years, and Kyiv has held the line since 2022."
     events = run([text], [[timex(text, "the past two years", "P2Y", "DURATION"), timex(text, "2022", "2022")]],
