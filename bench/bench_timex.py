@@ -2,7 +2,7 @@
 
 Both run side by side on the same texts (the TempEval-3 documents, train and
 Platinum), pinned to one core; the figure is words per second, the median of
-several runs. dateparser is timed twice: as called naively (it detects the
+several runs alternating between the engines. dateparser is timed twice: as called naively (it detects the
 language of every text) and with `languages=["en"]`, its fastest honest setting.
 
     python bench/bench_timex.py [--runs 5] [--corpus ../shared/corpora/tempeval3]
@@ -34,18 +34,25 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def time_runs(label: str, run, texts: list[str], runs: int) -> float:
-    """Median seconds of `runs` passes of `run` over all texts (after one warm-up text)."""
-    run(texts[0])
-    seconds = []
+def time_pass(run, texts: list[str]) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        run(text)
+    return time.perf_counter() - start
+
+
+def time_interleaved(engines: dict, texts: list[str], runs: int) -> dict[str, float]:
+    """Median seconds per engine; runs alternate between engines so that load
+    from other processes falls on all of them alike."""
+    seconds: dict[str, list[float]] = {label: [] for label in engines}
+    for run in engines.values():
+        run(texts[0])  # warm-up: compiled patterns, dateparser's language data
     for _ in range(runs):
-        start = time.perf_counter()
-        for text in texts:
-            run(text)
-        seconds.append(time.perf_counter() - start)
-    median = statistics.median(seconds)
-    print(f"  {label}: runs {', '.join(f'{s:.3f}' for s in seconds)} s", file=sys.stderr)
-    return median
+        for label, run in engines.items():
+            seconds[label].append(time_pass(run, texts))
+    for label, values in seconds.items():
+        print(f"  {label}: runs {', '.join(f'{s:.3f}' for s in values)} s", file=sys.stderr)
+    return {label: statistics.median(values) for label, values in seconds.items()}
 
 
 def main() -> None:
@@ -66,9 +73,12 @@ def main() -> None:
     from dateparser.search import search_dates
     import_seconds = time.perf_counter() - import_start
 
-    ours = time_runs("timex engine", lambda t: find_timexes(t, None), texts, args.runs)
-    english = time_runs("dateparser en", lambda t: search_dates(t, languages=["en"]), texts, args.runs)
-    naive = time_runs("dateparser naive", search_dates, texts, args.naive_runs)
+    medians = time_interleaved({
+        "timex engine": lambda t: find_timexes(t, None),
+        "dateparser en": lambda t: search_dates(t, languages=["en"]),
+    }, texts, args.runs)
+    ours, english = medians["timex engine"], medians["dateparser en"]
+    naive = time_interleaved({"dateparser naive": search_dates}, texts, args.naive_runs)["dateparser naive"]
 
     print(f"machine: {cpu_model()}, nproc {os.cpu_count()}, pinned to 1 core; "
           f"Python {platform.python_version()}")
