@@ -41,7 +41,12 @@ class Entity(SQLModel, table=True):
 
 
 class Event(SQLModel, table=True):
-    __table_args__ = (Index("ix_event_date", "date_start", "date_end"),)
+    __table_args__ = (
+        Index("ix_event_date", "date_start", "date_end"),
+        # The disputed and reported facets count by these flags (revision 0003).
+        Index("ix_event_disputed", "disputed"),
+        Index("ix_event_reported", "reported"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True)
