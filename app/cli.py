@@ -60,7 +60,7 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
             def progress(origin: str, status: str) -> None:
                 if status.startswith(("failed", "warning")):
                     click.echo(f"\n{origin}: {status}", err=True)
-                else:
+                if not status.startswith("warning"):  # a warning precedes its document's own status
                     bar.update(1)
             report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers)
     else:

@@ -4,6 +4,8 @@ documents and failed requests must all be zero. The figures are printed at the e
 of the module (`python -m pytest tests/test_reliability.py -q`)."""
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import signal
 import socket
@@ -64,6 +66,26 @@ def count_documents(db: Path) -> int:
         return 0
 
 
+def group_ends(group: int, within: float) -> bool:
+    """True once no process of process group `group` is left (zombies aside)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc"))) if _in_group(pid, group)]
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _in_group(pid: int, group: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
+    return int(pgrp) == group and state != "Z"
+
+
 def problems(db: Path) -> list[str]:
     """Every way the database could be inconsistent; empty when it is not."""
     checks = {
@@ -105,14 +127,21 @@ def test_kill_9_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_
     rng = random.Random(7)
     kills, seen_after_kill = 0, []
     for target in (15, 75, 140):
+        # Its own session, so that whatever the run started can be found after it is killed.
         process = subprocess.Popen([*TIMELINE, "ingest", str(articles), "--db", f"sqlite:///{db}"], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while count_documents(db) < target and process.poll() is None:
-            time.sleep(0.002)
-        time.sleep(rng.uniform(0, 0.015))  # land anywhere in the next document's work
-        process.send_signal(signal.SIGKILL)
-        assert process.wait(timeout=30) == -signal.SIGKILL, "the ingest ended before it could be killed"
-        kills += 1
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            while count_documents(db) < target and process.poll() is None:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0, 0.015))  # land anywhere in the next document's work
+            process.send_signal(signal.SIGKILL)  # the main process only, as `kill -9 PID` does
+            assert process.wait(timeout=30) == -signal.SIGKILL, "the ingest ended before it could be killed"
+            kills += 1
+            # Helper processes (the analysis pool) must notice and leave, not linger forever.
+            assert group_ends(process.pid, within=20), "processes of the killed ingest are still running"
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         assert problems(db) == []
         seen_after_kill.append(count_documents(db))
     assert seen_after_kill == sorted(seen_after_kill) and seen_after_kill[-1] < total
@@ -124,7 +153,8 @@ def test_kill_9_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_
     assert problems(db) == []
     lost = sum((want_documents - documents).values())
     duplicated = sum(documents.values()) - len(documents)
-    FIGURES["kill -9 mid-batch"] = f"{kills} kills of a {total}-document ingest (documents stored at each kill: {seen_after_kill})"
+    FIGURES["kill -9 mid-batch"] = (f"{kills} kills of a {total}-document ingest (documents stored at each kill: "
+                                    f"{seen_after_kill}); processes of killed runs left running: 0")
     FIGURES["documents lost / duplicated after re-run"] = f"{lost} / {duplicated}"
     assert lost == 0 and duplicated == 0 and documents == want_documents
     assert events == want_events  # the re-run ends where an uninterrupted run ends
