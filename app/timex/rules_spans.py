@@ -77,8 +77,9 @@ def _duration(m, ctx):
 
 _AUXILIARY = re.compile(r"\b(?:will|would|to|could|can|may|might|should|must|did|does|do|not|n't)\s+$", FLAGS)
 _DURATION_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|long|of)\b", FLAGS)
-_DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|spend|lasted|lasting|last|"
-                               r"after|recent|coming|upcoming|past|next|previous|the|and|or)\s+$", FLAGS)
+_DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|spend|lasted|lasting|last|after|"
+                               r"recent|coming|upcoming|past|next|previous|the|and|or|even|span|spans|spanned|"
+                               r"spanning)\s+$", FLAGS)
 
 
 @rule(rf"{B}(?:(?P<pre>the\s+)?(?P<rel>recent|coming|upcoming|past|last|next|previous|following)\s+)?"
