@@ -94,3 +94,13 @@ def test_serve_binds_loopback_unless_told_otherwise():
 
     help_text = CliRunner().invoke(main, ["serve", "--help"]).output
     assert re.search(r"--host TEXT.*\[default: 127\.0\.0\.1\]", help_text, re.S)
+
+
+def test_every_code_folder_is_installed_by_pip():
+    # The image installs the project with pip: a folder of modules missing from the
+    # package list would be missing from a non-editable install.
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "app").rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert folders <= listed, folders - listed
