@@ -78,6 +78,17 @@ CASES = [
     ("Ferries sail daily.", A, "daily", "SET", "P1D", None),
     ("The council meets each Thursday.", A, "each Thursday", "SET", "XXXX-WXX-4", None),
     ("It costs $5 a year.", A, "a year", "SET", "P1Y", None),
+    # referring back to the text, and other shapes
+    ("He fled on June 3, 2009 and later that year he died.", A, "later that year", "DATE", "2009", "END"),
+    ("The pandemic of 2009-2010 killed 348 children.", A, "2010", "DATE", "2010", None),
+    ("Protesters gathered over the weekend.", date(2013, 3, 20), "the weekend", "DATE", "2013-W11-WE", None),
+    ("Talks will resume this weekend.", date(2013, 3, 18), "this weekend", "DATE", "2013-W12-WE", None),
+    ("The delivery could take weeks or even months.", A, "months", "DURATION", "PXM", None),
+    ("The step came following months of requests.", A, "months", "DURATION", "PXM", None),
+    ("The father will leave at 4 in the morning.", A, "4 in the morning", "TIME", "2025-01-20T04:00", None),
+    ("The deal should close by year-end.", A, "year-end", "DATE", "2025", "END"),
+    ("A year-long inquiry began.", A, "year-long", "DURATION", "P1Y", None),
+    ("Sales fell in the first half of the year.", A, "the first half of the year", "DATE", "2025-H1", None),
     # spelled-out years in broadcast transcripts
     ("It was built in nineteen ninety-six.", A, "nineteen ninety-six", "DATE", "1996", None),
 ]
@@ -107,6 +118,9 @@ FALSE_FRIENDS = [
     "A 6-year-old girl was rescued.",
     "About three-quarters of the town was destroyed.",
     "Some 2000 soldiers were wounded.",
+    "The 76-year-old leader resigned.",
+    "The talks will last.",
+    "March on, he told the crowd.",
 ]
 
 
