@@ -22,7 +22,7 @@ from app.titles import (
 from app.timex import timex_range
 from app.word_classes import (
     BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, POSSESSIVES, PREPOSITIONS,
-    RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past, is_scheduled_verb, is_trigger,
+    PERIOD_NOUNS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past, is_scheduled_verb, is_trigger,
     quote_spans,
 )
 
@@ -39,6 +39,11 @@ def _dates(timex: Timex, text: str, words: list[Word], quotes: list[tuple[int, i
         return None
     if len(before) > 1 and (before[-2].lower, before[-1].lower) in (("as", "of"), ("up", "to")):
         return None  # "figures as of Monday" states when a count holds, not a happening
+    if len(before) > 1 and before[-1].lower in ("ended", "ending") and before[-2].lower in PERIOD_NOUNS:
+        return None  # "the quarter ended Sept. 30" bounds a reporting period
+    chunk_start = text.rfind(",", 0, timex.start) + 1
+    if any(w.lower in ("compared", "compare", "versus") for w in before if w.start >= chunk_start):
+        return None  # "compared with year-earlier profit": a baseline, not a happening
     return span
 
 
@@ -149,10 +154,18 @@ def _dated_events(
             stop = seg_end
         following = next((w for w in words if w.start >= timex.end), None)
         preceding = next((w for w in reversed(words) if w.end <= timex.start), None)
-        if trigger is not None and preceding is not None and preceding.lower in DETERMINERS | POSSESSIVES \
-                and following is not None and following.start - timex.end <= 1 and following.text.islower():
+        modifier = preceding is not None and preceding.lower in DETERMINERS | POSSESSIVES \
+            and following is not None and following.start - timex.end <= 1 and following.text.islower()
+        if modifier and trigger is None and is_trigger(following, False):
+            # "since the January 1998 bombing of a clinic": the noun after the date is the happening.
+            trigger = index[id(following)]
+            stop = seg_end
+        elif modifier and trigger is not None:
             # "won the 2024 election": the dating phrase modifies a noun and stays in the title.
             stop, avoid = seg_end, (0, 0)
+        elif trigger is not None and phrase == timex.start == words[trigger].end + 1 and timex.end < seg_end:
+            # "headed Tuesday to East Africa": the verb's complement follows the dating phrase.
+            stop = seg_end
         if trigger is None:
             after = [w for w in seg_words if w.start >= timex.end and is_past(w, False)
                      and words[index[id(w)] - 1].lower not in BEFORE_MODIFIER]

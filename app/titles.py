@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from app.records import Entity, Mention
 from app.word_classes import (
     BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, DETERMINERS, EVENT_NOUNS, MODALS, PARTICLES,
-    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, SCHEDULING, TRAILING, WORD, Word,
+    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, SCHEDULING, SUBJECT_PRONOUNS, SUBORDINATORS, TRAILING, WORD, Word,
     inside, is_adverb, is_past,
 )
 
@@ -78,6 +78,8 @@ def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: t
     chosen = []
     for w in words[first:]:
         if avoid[0] <= w.start < avoid[1]:
+            if chosen and text[w.end:w.end + 1] in (",", ";", ":"):
+                break  # the clause ends with the dating phrase
             continue
         if w.start >= stop or len(chosen) >= MAX_PREDICATE or (chosen and w.lower in CLAUSE_BREAKS):
             break
@@ -103,12 +105,25 @@ def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
     and without the dating phrase at `avoid` ("the bombings last week claimed")."""
     phrase: list[Word] = []
     k = lead - 1
+    if k >= 0 and "," in text[words[k].end:words[lead].start]:
+        # "James Kopp, 44, was charged": step over a short aside between commas.
+        opening = text.rfind(",", core_start, words[k].start)
+        aside = [w for w in words if opening < w.start < words[lead].start] if opening >= 0 else []
+        if not aside or len(aside) > 4:
+            return None
+        k = words.index(aside[0]) - 1
     while k >= 0 and words[k].start >= core_start and len(phrase) < 5:
         w = words[k]
         if avoid[0] <= w.start < avoid[1]:
             k -= 1
             continue
-        if "," in text[w.end:words[k + 1].start] or w.lower in DETERMINERS or w.lower in POSSESSIVES:
+        if (phrase and "," in text[w.end:phrase[0].start]) or w.lower in DETERMINERS or w.lower in POSSESSIVES:
+            break
+        if w.lower in SUBORDINATORS:
+            break
+        if w.lower in SUBJECT_PRONOUNS:
+            # "since he arrived": with no antecedent known, the pronoun itself.
+            phrase = [w] if not phrase else phrase
             break
         coordinated = w.lower == "and" and phrase and phrase[0].text[:1].isupper() and k > 0 \
             and words[k - 1].text[:1].isupper()

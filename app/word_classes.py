@@ -43,7 +43,8 @@ REPORT_NOUNS = frozenset("reports report sources source media documents statemen
 
 AUXILIARIES = frozenset(
     "was were is are been be being has have had will would could should may might must did does do "
-    "reportedly also previously already then later explicitly formally officially".split()
+    "reportedly also previously already then later explicitly formally officially last first just still "
+    "again once".split()
 )
 
 
@@ -140,6 +141,12 @@ def is_trigger(word: Word, first_in_sentence: bool) -> bool:
         return True
     return low.endswith(("ing", "tion", "ment")) and len(low) > 5
 
+
+# Words that open a subordinate clause: a noun phrase never runs back across them.
+SUBORDINATORS = frozenset("since because after before when while although though if unless until whether".split())
+SUBJECT_PRONOUNS = frozenset("he she they it we i".split())
+# "for the quarter ended Sept. 30": a date bounding a reporting period is no happening.
+PERIOD_NOUNS = frozenset("quarter quarters months month year years weeks week period half".split())
 
 # "is scheduled to visit", "plans to sign": what follows "to" is a scheduled happening.
 SCHEDULING = frozenset("scheduled set due expected planned plans plan poised slated going".split())

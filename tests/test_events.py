@@ -60,6 +60,34 @@ def test_scheduled_happenings_are_events(knowledge, text, phrase, title):
     assert [e.title for e in events] == [title]
 
 
+@pytest.mark.parametrize("text, phrase, value", [
+    ("The firm had a loss of $92 million for the quarter ended Sept. 30.", "Sept. 30", "1989-09-30"),
+    ("Savin reported a loss, compared with year-earlier profit of $3.8 million.", "year-earlier", "1988"),
+])
+def test_reporting_periods_and_baselines_make_no_event(knowledge, text, phrase, value):
+    assert run([text], [[timex(text, phrase, value)]], knowledge, anchor=None) == []
+
+
+def test_complement_after_a_bare_dating_phrase(knowledge):
+    text = "Secretary of State Madeleine Albright headed Tuesday to East Africa, seeking support."
+    events = run([text], [[timex(text, "Tuesday", "1998-08-18", basis="relative to anchor")]], knowledge,
+                 anchor=None)
+    assert [e.title for e in events] == ["Madeleine Albright headed to East Africa"]
+
+
+def test_event_noun_after_a_dating_modifier(knowledge):
+    text = "He has been on the run since the January 1998 bombing of an abortion clinic."
+    events = run([text], [[timex(text, "January 1998", "1998-01")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["Bombing of an abortion clinic"]
+    assert events[0].precision == "month"
+
+
+def test_subject_across_a_short_aside(knowledge):
+    text = "On May 6, James Korrick, 44, was charged with the slaying."
+    events = run([text], [[timex(text, "May 6", "1999-05-06", basis="year inferred")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["James Korrick charged with the slaying"]
+
+
 def test_durations_and_framing_spans_make_no_event(knowledge):
     text = "Moscow has said so over the past two years, and Kyiv has held the line since 2022."
     events = run([text], [[timex(text, "the past two years", "P2Y", "DURATION"), timex(text, "2022", "2022")]],
