@@ -94,6 +94,7 @@ class _NamingPatterns:
     single: re.Pattern[str] | None
     honorific: re.Pattern[str]
     apposition: re.Pattern[str] | None
+    age: re.Pattern[str]
 
 
 @lru_cache(maxsize=16)
@@ -114,7 +115,9 @@ def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingP
         apposition = re.compile(
             rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:[\w-]+[^\S\n]+){{0,3}}?(?:{role_words})s?\b")
     honorific = re.compile(rf"(?:Mr|Mrs|Ms|Dr|Prof)\.\s+({_SHORT_NAME})(?!\w)")
-    return _NamingPatterns(titled, single, honorific, apposition)
+    # "James Kopp, 44, was charged": news gives a person's age after the name.
+    age = re.compile(rf"({_NAME}),[^\S\n]+\d{{1,3}},")
+    return _NamingPatterns(titled, single, honorific, apposition, age)
 
 
 def _learn_people(text: str, lexicon: _Lexicon) -> None:
@@ -130,6 +133,8 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
                     and name not in knowledge.organisation_words:  # "General Assembly" is no person
                 lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
     for match in patterns.honorific.finditer(text):
+        _learn_person(match.group(1), lexicon)
+    for match in patterns.age.finditer(text):
         _learn_person(match.group(1), lexicon)
     if patterns.apposition is not None:
         for match in patterns.apposition.finditer(text):

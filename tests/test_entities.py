@@ -87,6 +87,12 @@ def test_a_dateline_is_no_acronym_definition(knowledge):
     assert all(m.text != "AP" for m in found[1])
 
 
+def test_unknown_person_found_by_age(knowledge):
+    texts = ["On May 6, James Korrick, 44, was charged.", "Korrick denied it."]
+    first, second = mentions_of(texts, knowledge)
+    assert names(first) == ["James Korrick"] and names(second) == ["James Korrick"]
+
+
 def test_unknown_person_found_by_apposition(knowledge):
     text = "Petra Lindqvorn, a spokesperson for the ministry, declined to comment."
     found = mentions_of([text], knowledge)[0]
