@@ -89,6 +89,9 @@ CASES = [
     ("The deal should close by year-end.", A, "year-end", "DATE", "2025", "END"),
     ("A year-long inquiry began.", A, "year-long", "DURATION", "P1Y", None),
     ("Sales fell in the first half of the year.", A, "the first half of the year", "DATE", "2025-H1", None),
+    ("He was shot last Oct. 23 at his home.", date(1999, 4, 19), "last Oct. 23", "DATE", "1998-10-23", None),
+    ("Ratification began in February this year.", date(1998, 12, 3), "February this year", "DATE", "1998-02", None),
+    ("In July last year the leadership split.", date(1998, 2, 19), "July last year", "DATE", "1997-07", None),
     # spelled-out years in broadcast transcripts
     ("It was built in nineteen ninety-six.", A, "nineteen ninety-six", "DATE", "1996", None),
 ]

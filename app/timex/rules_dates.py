@@ -27,12 +27,21 @@ def _day_month_year(m, ctx):
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
-@rule(rf"{B}(?:{WD},?\s+)?(?P<mon>{MON})\s*(?P<day>{DAY})(?![\w%]|[.,:/]\d|\s*(?:%|percent))")
+@rule(rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:{WD},?\s+)?(?P<mon>{MON})\s*(?P<day>{DAY})(?![\w%]|[.,:/]\d|\s*(?:%|percent))")
 def _month_day(m, ctx):
     month, day = month_number(m["mon"]), day_number(m["day"])
     if safe_date(2000, month, day) is None:
         return None
-    value = resolve_month_day(ctx.anchor, ctx.direction(m.start(), m.end()), month, day)
+    rel = (m.groupdict().get("rel") or "").lower()
+    if rel in ("last", "next") and ctx.anchor is not None:
+        # "last Oct. 23" is the one strictly before the anchor, "next March 3" the one after
+        step = -1 if rel == "last" else 1
+        year = ctx.anchor.year
+        while (safe_date(year, month, day) is None or (safe_date(year, month, day) - ctx.anchor).days * step <= 0):
+            year += step
+        value = f"{year:04d}-{month:02d}-{day:02d}"
+    else:
+        value = resolve_month_day(ctx.anchor, ctx.direction(m.start(), m.end()), month, day)
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="day")
 
 
@@ -41,10 +50,13 @@ def _day_month(m, ctx):
     return _month_day(m, ctx)
 
 
-@rule(rf"{B}(?P<mon>{MON}),?\s+(?:of\s+)?(?P<year>{YEAR}){E}")
+@rule(rf"{B}(?P<mon>{MON}),?\s+(?:of\s+)?(?:(?P<year>{YEAR}){E}|(?P<rel>this|last|next)\s+year{E})")
 def _month_year(m, ctx):
-    return Found(m.start(), m.end(), "DATE", f"{m['year']}-{month_number(m['mon']):02d}",
-                  basis=BASIS_STATED, kind="month")
+    month = month_number(m["mon"])
+    if m["year"]:
+        return Found(m.start(), m.end(), "DATE", f"{m['year']}-{month:02d}", basis=BASIS_STATED, kind="month")
+    year = shift_value(ctx.anchor, "year", {"this": 0, "last": -1, "next": 1}[m["rel"].lower()])
+    return Found(m.start(), m.end(), "DATE", f"{year}-{month:02d}", basis=BASIS_RELATIVE, kind="month")
 
 
 # A bare month name needs a word that introduces a time before it when the name
@@ -55,7 +67,7 @@ _MONTH_CONTEXT = re.compile(
     r"early|late|mid|end|beginning|and|or|between|each|every|since|that|for)[\s-]+)$", FLAGS)
 
 
-@rule(rf"{B}(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<mon>{MON})(?!\s+(?-i:[A-Z][a-z]))(?![\w-])")
+@rule(rf"{B}(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<mon>{MON})(?!\s+(?-i:[A-Z][a-z])|\s*\d)(?![\w-])")
 def _bare_month(m, ctx):
     word = m["mon"].lower().rstrip(".")
     before = ctx.text[max(0, m.start() - 20):m.start()]
