@@ -76,8 +76,6 @@ def timelinejs_event(event: EventView, base_url: str = "") -> dict:
         # A part of a year, a season or a year is a span: TimelineJS draws it as one.
         slide["end_date"] = _tl_date(event.date_end, 3)
         slide["start_date"] = _tl_date(event.date_start, 3)
-    if event.actors:
-        slide["group"] = event.actors[0].name
     return slide
 
 

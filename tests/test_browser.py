@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TIMELINEJS = ROOT / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -78,6 +79,7 @@ class Page:
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"{r.url}: {r.failure}"))
 
     def open(self, path: str):
         self.page.goto(self.base + path)
@@ -286,4 +288,28 @@ def test_with_javascript_off_every_filter_still_works(browser, server):
     page.wait_for_load_state()
     assert "reported=false" in page.url
     tab.shot("nojs-filtered")
+    tab.context.close()
+
+
+def test_the_timelinejs_export_loads_in_timelinejs(browser, server):
+    # TimelineJS from the npm registry (scripts/test installs it), on a blank page.
+    tab = Page(browser, server)
+    with urllib.request.urlopen(server + "/export/timelinejs?actor=ukraine") as response:
+        data = json.load(response)
+    assert data["events"]
+    page = tab.page
+    page.set_content('<!doctype html><html><body><div id="tl" style="height: 640px"></div></body></html>')
+    page.add_style_tag(path=str(TIMELINEJS / "css" / "timeline.css"))
+    page.add_script_tag(path=str(TIMELINEJS / "js" / "timeline.js"))
+    loaded = page.evaluate("""data => new Promise((resolve, reject) => {
+        // No web fonts: the test runs offline, and the fonts are not the data's concern.
+        const timeline = new TL.Timeline('tl', data, {font: null});
+        timeline.on('loaded', () => resolve({events: timeline.config.events.length,
+                                             errors: timeline.config.getErrors()}));
+        setTimeout(() => reject(new Error('TimelineJS did not load the data')), 10000);
+    })""", data)
+    assert loaded == {"events": len(data["events"]), "errors": []}
+    page.wait_for_timeout(500)
+    tab.shot("timelinejs")
+    assert tab.errors == []
     tab.context.close()
