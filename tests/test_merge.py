@@ -1,6 +1,8 @@
 """Merging candidates of several sources into events: corroboration, disputes, order independence."""
 import itertools
+import random
 from datetime import date
+from pathlib import Path
 
 from app.merge import merge_events, stem
 from app.records import (
@@ -163,3 +165,19 @@ def test_stem_brings_inflections_together():
     assert stem("sworn") == stem("swearing")
     assert stem("re-election") == stem("reelected")
     assert stem("advances") == stem("advancing")
+
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_seed_candidates_merge_the_same_in_any_order():
+    from app.event_eval import run_corpus
+    from app.entities import load_knowledge
+
+    candidates = run_corpus(SEEDS, load_knowledge()).candidates
+    expected = summary(merge_events(candidates))
+    rng = random.Random(5)
+    for _ in range(5):
+        shuffled = candidates[:]
+        rng.shuffle(shuffled)
+        assert summary(merge_events(shuffled)) == expected
