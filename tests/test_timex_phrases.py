@@ -41,6 +41,7 @@ CASES = [
     ("Exports rose this year.", A, "this year", "DATE", "2025", None),
     ("Growth slowed a year ago.", A, "a year ago", "DATE", "2024", None),
     ("They left two days later.", A, "two days later", "DATE", "2025-01-22", None),
+    ("The season started a month earlier than usual.", A, "a month", "DURATION", "P1M", None),
     ("The offensive stalled earlier this year.", A, "earlier this year", "DATE", "2025", "START"),
     ("Fighting resumed this summer.", date(2024, 9, 1), "this summer", "DATE", "2024-SU", None),
     ("The campaign began last fall.", A, "last fall", "DATE", "2024-FA", None),

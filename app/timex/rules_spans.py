@@ -56,6 +56,12 @@ def _duration(m, ctx):
     if m["or"] or m["low"]:
         mod = "APPROX"
     rel = (m["rel"] or "").lower()
+    if rel in ("earlier", "later") and re.match(r"\s+than\b", ctx.text[m.end():m.end() + 6]):
+        # "a month earlier than usual" compares; it names an amount of time, not a date
+        end = m.start("rel")
+        while ctx.text[end - 1].isspace():
+            end -= 1
+        return Found(start, end, "DURATION", duration_value(amount, unit), mod, kind="duration")
     duration = Found(start, m.end(), "DURATION", duration_value(amount, unit), mod, kind="duration")
     if not rel:
         return duration
