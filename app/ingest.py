@@ -217,6 +217,10 @@ def ingest(
             return
         try:
             with Session(engine) as session:
+                # A writer takes the write lock up front (BEGIN IMMEDIATE, app/db.py): two
+                # ingests at once then queue on the busy timeout instead of one failing
+                # when it upgrades a read snapshot the other has just made stale.
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
                 result = store_document(session, outcome)
                 session.commit()
         except Exception as exc:  # one bad document must not stop the batch

@@ -350,3 +350,28 @@ def test_changed_article_replaces_its_old_version_and_events_and_permalinks_surv
     # The vanished event's permalink says so instead of failing.
     assert client.get(f"/events/{before['2024-08-09']}").status_code in (404, 410)
     engine.dispose()
+
+
+def test_two_ingests_at_once_store_every_document_once(tmp_path):
+    # Overlapping batches written at the same time (a cron job and a user, say):
+    # writers queue on the busy timeout; none fails, nothing is stored twice.
+    everything = write_articles(tmp_path / "all", 120, seed=8)
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, chosen in ((first, everything[:80]), (second, everything[40:])):
+        folder.mkdir()
+        for path in chosen:
+            (folder / path.name).write_bytes(path.read_bytes())
+    db = tmp_path / "shared.db"
+    assert timeline("ingest", str(tmp_path / "nothing"), "--db", f"sqlite:///{db}").returncode == 1  # creates the db
+    runs = [subprocess.Popen([*TIMELINE, "ingest", str(folder), "--db", f"sqlite:///{db}"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for folder in (first, second)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    for run, (out, err) in zip(runs, outputs):
+        assert run.returncode == 0, err[-2000:]
+    documents, _ = content(db)
+    FIGURES["two concurrent ingests of overlapping batches"] = (
+        f"{len(documents)} of {len(everything)} documents stored, "
+        f"{sum(documents.values()) - len(documents)} duplicated, failed lines: "
+        f"{sum(err.count(': failed: ') for _, err in outputs)}")
+    assert sum(documents.values()) == len(documents) == len(everything)
+    assert problems(db) == []
