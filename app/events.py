@@ -256,4 +256,5 @@ def extract_events(
             people = [m.entity for m in sentence_mentions if m.entity.kind == "person"]
             if people:
                 doc.last_person = people[0]
+            doc.remember_owners(text, sentence_mentions, s0, s1)
     return events

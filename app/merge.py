@@ -206,12 +206,16 @@ def _preference(item: SourcedCandidate, date_votes: Counter) -> tuple:
             _BASIS_RANK.get(c.basis, 9), -len(c.actors) - len(c.weapons), _order(item))
 
 
-def _ranked(entities: list[Entity]) -> tuple[Entity, ...]:
-    counts = Counter(e.key for e in entities)
-    first = {}
-    for e in entities:
-        first.setdefault(e.key, e)
-    return tuple(first[k] for k in sorted(counts, key=lambda k: (-counts[k], first[k].name)))
+def _ranked(lists: list[tuple[Entity, ...]]) -> tuple[Entity, ...]:
+    """Entities named by most sources first, then those named earliest (a subject comes first)."""
+    counts = Counter(e.key for entities in lists for e in entities)
+    rank: dict[str, int] = {}
+    first: dict[str, Entity] = {}
+    for entities in lists:
+        for position, e in enumerate(entities):
+            rank[e.key] = min(rank.get(e.key, position), position)
+            first.setdefault(e.key, e)
+    return tuple(first[k] for k in sorted(counts, key=lambda k: (-counts[k], rank[k], first[k].name)))
 
 
 def _merged(group: list[SourcedCandidate]) -> MergedEvent:
@@ -227,8 +231,8 @@ def _merged(group: list[SourcedCandidate]) -> MergedEvent:
         date_end=best.date_end,
         precision=best.precision,
         basis=best.basis,
-        actors=_ranked([e for item in group for e in item.candidate.actors]),
-        weapons=_ranked([e for item in group for e in item.candidate.weapons]),
+        actors=_ranked([item.candidate.actors for item in group]),
+        weapons=_ranked([item.candidate.weapons for item in group]),
         sources=group,
         reported=all(item.candidate.reported for item in group),
         disputed=dates_clash or len(polarities) > 1,

@@ -8,7 +8,7 @@ from the verb to the dating phrase or the clause's end, without a passive "was".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.records import Entity, Mention
 from app.word_classes import (
@@ -23,9 +23,33 @@ MAX_PREDICATE = 12
 
 @dataclass
 class Discourse:
-    """What the sentences of one document share: pronoun antecedents."""
+    """What the sentences of one document share: pronoun antecedents, and the owners of
+    event nouns ("Ukraine's recent offensive") that a later "this offensive" takes up."""
 
     last_person: Entity | None = None
+    owners: dict[str, tuple[str, tuple[Entity, ...]]] = field(default_factory=dict)
+
+    def remember_owners(self, text: str, mentions: list[Mention], start: int = 0, end: int | None = None) -> None:
+        """Note the owners of event nouns in text[start:end]; mentions are offsets into `text`."""
+        for match in _OWNED_NOUN.finditer(text, start, len(text) if end is None else end):
+            owned = tuple(m.entity for m in mentions if match.start(1) <= m.start < match.end(1))
+            self.owners[match.group(2)] = (match.group(1), owned)
+
+    def owned(self, phrase: str | None) -> tuple[str, tuple[Entity, ...]] | None:
+        """"offensive" -> ("Ukraine's offensive", (Ukraine,)) when the document named its owner."""
+        if phrase is None or "’" in phrase or "'" in phrase:
+            return None
+        head = phrase.split()[-1]
+        if head not in self.owners:
+            return None
+        owner, entities = self.owners[head]
+        return f"{owner} {head}", entities
+
+
+# "Ukraine's recent offensive": an owner, up to two modifiers, an event noun.
+_OWNED_NOUN = re.compile(
+    r"((?:[A-Z][\w.-]*\s)*[A-Z][\w.-]*[’']s)\s+(?:[a-z-]+\s+){0,2}?("
+    + "|".join(sorted(map(re.escape, EVENT_NOUNS), key=len, reverse=True)) + r")\b")
 
 
 _DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")
@@ -201,6 +225,10 @@ def build_title(
     if subject is None:
         # No actor: the noun phrase before the trigger names what happened ("the blast in Nairobi").
         subject = noun_phrase(words, text, core_start, lead, avoid)
+    owned = doc.owned(subject) if not entities else None
+    if owned is not None:
+        # "This particular offensive began": the document named whose offensive it is.
+        subject, entities = owned[0], list(owned[1])
     if subject is None:
         return clean_title(predicate), None, entities
     joined = f"{subject} {predicate}" if not predicate.lower().startswith(subject.lower()) else predicate

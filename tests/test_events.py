@@ -108,6 +108,15 @@ def test_relative_clause_takes_its_noun(knowledge):
     assert [a.name for a in dated(events)[0].actors] == ["Russia"]
 
 
+def test_this_offensive_takes_up_the_owner_the_article_named(knowledge):
+    texts = ["Ukraine's recent offensive into Russian border regions surprised Moscow.",
+             "This particular offensive, which began on August 6, marks a turning point."]
+    events = run(texts, [[], [timex(texts[1], "August 6", "2024-08-06", basis=BASIS_YEAR_INFERRED)]], knowledge,
+                 anchor=None)
+    assert [e.title for e in events] == ["Ukraine's offensive began"]
+    assert events[0].actors[0].name == "Ukraine"
+
+
 def test_a_report_frame_gives_way_to_what_was_reported(knowledge):
     text = ("Reports indicated on November 17 during talks, including a meeting of ministers, "
             "confirmed Biden's allowance for Ukrainian forces to employ Army Tactical Missile Systems (ATACMS).")
