@@ -81,6 +81,7 @@
     var status = document.getElementById("status");
     if (heading && status && e.target && e.target.id === "view") {
       status.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+      document.title = heading.firstChild.textContent.trim() + " · News timeline";
       // The link that was activated is gone with the old view: keep keyboard users
       // in place by focusing the new heading rather than the start of the page.
       if (!document.activeElement || document.activeElement === document.body) {

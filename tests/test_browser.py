@@ -146,6 +146,23 @@ def test_actor_chip_filters_pushes_url_and_reload_gives_the_same_list(tab):
     assert tab.errors == []
 
 
+def test_keyboard_alone_can_filter_and_keeps_its_place(tab):
+    page = tab.open("/")
+    page.keyboard.press("Tab")
+    expect(page.locator("a.skip")).to_be_focused()
+    facet = page.locator("#facet-actors ~ ul a.facet").first
+    name = facet.locator(".name").inner_text()
+    facet.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]actor="))
+    wait_for_swap(page)
+    # The activated link was swapped out; its replacement (same id) keeps the focus.
+    expect(page.locator("#facet-actors ~ ul a.facet[aria-current]")).to_be_focused()
+    expect(page.locator("#status")).to_contain_text(f"involving {name}")
+    assert page.title().startswith(f"Events involving {name}")
+    assert tab.errors == []
+
+
 def test_clicking_a_period_zooms_in(tab):
     page = tab.open("/")
     level = page.locator("#axis-heading").inner_text()
