@@ -16,7 +16,7 @@ from datetime import date
 from app.records import Timex
 from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
-from app.timex.grammar import FLAGS, RULES, Context, Found
+from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
 
 # ---- selection and combination --------------------------------------------
 
@@ -94,11 +94,8 @@ def _candidates(ctx: Context) -> list[Found]:
 
 _CLOCK_DAY_GAP = re.compile(r"^(?:,?\s+(?:on\s+)?|\s*,\s*)$", FLAGS)
 _PART_PREFIX = re.compile(
-    r"(?:(?<![\w-])(?P<the>the)\s+)?(?<![\w-])(?P<w>early|late|mid|middle\s+of|end\s+of|beginning\s+of|"
-    r"start\s+of|close\s+of|turn\s+of|earlier|later)(?:\s+(?:in|on|of))?(?:\s+|-)$", FLAGS)
-_PART_MOD = {"early": "START", "beginning of": "START", "start of": "START", "earlier": "START",
-             "late": "END", "end of": "END", "close of": "END", "later": "END", "turn of": "START",
-             "mid": "MID", "middle of": "MID"}
+    rf"(?:(?<![\w-])(?P<the>the)\s+)?(?<![\w-])(?P<w>{alternation(lexicon.PART_MODS)})"
+    r"(?:\s+(?:in|on|of))?(?:\s+|-)$", FLAGS)
 _APPROX_PREFIX = re.compile(r"(?<![\w-])(?:around|about|approximately|circa|roughly)\s+$", FLAGS)
 
 
@@ -171,7 +168,7 @@ def _combine(found: list[Found], text: str) -> list[Found]:
             pm = _PART_PREFIX.search(before)
             if pm and not (pm["w"].lower() in ("earlier", "later") and f.kind in ("decade", "century", "weekday")):
                 word = re.sub(r"\s+", " ", pm["w"].lower())
-                f = replace(f, start=f.start - (len(before) - pm.start()), mod=_PART_MOD[word])
+                f = replace(f, start=f.start - (len(before) - pm.start()), mod=lexicon.PART_MODS[word])
             elif f.kind != "weekday":
                 am = _APPROX_PREFIX.search(before)
                 if am:
