@@ -164,6 +164,11 @@ def test_basis_says_how_the_value_was_obtained():
                      "yesterday": BASIS_RELATIVE, "two years": ""}
 
 
+def test_a_datetime_anchor_counts_as_its_date():
+    from datetime import datetime
+    assert [t.value for t in find_timexes("It began on August 6.", datetime(2025, 1, 20, 9, 30))] == ["2024-08-06"]
+
+
 def test_results_are_sorted_and_do_not_overlap():
     text = ("On Monday, Jan. 6, 2025, at 5 p.m. Tuesday and in the past two years, "
             "early last year, a year ago and every week, 1990s.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from app.records import Timex
 from app.timex import lexicon
@@ -189,6 +189,8 @@ def find_timexes(text: str, anchor: date | None = None) -> list[Timex]:
     >>> [t.value for t in find_timexes("It began on August 6.", date(2025, 1, 20))]
     ['2024-08-06']
     """
+    if isinstance(anchor, datetime):
+        anchor = anchor.date()  # a datetime does not compare with the dates of the calendar arithmetic
     ctx = Context(text, anchor)
     return [Timex(f.start, f.end, text[f.start:f.end], f.type, f.value, f.mod,
                   f.basis if f.type in ("DATE", "TIME") else "")
