@@ -153,15 +153,16 @@ def score(gold: list[GoldEvent], run: CorpusRun) -> Scores:
     )
 
 
-def report(scores: Scores, run: CorpusRun) -> str:
+def _line(label: str, hits: int, system: int, gold: int) -> str:
     r = Scores.ratio
+    return f"{label:<8} precision {r(hits, system):.2f} ({hits}/{system})  recall {r(hits, gold):.2f} ({hits}/{gold})"
+
+
+def report(scores: Scores, run: CorpusRun) -> str:
     lines = [
-        f"events   precision {r(scores.matched, scores.system):.2f} ({scores.matched}/{scores.system})"
-        f"  recall {r(scores.matched, scores.gold):.2f} ({scores.matched}/{scores.gold})",
-        f"actors   precision {r(scores.actor_hits, scores.actor_system):.2f} ({scores.actor_hits}/{scores.actor_system})"
-        f"  recall {r(scores.actor_hits, scores.actor_gold):.2f} ({scores.actor_hits}/{scores.actor_gold})",
-        f"weapons  precision {r(scores.weapon_hits, scores.weapon_system):.2f} ({scores.weapon_hits}/{scores.weapon_system})"
-        f"  recall {r(scores.weapon_hits, scores.weapon_gold):.2f} ({scores.weapon_hits}/{scores.weapon_gold})",
+        _line("events", scores.matched, scores.system, scores.gold),
+        _line("actors", scores.actor_hits, scores.actor_system, scores.actor_gold),
+        _line("weapons", scores.weapon_hits, scores.weapon_system, scores.weapon_gold),
         f"duplicates merged {scores.duplicates_merged} of {scores.duplicates}",
         f"reported (undated) events {scores.reported}",
     ]
@@ -176,7 +177,10 @@ def report(scores: Scores, run: CorpusRun) -> str:
     return "\n".join(lines)
 
 
-def evaluate(folder: Path, gold_file: Path = DEFAULT_GOLD, extra_entities: Sequence[Path] = ()) -> tuple[Scores, CorpusRun]:
+def evaluate(
+    folder: Path, gold_file: Path = DEFAULT_GOLD, extra_entities: Sequence[Path] = (),
+) -> tuple[Scores, CorpusRun]:
+    """Run the pipeline over `folder` and score it against `gold_file`."""
     run = run_corpus(folder, load_knowledge(extra_entities))
     return score(load_gold(gold_file), run), run
 

@@ -22,8 +22,8 @@ from app.titles import (
 from app.timex import timex_range
 from app.word_classes import (
     BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, POSSESSIVES, PREPOSITIONS,
-    PERIOD_NOUNS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past, is_scheduled_verb, is_trigger,
-    quote_spans,
+    PERIOD_NOUNS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past,
+    is_scheduled_verb, is_trigger, quote_spans,
 )
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from app.records import Entity, Mention
 from app.word_classes import (
     BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, DETERMINERS, EVENT_NOUNS, MODALS, PARTICLES,
-    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, SCHEDULING, SUBJECT_PRONOUNS, SUBORDINATORS, TRAILING, WORD, Word,
-    inside, is_adverb, is_past,
+    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, SCHEDULING,
+    SUBJECT_PRONOUNS, SUBORDINATORS, TRAILING, WORD, Word, inside, is_adverb, is_past,
 )
 
 

@@ -58,7 +58,8 @@ NOT_VERBS = frozenset(
 
 
 PREPOSITIONS = frozenset(
-    "on in at during by of from around before after until through since about for to into with against toward towards across near".split()
+    "on in at during by of from around before after until through since about for to into with against "
+    "toward towards across near".split()
 )
 
 
