@@ -82,6 +82,11 @@ def subject_text(mentions: list[Mention], words: list[Word], limit: int | None =
 
 
 def clean_title(text: str) -> str:
+    """A title without parentheses, dangling function words or a leading "which"; capitalised.
+
+    >>> clean_title("who signed the treaty (in Paris) and")
+    'Signed the treaty'
+    """
     text = re.sub(r"\s*\([^)]*(?:\)|$)", "", text)
     words = text.split()
     while words and words[-1].lower().strip(",;:") in TRAILING:
@@ -203,8 +208,8 @@ def build_title(
         while k > 0 and words[k - 1].text[:1].isupper() and words[k - 1].start >= core_start:
             k -= 1
         owner = text[words[k].start:previous.end]
-        owned = [m.entity for m in mentions if words[k].start <= m.start < previous.end]
-        return clean_title(f"{owner} {predicate}"), owner, owned
+        owner_entities = [m.entity for m in mentions if words[k].start <= m.start < previous.end]
+        return clean_title(f"{owner} {predicate}"), owner, owner_entities
     if previous is not None and previous.lower in PRONOUNS and doc.last_person is not None:
         subject, entities = doc.last_person.name, [doc.last_person]
         return clean_title(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal

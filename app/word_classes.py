@@ -70,7 +70,8 @@ FRAMING = frozenset("since until till through throughout over for within".split(
 DETERMINERS = frozenset("this that these those the a an such particular".split())
 
 
-PRONOUNS = {"he": "person", "she": "person", "his": "person", "her": "person", "him": "person"}
+# Pronouns that take up the last person named: "He spoke", "his re-election".
+PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 
 
 RELATIVES = frozenset({"who", "which", "that"})
