@@ -17,6 +17,11 @@ CASES = [
     ("It was signed on 20 January 2025.", A, "20 January 2025", "DATE", "2025-01-20", None),
     ("Published 2025-01-20 in Kyiv.", A, "2025-01-20", "DATE", "2025-01-20", None),
     ("Filed 1/20/2025 by the clerk.", A, "1/20/2025", "DATE", "2025-01-20", None),
+    ("Filed 20/01/2025 by the clerk.", A, "20/01/2025", "DATE", "2025-01-20", None),
+    ("Posted Jan 20 by the agency.", A, "Jan 20", "DATE", "2025-01-20", None),
+    ("Signed 20 Jan 2025 in Kyiv.", A, "20 Jan 2025", "DATE", "2025-01-20", None),
+    ("Updated 2025-01-20T10:30:00Z.", A, "2025-01-20T10:30:00Z", "TIME", "2025-01-20T10:30", None),
+    ("Prices soared in the 2000s.", A, "the 2000s", "DATE", "200", None),
     ("The deal closed in July 1997.", A, "July 1997", "DATE", "1997-07", None),
     ("The army left in 2019.", A, "2019", "DATE", "2019", None),
     ("Tanks were built in the 1990s.", A, "the 1990s", "DATE", "199", None),
@@ -125,6 +130,7 @@ FALSE_FRIENDS = [
     "The 76-year-old leader resigned.",
     "The talks will last.",
     "March on, he told the crowd.",
+    "Jan Smith and Dec Jones spoke.",
 ]
 
 

@@ -36,6 +36,8 @@ _full_months = [w for w in lexicon.MONTHS if w not in _abbrev_months]
 # "Aug." / "Aug" / "August"; abbreviations of ambiguous words need their period.
 MON = (rf"(?:{cased(_full_months)}|{cased(_abbrev_months)}\.|"
        rf"{cased([w for w in _abbrev_months if w not in lexicon.AMBIGUOUS_MONTHS])}(?!\w))")
+# With a number after it an abbreviation is a month even without its period ("Jan 20", "20 Jan 2025").
+MON_BEFORE_NUMBER = rf"(?:{MON}|{cased(_abbrev_months)}(?=,?\s*\d))"
 WD_FULL = cased(lexicon.FULL_WEEKDAYS)
 WD = rf"(?:{WD_FULL}|{cased([w for w in lexicon.WEEKDAYS if w not in lexicon.FULL_WEEKDAYS])}\.)"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d])"

@@ -6,7 +6,7 @@ import re
 from app.records import BASIS_RELATIVE, BASIS_STATED, BASIS_YEAR_INFERRED
 from app.timex import lexicon
 from app.timex.grammar import (
-    B, E, FLAGS, MON, WD, DAY, YEAR, PART_OF_DAY, Found, rule, month_number, day_number, day_value,
+    B, E, FLAGS, MON, MON_BEFORE_NUMBER, WD, DAY, YEAR, PART_OF_DAY, Found, rule, month_number, day_number, day_value,
 )
 from app.timex.normalize import (
     resolve_month, resolve_month_day, resolve_weekday, safe_date, shift_value,
@@ -15,19 +15,19 @@ from app.timex.normalize import (
 
 # ---- calendar dates -------------------------------------------------------
 
-@rule(rf"{B}(?:{WD},?\s+)?(?P<mon>{MON})\s*(?P<day>{DAY}),?\s+(?P<year>{YEAR}){E}")
+@rule(rf"{B}(?:{WD},?\s+)?(?P<mon>{MON_BEFORE_NUMBER})\s*(?P<day>{DAY}),?\s+(?P<year>{YEAR}){E}")
 def _month_day_year(m, ctx):
     value = day_value(int(m["year"]), month_number(m["mon"]), day_number(m["day"]))
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
-@rule(rf"{B}(?:{WD},?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MON}),?\s+(?P<year>{YEAR}){E}")
+@rule(rf"{B}(?:{WD},?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MON_BEFORE_NUMBER}),?\s+(?P<year>{YEAR}){E}")
 def _day_month_year(m, ctx):
     value = day_value(int(m["year"]), month_number(m["mon"]), day_number(m["day"]))
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
-@rule(rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:{WD},?\s+)?(?P<mon>{MON})\s*(?P<day>{DAY})(?![\w%]|[.,:/]\d|\s*(?:%|percent))")
+@rule(rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:{WD},?\s+)?(?P<mon>{MON_BEFORE_NUMBER})\s*(?P<day>{DAY})(?![\w%]|[.,:/]\d|\s*(?:%|percent))")
 def _month_day(m, ctx):
     month, day = month_number(m["mon"]), day_number(m["day"])
     if safe_date(2000, month, day) is None:
@@ -80,18 +80,24 @@ def _bare_month(m, ctx):
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="month")
 
 
-@rule(r"(?<![\w./-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/-]|\.\d)")
+@rule(r"(?<![\w./-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<clock>[0-2]\d:[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?"
+      r"(?:Z|[+-]\d\d:?\d\d)?)?(?![\w/-]|\.\d|:\d)")
 def _iso_date(m, ctx):
     value = day_value(int(m["y"]), int(m["m"]), int(m["d"]))
+    if value and m["clock"]:
+        return Found(m.start(), m.end(), "TIME", f"{value}T{m['clock']}", basis=BASIS_STATED, kind="time")
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
-@rule(r"(?<![\w./-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>(?:19|20)\d\d|\d\d)(?![\w/]|\.\d)")
+@rule(r"(?<![\w./-])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d|\d\d)(?![\w/]|\.\d)")
 def _slash_date(m, ctx):
+    """1/20/2025 the American way; 20/01/2025 when the first number cannot be a month."""
     year = int(m["y"])
     if year < 100:
         year += 1900 if year >= 50 else 2000
-    value = day_value(year, int(m["m"]), int(m["d"]))
+    first, second = int(m["a"]), int(m["b"])
+    month, day = (first, second) if first <= 12 else (second, first)
+    value = day_value(year, month, day)
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
@@ -147,7 +153,7 @@ def _year_period(m, ctx):
 @rule(rf"{B}(?:the\s+)?(?:(?P<dec>1[5-9]\d0|20\d0)'?s|'(?P<yy>\d0)s|(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){E}")
 def _decade(m, ctx):
     if m["dec"]:
-        if m["dec"].endswith("00"):
+        if m["dec"].endswith("00") and m["dec"] != "2000":  # "the 1800s" is a century, "the 2000s" a decade
             return Found(m.start(), m.end(), "DATE", m["dec"][:2], basis=BASIS_STATED, kind="decade")
         return Found(m.start(), m.end(), "DATE", m["dec"][:3], basis=BASIS_STATED, kind="decade")
     if m["yy"]:
