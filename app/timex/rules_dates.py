@@ -17,18 +17,21 @@ from app.timex.normalize import (
 
 @rule(rf"{B}(?:{WD},?\s+)?(?P<mon>{MON_BEFORE_NUMBER})\s*(?P<day>{DAY}),?\s+(?P<year>{YEAR}){E}")
 def _month_day_year(m, ctx):
+    """"Aug. 7, 1998", "Friday, January 20, 2025": a stated day."""
     value = day_value(int(m["year"]), month_number(m["mon"]), day_number(m["day"]))
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
 @rule(rf"{B}(?:{WD},?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MON_BEFORE_NUMBER}),?\s+(?P<year>{YEAR}){E}")
 def _day_month_year(m, ctx):
+    """"20 January 2025", "the 6th of August 2024": a stated day."""
     value = day_value(int(m["year"]), month_number(m["mon"]), day_number(m["day"]))
     return value and Found(m.start(), m.end(), "DATE", value, basis=BASIS_STATED, kind="day")
 
 
 @rule(rf"{B}(?:(?P<rel>last|this|next)\s+)?(?:{WD},?\s+)?(?P<mon>{MON_BEFORE_NUMBER})\s*(?P<day>{DAY})(?![\w%]|[.,:/]\d|\s*(?:%|percent))")
 def _month_day(m, ctx):
+    """"August 6", "last Oct. 23": a day whose year the anchor gives."""
     month, day = month_number(m["mon"]), day_number(m["day"])
     if safe_date(2000, month, day) is None:
         return None
@@ -47,11 +50,13 @@ def _month_day(m, ctx):
 
 @rule(rf"{B}(?:{WD},?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MON})(?!\s*\d)")
 def _day_month(m, ctx):
+    """"6 August", "the 6th of August": as `_month_day`."""
     return _month_day(m, ctx)
 
 
 @rule(rf"{B}(?P<mon>{MON}),?\s+(?:of\s+)?(?:(?P<year>{YEAR}){E}|(?P<rel>this|last|next)\s+year{E})")
 def _month_year(m, ctx):
+    """"July 1997" (stated), "February this year" (relative to the anchor)."""
     month = month_number(m["mon"])
     if m["year"]:
         return Found(m.start(), m.end(), "DATE", f"{m['year']}-{month:02d}", basis=BASIS_STATED, kind="month")
@@ -69,6 +74,7 @@ _MONTH_CONTEXT = re.compile(
 
 @rule(rf"{B}(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<mon>{MON})(?!\s+(?-i:[A-Z][a-z])|\s*\d)(?![\w-])")
 def _bare_month(m, ctx):
+    """"in March", "last November": a month whose year the anchor gives."""
     word = m["mon"].lower().rstrip(".")
     before = ctx.text[max(0, m.start() - 20):m.start()]
     if (word in lexicon.AMBIGUOUS_MONTHS or len(word) <= 4) and not m["rel"]:
@@ -83,6 +89,7 @@ def _bare_month(m, ctx):
 @rule(r"(?<![\w./-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<clock>[0-2]\d:[0-5]\d)(?::[0-5]\d(?:\.\d+)?)?"
       r"(?:Z|[+-]\d\d:?\d\d)?)?(?![\w/-]|\.\d|:\d)")
 def _iso_date(m, ctx):
+    """"2025-01-20" (DATE), "2025-01-20T10:30:00Z" (TIME)."""
     value = day_value(int(m["y"]), int(m["m"]), int(m["d"]))
     if value and m["clock"]:
         return Found(m.start(), m.end(), "TIME", f"{value}T{m['clock']}", basis=BASIS_STATED, kind="time")
@@ -114,6 +121,7 @@ _YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|
 
 @rule(rf"(?:(?<=mid-)|(?<=\d-)|(?<![\w$£€#@/.,-]))(?P<fiscal>fiscal\s+(?:year\s+)?)?(?P<year>{YEAR})(?!\w|-[^\d]|,\d|\.\d)")
 def _year(m, ctx):
+    """"in 1990", "fiscal 1989", "2009-2010": a year, unless the number counts or names something."""
     before = ctx.text[max(0, m.start() - 20):m.start()]
     after = ctx.text[m.end():m.end() + 20]
     year = int(m["year"])
@@ -147,11 +155,13 @@ def _spelled_year(m, ctx):
 
 @rule(rf"{B}the\s+(?P<year>{YEAR})\s+(?:period|quarter|season){E}")
 def _year_period(m, ctx):
+    """"the 1988 period": the year of a reported period."""
     return Found(m.start(), m.end(), "DATE", m["year"], basis=BASIS_STATED, kind="year")
 
 
 @rule(rf"{B}(?:the\s+)?(?:(?P<dec>1[5-9]\d0|20\d0)'?s|'(?P<yy>\d0)s|(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)){E}")
 def _decade(m, ctx):
+    """"the 1990s" (199), "the '80s" (198), "the 1800s" (18, a century)."""
     if m["dec"]:
         if m["dec"].endswith("00") and m["dec"] != "2000":  # "the 1800s" is a century, "the 2000s" a decade
             return Found(m.start(), m.end(), "DATE", m["dec"][:2], basis=BASIS_STATED, kind="decade")
@@ -167,6 +177,7 @@ def _decade(m, ctx):
 
 @rule(rf"{B}(?:the\s+)?(?P<ord>\d{{1,2}})(?:st|nd|rd|th)[\s-]+century{E}")
 def _century(m, ctx):
+    """"the 20th century" (19)."""
     return Found(m.start(), m.end(), "DATE", f"{int(m['ord']) - 1:02d}", basis=BASIS_STATED, kind="century")
 
 
@@ -174,6 +185,7 @@ def _century(m, ctx):
 
 @rule(rf"{B}(?:(?P<rel>last|next|this|coming|past|previous)\s+)?(?P<wd>{WD})(?P<pl>s)?(?:\s+(?P<part>{PART_OF_DAY})(?P<ppl>s)?)?{E}")
 def _weekday(m, ctx):
+    """"Friday", "last Friday", "Wednesday night" (DATE), "Tuesday nights" (SET)."""
     number = lexicon.WEEKDAYS[m["wd"].lower().rstrip(".")]
     part = lexicon.DAY_PARTS.get((m["part"] or "").lower(), "")
     suffix = "T" + part if part else ""
@@ -191,6 +203,7 @@ _TODAY = {"today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0}
 @rule(rf"{B}(?P<word>today|tomorrow|yesterday|tonight)(?:\s+(?P<part>{PART_OF_DAY}))?{E}"
       rf"|{B}(?P<this>this|last|tomorrow|yesterday)\s+(?P<part2>{PART_OF_DAY}){E}")
 def _today(m, ctx):
+    """"today", "yesterday" (DATE), "this morning", "last night", "tonight" (TIME)."""
     word = (m["word"] or m["this"]).lower()
     part = (m["part"] or m["part2"] or ("night" if word == "tonight" else "")).lower()
     delta = _TODAY.get(word, -1 if word == "last" else 0)
@@ -212,6 +225,7 @@ _ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|ET|PT)(?![\
 
 @rule(rf"{B}(?P<approx>around\s+|about\s+|approximately\s+)?(?:{_CLOCK}){_ZONE}")
 def _clock(m, ctx):
+    """"5 p.m.", "10:35 a.m. EST", "noon", "4 in the morning": TIME on the anchor's day."""
     if m["named"]:
         clock = "12:00" if m["named"].lower() in ("noon", "midday") else "24:00"
     elif m["h12"]:
@@ -229,5 +243,6 @@ def _clock(m, ctx):
 
 @rule(rf"{B}overnight{E}")
 def _overnight(m, ctx):
+    """"overnight": the night before the anchor."""
     value = shift_value(ctx.anchor, "day", -1)
     return Found(m.start(), m.end(), "TIME", value + "TNI", basis=BASIS_RELATIVE, kind="time")

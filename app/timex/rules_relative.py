@@ -25,6 +25,7 @@ _REL_SHIFT = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "
       rf"\s+(?:fiscal\s+|calendar\s+)?(?P<unit>week(?:end)?|month|quarter|year|decade|century|day|period){E}"
       rf"|{B}(?P<the>the)\s+(?:fiscal\s+)?(?P<unit2>week(?:end)?|month|quarter|year|day){E}")
 def _relative_unit(m, ctx):
+    """"last week", "this year", "next month", "the quarter", "the past year"."""
     unit = (m["unit"] or m["unit2"]).lower()
     rel = (m["rel"] or "the").lower()
     if unit == "period":
@@ -50,6 +51,7 @@ def _relative_unit(m, ctx):
 @rule(rf"{B}(?:(?P<rel>this|last|next|the\s+past|the\s+coming|the|early|late|mid)[\s-]+)?(?P<season>{SEASON})"
       rf"(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{E}")
 def _season(m, ctx):
+    """"this summer", "last fall", "the winter of 2012", "in spring"."""
     code = lexicon.SEASONS[m["season"].lower()]
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     if m["year"]:
@@ -80,6 +82,7 @@ _YEAR_REF = rf"{YEAR}|this\s+year|last\s+year|next\s+year|the\s+(?:current\s+|fi
 @rule(rf"{B}(?:(?P<yr>{_YEAR_REF})'s\s+)?(?:(?P<det>the|its|a|their|this|that)\s+)?(?P<core>(?:fiscal[\s-]+|(?P<yr3>{YEAR})\s+)?"
       rf"(?P<ord>{_ORD4})(?:[\s-]+fiscal)?(?P<sep>[\s-]+)(?P<what>quarter|half)(?:\s+of\s+(?:fiscal\s+)?(?P<yr2>{_YEAR_REF}))?){E}")
 def _quarter(m, ctx):
+    """"the third quarter", "third-quarter", "the first half of 1990"."""
     found = _quarter_value(m, ctx)
     # "the third quarter" keeps its article; the adjective in "a third-quarter loss" does not
     if found and m["det"] and not m["yr"] and (m["det"].lower() != "the" or "-" in m["sep"]):
@@ -112,6 +115,7 @@ def _quarter_value(m, ctx):
 
 @rule(rf"{B}(?:the\s+)?(?P<rel>year-earlier|year-ago|prior-year|year-before)(?:\s+(?P<what>quarter|period|results|level))?{E}")
 def _year_earlier(m, ctx):
+    """"year-earlier", "the year-ago quarter": the period a year before."""
     if m["what"] and m["what"].lower() == "quarter" and ctx.anchor is not None:
         year, quarter = (ctx.anchor.year, (ctx.anchor.month - 1) // 3 + 1)
         index = year * 4 + quarter - 1 - 1 - 4
@@ -129,6 +133,7 @@ _HOLIDAYS = alternation(lexicon.HOLIDAYS)
 
 @rule(rf"{B}(?P<name>{_HOLIDAYS}|thanksgiving(?:\s+day)?)(?:,?\s+(?P<year>{YEAR}))?{E}")
 def _holiday(m, ctx):
+    """"Christmas", "Thanksgiving", "New Year's Day 2024"."""
     name = re.sub(r"\s+", " ", m["name"].lower())
     if name.startswith("thanksgiving"):
         def thanksgiving(year):
@@ -154,12 +159,14 @@ _REFERENCE = alternation(lexicon.REFERENCE_WORDS)
 
 @rule(rf"{B}(?P<word>{_REFERENCE}){E}")
 def _reference(m, ctx):
+    """"now" (PRESENT_REF), "recently" (PAST_REF), "the future" (FUTURE_REF)."""
     word = re.sub(r"\s+", " ", m["word"].lower())
     return Found(m.start(), m.end(), "DATE", lexicon.REFERENCE_WORDS[word], basis=BASIS_RELATIVE, kind="ref")
 
 
 @rule(rf"{B}(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year){E}")
 def _year_end(m, ctx):
+    """"year-end", "year's end": the end of the anchor's year."""
     return Found(m.start(), m.end(), "DATE", shift_value(ctx.anchor, "year", 0), "END", BASIS_RELATIVE, kind="year")
 
 

@@ -20,6 +20,7 @@ _RATE_BEFORE = re.compile(r"(?:\btimes|\btwice|\bonce|%|\bpercent|\d|\bcents?|\b
 
 @rule(rf"{B}an?\s+(?P<unit>{UNIT}){E}")
 def _rate(m, ctx):
+    """"$5 a year", "twice a week": a SET."""
     if not _RATE_BEFORE.search(ctx.text[max(0, m.start() - 15):m.start()]):
         return None
     return Found(m.start(), m.end(), "SET", duration_value(1, unit_name(m["unit"])), kind="set")
@@ -91,6 +92,7 @@ _DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|s
 @rule(rf"{B}(?:(?P<pre>the\s+)?(?P<rel>recent|coming|upcoming|past|last|next|previous|following)\s+)?"
       rf"(?P<unit>second|minute|hour|day|week|month|quarter|year|decade|centurie)s(?P<rel2>\s+ago)?{E}")
 def _plural_units(m, ctx):
+    """"for years", "in recent months", "the coming weeks": vague durations."""
     before = ctx.text[max(0, m.start() - 12):m.start()]
     if (not m["rel"] and not m["rel2"] and not _DURATION_CONTEXT.search(before)
             and not _DURATION_AFTER.match(ctx.text, m.end())):
@@ -121,12 +123,14 @@ _FREQ = alternation(lexicon.FREQUENCY_WORDS)
 
 @rule(rf"{B}(?P<word>{_FREQ}){E}")
 def _frequency(m, ctx):
+    """"daily", "annually": a SET."""
     return Found(m.start(), m.end(), "SET", lexicon.FREQUENCY_WORDS[m["word"].lower()], kind="set")
 
 
 @rule(rf"{B}(?P<q>every|each|per)\s+(?:(?P<other>other)\s+)?(?:(?P<num>{NUM})\s+)?"
       rf"(?:(?P<unit>{UNIT})s?|(?P<wd>{WD})|(?P<mon>{MON})|(?P<season>{SEASON})|(?P<part>morning|afternoon|evening|night)){E}")
 def _every(m, ctx):
+    """"every week" (P1W), "every two years" (P2Y), "each Thursday" (XXXX-WXX-4), "each July"."""
     if m["wd"]:
         value = f"XXXX-WXX-{lexicon.WEEKDAYS[m['wd'].lower().rstrip('.')]}"
     elif m["mon"]:
@@ -134,7 +138,7 @@ def _every(m, ctx):
     elif m["season"]:
         value = f"XXXX-{lexicon.SEASONS[m['season'].lower()]}"
     elif m["part"]:
-        value = "TXX" + lexicon.DAY_PARTS[m["part"].lower()] if False else f"T{lexicon.DAY_PARTS[m['part'].lower()]}"
+        value = f"XXXX-XX-XXT{lexicon.DAY_PARTS[m['part'].lower()]}"  # "every morning"
     else:
         amount = parse_number(m["num"]) if m["num"] else 1
         if m["other"]:
