@@ -54,7 +54,7 @@ def errors(items) -> list[ReadError]:
     return [i for i in items if isinstance(i, ReadError)]
 
 
-@pytest.mark.parametrize("module", ["decode", "fields", "text", "html", "feed", "jsonl", "manifest", ""])
+@pytest.mark.parametrize("module", ["decode", "fields", "text", "html", "markup", "jsonl", "manifest", ""])
 def test_docstring_examples_hold(module):
     mod = importlib.import_module("app.readers" + (f".{module}" if module else ""))
     result = doctest.testmod(mod)
@@ -216,3 +216,25 @@ def test_tracking_parameters_and_fragments_leave_the_url(tmp_path):
         f"---\ntitle: T\nurl: https://n.example/a?id=7&utm_source=rss&utm_medium=feed&fbclid=x#comments\n---\n{BODY}")
     [doc] = read_paths([tmp_path / "a.md"])
     assert doc.url == "https://n.example/a?id=7"
+
+
+def test_markdown_markup_is_rendered_away_and_wrapped_lines_joined(tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Kursk\n---\n# Kursk offensive\n\nUkrainian troops **crossed** into the "
+        "[Kursk region](https://x.example/k) on\n6 August 2024, officials said.\n\n"
+        "* Aid from the U.S. arrived.\n* Moscow moved reserves.\n\n<b>Raw</b> HTML stays text.\n")
+    [doc] = read_paths([tmp_path / "a.md"])
+    assert doc.text.splitlines() == [
+        "Kursk offensive",
+        "Ukrainian troops crossed into the Kursk region on 6 August 2024, officials said.",
+        "Aid from the U.S. arrived.", "Moscow moved reserves.", "<b>Raw</b> HTML stays text."]
+    (tmp_path / "b.txt").write_text("Title\n\nA *plain* text file keeps its [characters](as-is).\n")
+    [doc] = read_paths([tmp_path / "b.txt"])
+    assert doc.text == "A *plain* text file keeps its [characters](as-is)."
+
+
+def test_feed_entry_paragraphs_are_whole_even_when_wrapped(tmp_path):
+    entry = "&lt;p&gt;Troops crossed the border\non 6 August 2024.&lt;/p&gt;&lt;p&gt;Second.&lt;/p&gt;"
+    (tmp_path / "f.rss").write_text(RSS.replace(f"&lt;p&gt;{BODY}&lt;/p&gt;&lt;p&gt;Second paragraph of the entry.&lt;/p&gt;", entry))
+    first = next(iter(read_paths([tmp_path / "f.rss"])))
+    assert first.text.splitlines() == ["Troops crossed the border on 6 August 2024.", "Second."]

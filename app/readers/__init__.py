@@ -29,7 +29,8 @@ __all__ = ["DEFAULT_MAX_SIZE", "STDIN", "ReadError", "detect_format", "iter_file
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 STDIN = "-"
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt", ".text", ""} | MARKDOWN_SUFFIXES
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
@@ -62,7 +63,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def detect_format(suffix: str | None, head: bytes) -> str:
-    """"text", "html", "feed", "jsonl" or "json" (one JSON value, else lines), from the file name's suffix and, where that
+    """"text", "markdown", "html", "feed", "jsonl" or "json" (one JSON value, else lines), from the file name's suffix and, where that
     says nothing (standard input, `.xml`, an unknown suffix), from the first bytes.
 
     >>> detect_format(".xml", b'<?xml version="1.0"?><rss version="2.0">'), detect_format(None, b"{}")
@@ -70,6 +71,8 @@ def detect_format(suffix: str | None, head: bytes) -> str:
     """
     if suffix in HTML_SUFFIXES:
         return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
     if suffix in JSON_LINES_SUFFIXES:
         return "jsonl"
     if suffix in JSON_SUFFIXES:
@@ -123,7 +126,7 @@ def _documents(origin: str, data: bytes, fmt: str, meta: Fields) -> Iterator[Sou
                 except BadRecord as exc:
                     yield ReadError(where, str(exc))
     else:
-        yield done(origin, read_text(decoded.text))
+        yield done(origin, read_text(decoded.text, markdown=fmt == "markdown"))
 
 
 def _size(n: int) -> str:

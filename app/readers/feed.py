@@ -4,34 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import feedparser
-import lxml.html
 
 from .fields import Fields
-
-# Elements after which a line break keeps the entry's paragraphs apart.
-_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr")
+from .markup import html_to_text
 
 
 class BadFeed(ValueError):
     pass
-
-
-def html_to_text(fragment: str) -> str:
-    """The text of an entry's (already sanitised) HTML, one line per block.
-
-    >>> html_to_text("<p>One.</p><p>Two <b>words</b>.</p>")
-    'One.\\nTwo words.'
-    """
-    if "<" not in fragment:
-        return fragment.strip()
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # lxml raises several types for broken markup; the raw text is the fallback
-        return fragment.strip()
-    for element in root.iter(*_BLOCKS):
-        element.tail = "\n" + (element.tail or "")
-    lines = (line.strip() for line in root.text_content().splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def _entry_html(entry) -> str:
