@@ -131,6 +131,8 @@ FALSE_FRIENDS = [
     "The talks will last.",
     "March on, he told the crowd.",
     "Jan Smith and Dec Jones spoke.",
+    "Children ages 6 months and older should be vaccinated.",
+    "The boy, 6 years old, was rescued.",
 ]
 
 

@@ -44,6 +44,8 @@ def _duration(m, ctx):
         return None  # "three-quarters of": a fraction
     if unit == "second" and m["num"].lower() in ("a", "an"):
         return None  # "a second" is mostly the ordinal
+    if _AGE_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()) or _AGE_AFTER.match(ctx.text, m.end()):
+        return None  # an age ("ages 6 months and older", "65 years old"), as the training data leaves them
     start = m.start()
     after_pre = m.start("qmod") if m["qmod"] else m.start("num")
     pre = (m["pre"] or "").split()
@@ -82,6 +84,8 @@ def _duration(m, ctx):
     return Found(start, m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=kind)
 
 
+_AGE_BEFORE = re.compile(r"\b(?:age|ages|aged)\s+$", FLAGS)
+_AGE_AFTER = re.compile(r"\s+(?:old|of\s+age)\b", FLAGS)
 _AUXILIARY = re.compile(r"\b(?:will|would|to|could|can|may|might|should|must|did|does|do|not|n't)\s+$", FLAGS)
 _DURATION_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|long|of)\b", FLAGS)
 _DURATION_CONTEXT = re.compile(r"\b(?:for|over|within|in|took|take|takes|spent|spend|lasted|lasting|last|after|"
