@@ -16,7 +16,7 @@ ABBREVIATIONS = frozenset(
     """
     mr mrs ms dr prof gen lt col maj capt sgt adm gov sen rep rev st jr sr
     u.s u.k u.n e.u u.s.a no vs etc inc corp ltd co jan feb mar apr jun jul aug sep
-    sept oct nov dec mt ft approx est dept univ
+    sept oct nov dec mt ft approx est dept univ a.m p.m
     """.split()
 )
 

@@ -45,3 +45,11 @@ def test_abbreviation_detection():
     assert ends_with_abbreviation("former U.S.")
     assert ends_with_abbreviation("said Dr.")
     assert not ends_with_abbreviation("the war ended.")
+
+
+def test_clock_abbreviations_do_not_end_sentences():
+    text = "The blast came at about 10:35 a.m. (0735 GMT) Friday, toppling a building. It was loud."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "The blast came at about 10:35 a.m. (0735 GMT) Friday, toppling a building.",
+        "It was loud.",
+    ]
