@@ -19,6 +19,7 @@ from app.timex.normalize import (
 
 _REL_SHIFT = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1,
               "coming": 1, "following": 1, "upcoming": 1, "the": 0, "latest": -1, "present": 0}
+_ENDED = re.compile(r"\s+end(?:ed|ing)\b", FLAGS)
 
 
 @rule(rf"{B}(?:the\s+|this\s+(?=past\b))?(?P<rel>last|past|previous|this|current|next|coming|following|upcoming|latest|present)"
@@ -34,6 +35,9 @@ def _relative_unit(m, ctx):
         unit = "quarter"
     if unit == "day" and rel not in ("previous", "following", "next"):
         return None
+    if unit == "year" and rel == "the" and _ENDED.match(ctx.text, m.end()):
+        # "the year ended March 31" is a twelve-month period, not a calendar year
+        return Found(m.start(), m.end(), "DURATION", duration_value(1, "year"), kind="duration")
     shift = _REL_SHIFT[rel]
     if rel == "latest" and unit != "quarter":
         shift = 0
