@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import display, queries
 from .db import PROJECT_ROOT
@@ -59,6 +61,16 @@ def create_app(engine: Engine) -> FastAPI:
             yield s
 
     SessionDep = Annotated[Session, Depends(session)]
+
+    @app.exception_handler(StarletteHTTPException)
+    async def error_page(request: Request, exc: StarletteHTTPException):
+        # A person who follows a dead link gets a page with a way back; programs
+        # (the API, the exports, anything not asking for HTML) keep the JSON error.
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if not wants_html or request.url.path.startswith(("/api/", "/export/", "/static/")):
+            return await http_exception_handler(request, exc)
+        return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+                                          status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     def event_filter(
         actor: Annotated[list[str] | None, Query(description="Actor slug; repeat to require several")] = None,

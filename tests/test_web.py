@@ -214,3 +214,13 @@ def test_pages_have_no_inline_script_or_style(site):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\son[a-z]+=", html), path
         assert not re.search(r"\sstyle=", html), path
+
+
+def test_people_get_an_error_page_and_programs_json(site):
+    client, _, _ = site
+    page = client.get("/events/nothing-here", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "No event at &#39;nothing-here&#39;" in page.text and 'href="/"' in page.text
+    api = client.get("/api/events/nothing-here", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.json() == {"detail": "No event at 'nothing-here'"}
+    assert client.get("/documents/999").json() == {"detail": "No document 999"}
