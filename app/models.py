@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -23,7 +23,12 @@ class Document(SQLModel, table=True):
 
 
 class Passage(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("document_id", "idx"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "idx"),
+        # PostgreSQL's full-text search over passages (revision 0003).
+        Index("ix_passage_text_tsv", text("to_tsvector('english', text)"), postgresql_using="gin").ddl_if(
+            dialect="postgresql"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     document_id: int = Field(foreign_key="document.id", index=True)
@@ -46,6 +51,9 @@ class Event(SQLModel, table=True):
         # The disputed and reported facets count by these flags (revision 0003).
         Index("ix_event_disputed", "disputed"),
         Index("ix_event_reported", "reported"),
+        # PostgreSQL's full-text search over titles (revision 0003; SQLite has FTS5 from 0002).
+        Index("ix_event_title_tsv", text("to_tsvector('english', title)"), postgresql_using="gin").ddl_if(
+            dialect="postgresql"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -218,6 +218,7 @@ def _plan(session, statement) -> str:
     return " | ".join(row[3] for row in rows)
 
 
+@pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN output is SQLite's
 @pytest.mark.parametrize("flt", [
     EventFilter(actors=("dock-union",)),
     EventFilter(q="pickets"),

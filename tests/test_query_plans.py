@@ -23,6 +23,8 @@ from app.web import create_app
 sys.path.insert(0, str(Path(__file__).parent))
 from explorer_story import store_story  # noqa: E402
 
+pytestmark = pytest.mark.sqlite_only  # EXPLAIN QUERY PLAN is SQLite's
+
 LARGE_TABLES = ("event", "event_source", "passage")
 _FULL_SCAN = re.compile(r"^SCAN (\w+)(?: AS \w+)?$")
 
