@@ -32,6 +32,7 @@ templates.env.globals["quote_passage"] = display.quote_passage
 templates.env.globals["group_events"] = display.group_events
 templates.env.globals["bucket_label"] = display.bucket_label
 templates.env.globals["describe"] = queries.describe
+templates.env.globals["describe_range"] = queries.describe_range
 templates.env.globals["export_formats"] = FORMATS
 templates.env.filters["snippet"] = lambda s: display.mark_snippet(s, MATCH_OPEN, MATCH_CLOSE)
 
