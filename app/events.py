@@ -12,17 +12,18 @@ app.titles from the word classes of app.word_classes.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.records import Anchor, Entity, EventCandidate, Mention, Passage, Timex
 from app.reported import reported_event
 from app.titles import (
     Discourse, actors_and_weapons, build_title, clean_title, content_after_report,
-    content_before_report, subject_text,
+    content_before_report, name_modifiers, subject_text,
 )
 from app.timex import timex_range
 from app.word_classes import (
     BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, POSSESSIVES, PREPOSITIONS,
-    PERIOD_NOUNS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, WORD, Word, inside, is_past,
+    PERIOD_NOUNS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, STATEMENT_VERBS, WORD, Word, inside, is_past,
     is_scheduled_verb, is_trigger, quote_spans,
 )
 
@@ -122,6 +123,7 @@ def _dated_events(
     text = passage.text
     cuts = _boundaries(text, s0, s1, [t for t, _ in dated])
     events = []
+    attributions = set()
     inherited: tuple[str | None, list[Entity]] = (None, [])
     for i, (timex, (first_day, last_day, precision)) in enumerate(dated):
         seg_start, seg_end = cuts[i], cuts[i + 1]
@@ -139,7 +141,7 @@ def _dated_events(
         if relative is not None:
             antecedent = [m for m in mentions if m.end <= relative.start and not m.entity.is_weapon]
             if antecedent and relative.start - antecedent[-1].end <= 3:
-                carried = (subject_text(antecedent, words), [antecedent[-1].entity])
+                carried = (subject_text(antecedent, words), list(name_modifiers(antecedent, text)))
             else:
                 np = [w.text for w in words if seg_start <= w.start < relative.start][-3:]
                 np = [t for t in np if t.lower() not in DETERMINERS]
@@ -193,6 +195,8 @@ def _dated_events(
             subject_entities = subject_entities or carried[1]
         if not title:
             continue
+        if _attributes_quote(text, words, trigger, s0, quotes):
+            attributions.add(len(events))
         inherited = (subject, subject_entities)
         first = core if len(dated) == 1 else seg_start
         used = [m for m in mentions if first <= m.start < (s1 if len(dated) == 1 else seg_end)]
@@ -203,7 +207,40 @@ def _dated_events(
             timex=timex, actors=actors, weapons=weapons, mentions=tuple(used),
             claim=" ".join(text[s0:s1].split()),
         ))
-    return events
+    return events, attributions
+
+
+def _attributes_quote(text: str, words: list[Word], trigger: int, s0: int, quotes) -> bool:
+    """Whether words[trigger] is a report verb whose content is a quotation opening the sentence:
+    "'I'm ready to do business,' he stated in late 2024"."""
+    verb = words[trigger]
+    if verb.lower not in REPORTING_VERBS:
+        return False
+    opening = [(a, b) for a, b in quotes if a - s0 <= 1 and b <= verb.start]
+    return bool(opening) and len(WORD.findall(text[opening[0][1]:verb.start])) <= 3
+
+
+def _dated_statement(previous: EventCandidate, event: EventCandidate, text: str) -> EventCandidate | None:
+    """The undated statement of the sentence before, dated by the quotation that backs it up.
+
+    News paraphrases a statement, then quotes it and says when it was made: "Trump had expressed
+    willingness to sell missiles. 'I'm ready to do business,' he stated in late 2024." The
+    quotation is the statement's own words, so the paraphrase is what happened, and when is
+    the quotation's date. None unless both sentences have one subject and the first one reports
+    a statement.
+    """
+    if not previous.reported or previous.passage_index != event.passage_index \
+            or text[previous.sentence_end:event.sentence_start].strip():
+        return None
+    if not previous.actors or not event.actors or previous.actors[0].key != event.actors[0].key:
+        return None
+    if not any(w.lower() in STATEMENT_VERBS for w in previous.title.split()):
+        return None
+    actors, weapons = actors_and_weapons([*previous.actors, *event.actors, *previous.weapons, *event.weapons])
+    return replace(
+        event, sentence_start=previous.sentence_start, title=previous.title, actors=actors, weapons=weapons,
+        mentions=tuple(sorted({*previous.mentions, *event.mentions}, key=lambda m: m.start)),
+        claim=f"{previous.claim} {event.claim}")
 
 
 def _join_adjacent(text: str, dated: list) -> list:
@@ -247,7 +284,12 @@ def extract_events(
                     dated.append((timex, span))
             dated = _join_adjacent(text, dated)
             if dated:
-                events.extend(_dated_events(passage, s0, s1, dated, words, sentence_mentions, quotes, doc))
+                found, attributions = _dated_events(passage, s0, s1, dated, words, sentence_mentions, quotes, doc)
+                if len(found) == 1 and attributions and events:
+                    statement = _dated_statement(events[-1], found[0], text)
+                    if statement is not None:
+                        events[-1:], found = [], [statement]
+                events.extend(found)
             elif anchor is not None:
                 reported = reported_event(passage, s0, s1, words, sentence_mentions, quotes, doc, anchor)
                 if reported is not None:

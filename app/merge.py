@@ -62,6 +62,11 @@ REPORTED_WINDOW = timedelta(days=31)
 # How far apart two dates of one happening may be for the sources to be disagreeing.
 DISPUTE_WINDOW = timedelta(days=92)
 MIN_SHARED_ALONE = 4
+# Months apart, the same subject, verb and most of the claim's content words: one happening.
+CLAIM_DISPUTE_WINDOW = timedelta(days=366)
+CLAIM_OTHER_DATE = 0.6
+MIN_CLAIM_SHARED = 5
+_AUXILIARIES = frozenset("has have had was were is are be been being did does do will would".split())
 
 
 def stem(word: str) -> str:
@@ -160,14 +165,48 @@ def same_event(a: EventCandidate, b: EventCandidate) -> bool:
 
 
 def _date_dispute(a: EventCandidate, b: EventCandidate, share: float, shared: int) -> bool:
-    """Different dates for what reads as the same happening by the same subject, some weeks
-    apart at most: kept together, disputed. Years apart, a look-alike is another happening
-    ("The New York Times said in an editorial")."""
+    """Different dates for what reads as the same happening by the same subject: kept together,
+    disputed. Titles that share most of their words may be some weeks apart; a claim that
+    agrees on the verb and on most of its sentence's content words (the object, the
+    circumstances) may be months apart ("expressed willingness to sell missiles to NATO
+    countries", told with "late 2024" and with "earlier in the year"). Years apart, a
+    look-alike is another happening ("The New York Times said in an editorial")."""
     first_a, first_b = subject(a), subject(b)
     if a.reported or b.reported or first_a is None or first_b is None or first_a.key != first_b.key:
         return False
     gap = max(a.date_start, b.date_start) - min(a.date_end, b.date_end)
-    return share >= WORDING_OTHER_DATE and shared >= MIN_SHARED + 1 and gap <= DISPUTE_WINDOW
+    if share >= WORDING_OTHER_DATE and shared >= MIN_SHARED + 1 and gap <= DISPUTE_WINDOW:
+        return True
+    if gap > CLAIM_DISPUTE_WINDOW or shared < MIN_SHARED + 1 or verb(a) is None or verb(a) != verb(b):
+        return False
+    claim_share, claim_shared = _overlap(claim_words(a), claim_words(b))
+    return claim_share >= CLAIM_OTHER_DATE and claim_shared >= MIN_CLAIM_SHARED
+
+
+def verb(candidate: EventCandidate) -> str | None:
+    """The stem of the title's first word after its subject that is no auxiliary or adverb:
+    "Donald Trump had previously expressed willingness" -> "express"."""
+    first = subject(candidate)
+    if first is None:
+        return None
+    title = candidate.title
+    name = next(n for n in (first.name, *first.aliases) if title.lower().startswith(n.lower()))
+    for w in _words(title[len(name):]):
+        if w.lower() not in _AUXILIARIES and not w.lower().endswith("ly"):
+            return stem(w)
+    return None
+
+
+def claim_words(candidate: EventCandidate) -> frozenset[str]:
+    """Stems of the content words of the sentences that tell the candidate, without the names
+    of its actors and weapons and without its dating phrase."""
+    claim = candidate.claim
+    if candidate.timex is not None:
+        claim = claim.replace(" ".join(candidate.timex.text.split()), " ")
+    names = _entity_words(candidate)
+    return frozenset(
+        s for w in _words(claim) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
+    )
 
 
 def _same(a: EventCandidate, b: EventCandidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:

@@ -81,6 +81,26 @@ def subject_text(mentions: list[Mention], words: list[Word], limit: int | None =
     return text
 
 
+def name_modifiers(mentions: list[Mention], text: str) -> tuple[Entity, ...]:
+    """The entity of the last mention and of the names that modify it in one noun phrase:
+    "former U.S. President Donald Trump" -> (Donald Trump, United States). Only capitalised
+    words (titles) may stand between them, never a comma or a verb.
+
+    >>> us, trump = Entity("us", "United States", "state"), Entity("dt", "Donald Trump", "person")
+    >>> t = "U.S. President Donald Trump"
+    >>> [e.name for e in name_modifiers([Mention(0, 4, "U.S.", us), Mention(15, 27, "Donald Trump", trump)], t)]
+    ['Donald Trump', 'United States']
+    """
+    found = [mentions[-1]]
+    for mention in reversed(mentions[:-1]):
+        gap = text[mention.end:found[-1].start]
+        if mention.entity.is_weapon or "," in gap or not all(w[:1].isupper() for w in gap.split()) \
+                or "\n\n" in gap:
+            break
+        found.append(mention)
+    return tuple(m.entity for m in found)
+
+
 def clean_title(text: str) -> str:
     """A title without parentheses, dangling function words or a leading "which"; capitalised.
 

@@ -37,6 +37,12 @@ REPORTING_VERBS = frozenset(
 )
 
 
+# Verbs that report a statement, with or without its words: "expressed willingness to sell".
+STATEMENT_VERBS = REPORTING_VERBS | frozenset(
+    """expressed voiced offered promised pledged vowed threatened signaled signalled proposed urged
+    insisted reiterated acknowledged denied admitted announced""".split())
+
+
 # Subjects that only carry news: "Reports indicated ...", "Sources said ...".
 REPORT_NOUNS = frozenset("reports report sources source media documents statement statements witnesses".split())
 

@@ -24,8 +24,15 @@ def timex(text: str, phrase: str, value: str, type_: str = "DATE", basis: str = 
 
 
 def run(texts, timexes, knowledge, anchor=ANCHOR):
-    passages = [Passage(i, t, ((0, len(t)),)) for i, t in enumerate(texts)]
+    """One passage per text; a sentence ends at ". " after a small letter ("U.S. President" goes on)."""
+    passages = [Passage(i, t, sentences(t)) for i, t in enumerate(texts)]
     return extract_events(passages, timexes, find_mentions(passages, knowledge), anchor)
+
+
+def sentences(text):
+    ends = [i + 1 for i in range(1, len(text)) if text.startswith(". ", i) and text[i - 1].islower()]
+    starts = [0, *(e + 1 for e in ends)]
+    return tuple(zip(starts, [*ends, len(text)]))
 
 
 def dated(events):
@@ -39,6 +46,8 @@ def test_one_sentence_two_events(knowledge):
     assert [(e.date_start, e.date_end, e.precision) for e in events] == [
         (date(2024, 1, 1), date(2024, 12, 31), "year"), (date(2025, 1, 20), date(2025, 1, 20), "day")]
     assert all(e.actors[0].name == "Donald Trump" for e in events)
+    # "U.S." modifies the subject's name, so the second clause names the state too.
+    assert all("United States" in {a.name for a in e.actors} for e in events)
     assert events[1].timex.text == "January 20, 2025"
     assert events[1].claim == text
 
@@ -153,6 +162,26 @@ def test_pronoun_takes_the_last_sentence_subject(knowledge):
     events = run(texts, [[], [timex(texts[1], "March 2024", "2024-03")]], knowledge, anchor=None)
     assert [e.title for e in events] == ["Boris Pistorius spoke during a press conference"]
     assert events[0].precision == "month"
+
+
+def test_a_quotation_dated_by_its_attribution_dates_the_statement_before_it(knowledge):
+    text = ("Trump had previously expressed willingness to sell missiles to NATO countries. "
+            "‘I’m ready to do business,’ he stated during a press conference in late 2024.")
+    events = run([text], [[timex(text, "late 2024", "2024", mod="END")]], knowledge)
+    assert len(events) == 1
+    event = events[0]
+    assert not event.reported and event.timex.text == "late 2024"
+    assert event.title == "Donald Trump had previously expressed willingness to sell missiles to NATO countries"
+    assert event.sentence_start == 0 and event.claim == text
+    assert {a.name for a in event.actors} >= {"Donald Trump", "NATO"}
+
+
+def test_a_quotation_of_another_speaker_leaves_the_statement_undated(knowledge):
+    text = ("Trump had previously expressed willingness to sell missiles. "
+            "‘That is dangerous,’ Zelensky said in late 2024.")
+    events = run([text], [[timex(text, "late 2024", "2024", mod="END")]], knowledge)
+    assert [e.reported for e in events] == [True, False]
+    assert events[0].title.startswith("Donald Trump had previously expressed")
 
 
 def test_a_dating_phrase_inside_a_quotation_dates_nothing(knowledge):

@@ -1,12 +1,13 @@
 """Merging candidates of several sources into events: corroboration, disputes, order independence."""
 import itertools
 import random
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from app.merge import merge_events, stem
 from app.records import (
-    BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate, SourcedCandidate,
+    BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate, SourcedCandidate,
 )
 
 TRUMP = Entity("donald-trump", "Donald Trump", "person", ("Trump",))
@@ -152,6 +153,32 @@ def test_the_same_words_years_apart_are_two_happenings():
     a = told("a", "New York Times said in an editorial that courts erred", date(1998, 4, 25), actors=(times,))
     b = told("b", "New York Times said in an editorial that courts erred", date(2000, 4, 6), actors=(times,))
     assert len(merge_events([a, b])) == 2
+
+
+def test_one_claim_told_with_dates_months_apart_is_one_disputed_event():
+    late = told("a", "Donald Trump had previously expressed willingness to sell missiles to NATO countries",
+                date(2024, 9, 1), date(2024, 12, 31), "part")
+    late = SourcedCandidate("a", replace(late.candidate, claim=(
+        "Trump had previously expressed willingness to sell missiles to NATO countries for eventual "
+        "transfer to Ukraine. ‘I’m ready to do business,’ he stated during a press conference.")))
+    early = told("b", "Donald Trump expressed openness to selling missiles to NATO countries for eventual transfer",
+                 date(2024, 1, 1), date(2024, 4, 30), "part", basis=BASIS_RELATIVE)
+    early = SourcedCandidate("b", replace(early.candidate, claim=(
+        "President Donald Trump expressed openness to selling missiles to NATO countries for eventual "
+        "transfer to Ukraine.")))
+    events = merge_events([late, early])
+    assert len(events) == 1 and events[0].disputed and events[0].corroboration == 2
+    # The stated date wins over the one inferred from the anchor; both claims stay.
+    assert events[0].date_start == date(2024, 9, 1)
+    assert {s.candidate.claim for s in events[0].sources} == {late.candidate.claim, early.candidate.claim}
+
+
+def test_a_claim_with_another_verb_months_apart_is_another_happening():
+    sold = told("a", "Donald Trump sold missiles to NATO countries for eventual transfer to Ukraine",
+                date(2024, 9, 1))
+    offered = told("b", "Donald Trump offered missiles to NATO countries for eventual transfer to Ukraine",
+                   date(2024, 3, 1))
+    assert len(merge_events([sold, offered])) == 2
 
 
 def test_events_come_out_in_date_order():
