@@ -90,7 +90,14 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
               help="Processes that analyze documents while one stores them (default: one per core).")
 def ingest_command(paths, db_url, entity_files, published, max_size, workers) -> None:
     """Read articles from files, folders, feeds, JSON Lines and `-` (standard input),
-    extract dated events, and store them. Exits with 1 when some inputs failed."""
+    extract dated events, and store them. Exits with 1 when some inputs failed.
+
+    
+    Formats: .txt, .md (YAML front matter: title, source, url, published), .html,
+    RSS/Atom (.xml, .rss, .atom: one document per entry), .jsonl and .json
+    ({"title", "text", "url", "published", "source"} per record).
+    A timeline.toml or manifest.csv beside the files gives metadata to files without it.
+    """
     status = run_ingest(paths, db_url, entity_files, published.date() if published else None, max_size=max_size,
                         workers=workers)
     sys.exit(status)
