@@ -51,6 +51,18 @@ def test_anchor_from_text_uses_coarser_dates_when_no_day_is_given():
     assert anchor_from_text("No dates here, only Friday and August 6.") is None
 
 
+def test_yearless_dates_move_the_anchor_past_the_latest_stated_one():
+    text = "The 2012 harvest failed. Prices rose on March 19, and traders met on Dec. 5."
+    assert anchor_from_text(text) == date(2013, 3, 19)
+
+
+def test_floor_stands_in_for_a_text_without_years():
+    text = "Prices rose on March 19 and fell on Friday."
+    assert anchor_from_text(text) is None
+    assert anchor_from_text(text, floor=date(2012, 12, 31)) == date(2013, 3, 19)
+    assert anchor_from_text("Prices fell on Friday.", floor=date(2012, 12, 31)) == date(2012, 12, 31)
+
+
 def test_anchor_from_dates_is_the_median():
     dates = [date(2013, 3, 20), date(2013, 3, 22), date(1998, 1, 1), date(2013, 3, 21), date(2030, 1, 1)]
     assert anchor_from_dates(dates) == date(2013, 3, 21)

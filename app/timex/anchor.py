@@ -1,9 +1,10 @@
 """Which way a sentence points in time, and the anchor of a document without a date.
 
-The anchor is the publication date, else the latest year-bearing date the
-document states outside future-tense sentences, else the median of its
-corpus's document anchors. How a yearless date resolves against it is
-`normalize.choose_occurrence`.
+The anchor is the publication date, else the latest date the document states
+outside future-tense sentences (yearless ones placed nearest its latest
+year-bearing one, or nearest the corpus anchor if it states no year), and the
+corpus anchor is the median of its documents' anchors. How a yearless date
+resolves against the anchor is `normalize.choose_occurrence`.
 """
 from __future__ import annotations
 
@@ -101,28 +102,45 @@ def anchor_from_dates(dates: Iterable[date]) -> date | None:
     return median_low(dates) if dates else None
 
 
-def stated_spans(text: str) -> list[tuple[date, date]]:
-    """(first, last) days of the year-bearing dates a text states outside future-tense sentences."""
-    from app.records import BASIS_STATED
+def _past_dates(text: str) -> tuple[list[date], list[tuple[int, int]]]:
+    """Last days of the year-bearing dates a text states, and the (month, day) of
+    its yearless ones, both outside future-tense sentences."""
+    from app.records import BASIS_STATED, BASIS_YEAR_INFERRED
     from app.timex.find import find_timexes
     from app.timex.normalize import timex_range
-    spans = []
+    stated, yearless = [], []
     for t in find_timexes(text, None):
-        if t.basis != BASIS_STATED or tense_direction(text, t.start, t.end) == FUTURE:
+        if t.basis not in (BASIS_STATED, BASIS_YEAR_INFERRED) or tense_direction(text, t.start, t.end) == FUTURE:
+            continue
+        if t.basis == BASIS_YEAR_INFERRED:
+            if len(t.value) == 10 and t.value.startswith("XXXX-") and t.value[5:].replace("-", "").isdigit():
+                yearless.append((int(t.value[5:7]), int(t.value[8:10])))
             continue
         span = timex_range(t)
         if span and span[2] != "decade":
-            spans.append((span[0], span[1]))
-    return spans
+            stated.append(span[1])
+    return stated, yearless
 
 
-def anchor_from_text(text: str) -> date | None:
-    """The anchor a text without publication date gets: the last day of the latest
-    year-bearing date it states outside future-tense sentences (what has happened
-    cannot be later than the writing); None if it states none.
+def anchor_from_text(text: str, floor: date | None = None) -> date | None:
+    """The anchor a text without publication date gets from the dates it states.
+
+    What has happened cannot be later than the writing: the anchor is the latest
+    of the year-bearing dates the text states outside future-tense sentences (the
+    last day of each) and of its yearless ones ("March 19") placed in the year
+    nearest that date. `floor` (a corpus anchor) stands in for the year-bearing
+    dates of a text that states none. None if nothing is stated.
 
     >>> anchor_from_text("Talks began on January 3, 2025 and resumed on January 20, 2025.")
     datetime.date(2025, 1, 20)
+    >>> anchor_from_text("The 2012 harvest failed. Prices rose on March 19.")
+    datetime.date(2013, 3, 19)
     """
-    spans = stated_spans(text)
-    return max(last for _, last in spans) if spans else None
+    from app.timex.normalize import NONE as NO_TENSE, resolve_month_day
+    stated, yearless = _past_dates(text)
+    base = max(stated) if stated else floor
+    if base is None:
+        return None
+    placed = [date.fromisoformat(resolve_month_day(base, NO_TENSE, month, day))
+              for month, day in yearless if (month, day) != (2, 29)]
+    return max(placed + stated) if stated else max(placed + [base]) if placed else base

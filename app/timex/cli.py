@@ -48,7 +48,7 @@ def corpus_anchors(documents, use_dct: bool) -> list[date | None]:
         return [d.dct for d in documents]
     own = [anchor_from_text(d.text) for d in documents]
     fallback = anchor_from_dates(a for a in own if a is not None)
-    return [a or fallback for a in own]
+    return [a or anchor_from_text(d.text, floor=fallback) for a, d in zip(own, documents)]
 
 
 @eval_group.command("tempeval")
