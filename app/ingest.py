@@ -35,7 +35,7 @@ from .records import (
     Anchor,
     SourceDocument,
 )
-from .store import find_document, store_document
+from .store import find_document, refresh_statistics, store_document
 from .timex import anchor_from_dates, anchor_from_text, find_timexes
 
 
@@ -270,4 +270,6 @@ def ingest(
         corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
         for document, outcome in analyze_all(((d, corpus_anchor, False) for d in deferred), knowledge, workers):
             store(document, outcome)
+    if report.stored or report.replaced:
+        refresh_statistics(engine)
     return report
