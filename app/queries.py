@@ -578,6 +578,17 @@ class Axis:
     items: list[Bucket | Gap]
     max_count: int
     zoom_out: list[tuple[str, date | None, date | None]]  # (label, from, to) of enclosing periods
+    coarse: int = 0  # events in the range known only to a period longer than a bucket
+
+
+# The precisions an axis of each bucket size can place in one bucket. An event known
+# only as "2024" drawn in January's bar would claim a month the text never gave.
+_PLACEABLE = {
+    "decade": None,  # every precision
+    "year": ("day", "month", "part", "season", "quarter", "year"),
+    "month": ("day", "month"),
+    "day": ("day",),
+}
 
 
 def _period(day: date, level: str) -> tuple[date, date]:
@@ -619,25 +630,37 @@ def _bucket_key(day: date, level: str) -> str:
 
 
 def time_axis(session: Session, flt: EventFilter) -> Axis | None:
-    """Event counts per period over the filter's date range (or the events' own
-    extent), at a bucket size fitted to the range. None when nothing matches."""
+    """Event counts per period over the filter's date range (or the whole years the
+    events span), at a bucket size fitted to the range. None when nothing matches.
+
+    Only events dated at least as finely as a bucket are drawn; `coarse` counts the
+    others, which the list still shows."""
     where = _where(session, flt)
     low, high = session.exec(
         _filtered(select(func.min(models.Event.date_start), func.max(models.Event.date_start)), where)
     ).one()
     if low is None:
         return None
-    start = flt.date_from or low
-    end = flt.date_to or max(high, start)
+    # Without a range of its own the axis spans whole years, so an event known only
+    # to its month or year still has a bar to sit in.
+    start = flt.date_from or date(low.year, 1, 1)
+    end = flt.date_to or max(date(high.year, 12, 31), start)
     level = axis_level(start, end)
     # Dates are stored as ISO text in SQLite and cast to it elsewhere, so a prefix
     # of the text is the period: "2024-11" is the month, "202" the decade.
     key = func.substr(cast(models.Event.date_start, String), 1, _KEY_LENGTH[level])
-    counts = dict(session.exec(
-        _filtered(select(key, func.count()), where)
+    placeable = models.Event.precision.in_(_PLACEABLE[level]) if _PLACEABLE[level] else True
+    counts: dict[str, int] = {}
+    coarse = 0
+    for bucket_key, fits, n in session.exec(
+        _filtered(select(key, placeable, func.count()), where)
         .where(models.Event.date_start >= start, models.Event.date_start <= end)
-        .group_by(key)
-    ).all())
+        .group_by(key, placeable)
+    ).all():
+        if fits:
+            counts[bucket_key] = n
+        else:
+            coarse += n
     items: list[Bucket | Gap] = []
     day = _period(start, level)[0]
     while day <= end:
@@ -655,7 +678,8 @@ def time_axis(session: Session, flt: EventFilter) -> Axis | None:
         first, last = _period(start, outer)
         if first <= start and end <= last and (first, last) != (start, end):
             zoom_out.append((outer, first, last))
-    return Axis(level, start, end, items, max((b.count for b in items if isinstance(b, Bucket)), default=0), zoom_out)
+    return Axis(level, start, end, items, max((b.count for b in items if isinstance(b, Bucket)), default=0), zoom_out,
+                coarse)
 
 
 # --- Pages ------------------------------------------------------------------

@@ -133,7 +133,7 @@ def test_axis_levels_follow_the_range():
 def test_axis_counts_periods_and_folds_empty_runs(story):
     session, _ = story
     axis = queries.time_axis(session, EventFilter())
-    assert axis.level == "year" and (axis.start, axis.end) == (date(2015, 1, 1), date(2021, 8, 2))
+    assert axis.level == "year" and (axis.start, axis.end) == (date(2015, 1, 1), date(2021, 12, 31))
     shape = [(type(i).__name__, i.start.year, getattr(i, "count", getattr(i, "periods", None))) for i in axis.items]
     # 2016..2019 hold nothing: one narrow gap of four periods.
     assert shape == [("Bucket", 2015, 1), ("Gap", 2016, 4), ("Bucket", 2020, 1), ("Bucket", 2021, 4)]
@@ -150,6 +150,21 @@ def test_axis_counts_periods_and_folds_empty_runs(story):
     assert month.level == "day"
     assert {i.start.day: i.count for i in month.items if isinstance(i, Bucket)} == {3: 1, 5: 1}
     assert queries.time_axis(session, EventFilter(q="nothing-matches-this")) is None
+
+
+def test_axis_does_not_place_a_vague_date_in_a_finer_bar(story):
+    session, _ = story
+    # "late 2020" is listed for the year 2020, but no month bar claims it.
+    axis = queries.time_axis(session, EventFilter(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)))
+    assert axis.level == "month" and axis.coarse == 1
+    assert [i for i in axis.items if isinstance(i, Bucket)] == []
+    assert titles(session, EventFilter(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31))) == [
+        "Dispute over night shifts began"]
+    # At year level it is drawn in its year; at decade level everything is.
+    assert queries.time_axis(session, EventFilter()).coarse == 0
+    decades = queries.time_axis(session, EventFilter(date_from=date(1950, 1, 1), date_to=date(2030, 1, 1)))
+    assert decades.level == "decade" and decades.coarse == 0
+    assert [(i.start.year, i.count) for i in decades.items if isinstance(i, Bucket)] == [(2010, 1), (2020, 5)]
 
 
 def test_axis_follows_the_other_filters(story):
