@@ -22,8 +22,8 @@ from app.titles import (
 )
 from app.timex import timex_range
 from app.word_classes import (
-    BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, POSSESSIVES, PREPOSITIONS,
-    PERIOD_NOUNS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, STATEMENT_VERBS, WORD, Word, inside, is_past,
+    BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, MARKET_SESSIONS, POSSESSIVES, PREPOSITIONS,
+    PERIOD_NOUNS, QUANTIFIERS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, STATEMENT_VERBS, WORD, Word, inside, is_past,
     is_scheduled_verb, is_trigger, quote_spans,
 )
 
@@ -38,6 +38,9 @@ def _dates(timex: Timex, text: str, words: list[Word], quotes: list[tuple[int, i
     before = [w for w in words if w.end <= timex.start]
     if before and before[-1].lower in FRAMING:
         return None
+    if before and before[-1].lower in MARKET_SESSIONS and timex.start - before[-1].end <= 1 \
+            and not (len(before) > 1 and is_past(before[-2], False)):
+        return None  # "in composite trading yesterday, shares closed at $2.75": a price line
     if len(before) > 1 and (before[-2].lower, before[-1].lower) in (("as", "of"), ("up", "to")):
         return None  # "figures as of Monday" states when a count holds, not a happening
     if len(before) > 1 and before[-1].lower in ("ended", "ending") and before[-2].lower in PERIOD_NOUNS:
@@ -46,6 +49,13 @@ def _dates(timex: Timex, text: str, words: list[Word], quotes: list[tuple[int, i
     if any(w.lower in ("compared", "compare", "versus") for w in before if w.start >= chunk_start):
         return None  # "compared with year-earlier profit": a baseline, not a happening
     return span
+
+
+def _opens_aside(text: str, words: list[Word], n: int) -> bool:
+    """"Carollo, accompanied by a lawyer, flew": a participle after a comma with its
+    preposition opens an aside, not the clause's verb."""
+    return n + 1 < len(words) and "," in text[words[n - 1].end:words[n].start] \
+        and words[n + 1].lower in PREPOSITIONS | {"by"}
 
 
 def _phrase_start(timex: Timex, words: list[Word]) -> int:
@@ -102,6 +112,18 @@ def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, te
             return index[id(w)]
         if not is_trigger(w, w.start == s0):
             continue
+        previous = candidates[n - 1] if n > 0 else None
+        if previous is not None and is_past(w, False) and w.lower not in EVENT_NOUNS \
+                and previous.lower in (BEFORE_MODIFIER - RELATIVES) | QUANTIFIERS:
+            continue  # "wrapped up some unfinished business": a participle after "some" is an adjective
+        if previous is not None and w.lower.endswith("ing") and is_past(previous, previous.start == s0) \
+                and not text[previous.end:w.start].strip():
+            return index[id(previous)]  # "was found clinging to": the finite verb heads the group
+        said = [x for x in candidates[max(0, n - 3):n]]
+        for k, x in enumerate(said[1:], 1):
+            if x.lower in ("as", "when") and said[k - 1].lower in REPORTING_VERBS:
+                # "officials said as dawn broke Saturday": the clause only times the report.
+                return index[id(said[k - 1])]
         if w.lower in EVENT_NOUNS or w.lower.endswith(("tion", "ment")):
             lead = candidates[max(0, n - 3):n]
             owned = any(x.lower in POSSESSIVES or x.text.endswith(("’s", "'s")) for x in lead)
@@ -171,6 +193,8 @@ def _dated_events(
         if trigger is None:
             after = [w for w in seg_words if w.start >= timex.end and is_past(w, False)
                      and words[index[id(w)] - 1].lower not in BEFORE_MODIFIER]
+            # "Carollo, accompanied by a lawyer, flew": a participle after a comma opens an aside.
+            after = [w for n, w in enumerate(after) if n + 1 == len(after) or not _opens_aside(text, words, index[id(w)])]
             if not after:
                 continue
             # "Estrada on Tuesday condemned": the subject may stand before the dating phrase.
@@ -251,8 +275,11 @@ def _join_adjacent(text: str, dated: list) -> list:
             previous = joined[-1][0]
             gap = re.sub(r"\([^)]*\)", "", text[previous.end:timex.start])
             if not re.search(r"\w", gap):
-                if timex.type == "DATE" or previous.type != "DATE":
-                    joined[-1] = (timex, span)
+                kept, kept_span = (timex, span) if timex.type == "DATE" or previous.type != "DATE" \
+                    else joined[-1]
+                # The phrase spans both, so no word of it is left in the title ("occurred at about 10").
+                whole = replace(kept, start=previous.start, end=timex.end, text=text[previous.start:timex.end])
+                joined[-1] = (whole, kept_span)
                 continue
         joined.append((timex, span))
     return joined

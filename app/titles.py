@@ -19,6 +19,9 @@ from app.word_classes import (
 
 
 MAX_PREDICATE = 12
+MAX_SPEAKER = 6
+# "Elian, the boy at the center of the dispute, was found": an aside between subject and verb.
+MAX_ASIDE = 8
 
 
 @dataclass
@@ -114,7 +117,7 @@ def clean_title(text: str) -> str:
         if len(words) > 1 and is_past(Word(0, 0, words[-2]), True) and words[-1].lower() in PARTICLES:
             break
         words.pop()
-    while words and words[0].lower() in RELATIVES | CONNECTORS | {"to", "whilst"}:
+    while words and words[0].lower() in RELATIVES | CONNECTORS | SUBORDINATORS | {"to", "whilst"}:
         words.pop(0)
     text = " ".join(words).strip(" ,;:—–-")
     return text[:1].upper() + text[1:]
@@ -125,7 +128,10 @@ def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: t
     comma; a passive "was" before the verb goes ("was sworn in" -> "sworn in"), a modal stays.
     Words of the dating phrase at `avoid` are left out ("told a news conference on Tuesday that")."""
     chosen = []
+    skip_to = -1
     for w in words[first:]:
+        if w.start <= skip_to:
+            continue
         if avoid[0] <= w.start < avoid[1]:
             if chosen and text[w.end:w.end + 1] in (",", ";", ":"):
                 break  # the clause ends with the dating phrase
@@ -133,6 +139,9 @@ def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: t
         if w.start >= stop or len(chosen) >= MAX_PREDICATE or (chosen and w.lower in CLAUSE_BREAKS):
             break
         chosen.append(w)
+        if text[w.end:w.end + 1] == "," and _short_aside(text, w.end, stop):
+            skip_to = text.index(",", w.end + 1)
+            continue
         if text[w.end:w.end + 1] in (",", ";", ":") or text[w.end:w.end + 2].strip() in ("—", "–"):
             break
     if len(chosen) == MAX_PREDICATE:
@@ -148,6 +157,16 @@ def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: t
     return " ".join(kept)
 
 
+def _short_aside(text: str, comma: int, stop: int) -> bool:
+    """Whether the comma at `comma` opens a short aside of an adverb or a number that a second
+    comma closes before `stop`: "the death toll, initially 10, has risen"."""
+    closing = text.find(",", comma + 1, stop)
+    if closing < 0:
+        return False
+    aside = WORD.findall(text[comma + 1:closing])
+    return 0 < len(aside) <= 3 and (aside[0][0].isdigit() or (aside[0].endswith("ly") and aside[0].islower()))
+
+
 def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
                  avoid: tuple[int, int] = (0, 0)) -> str | None:
     """The words of the noun phrase that ends before words[lead], without its determiner
@@ -158,10 +177,10 @@ def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
         # "James Kopp, 44, was charged": step over a short aside between commas.
         opening = text.rfind(",", core_start, words[k].start)
         aside = [w for w in words if opening < w.start < words[lead].start] if opening >= 0 else []
-        if not aside or len(aside) > 4:
+        if not aside or len(aside) > MAX_ASIDE:
             return None
         k = words.index(aside[0]) - 1
-    while k >= 0 and words[k].start >= core_start and len(phrase) < 5:
+    while k >= 0 and words[k].start >= core_start and len(phrase) < _np_limit(phrase):
         w = words[k]
         if avoid[0] <= w.start < avoid[1]:
             k -= 1
@@ -189,9 +208,24 @@ def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
                 break
         phrase.insert(0, w)
         k -= 1
+        if w.text.endswith(("’s", "'s")) and not (k >= 0 and words[k].lower in PREPOSITIONS):
+            # "Gonzalez's second letter": the owner, with all of its name, opens the phrase
+            # ("off Florida's coast" goes on).
+            while k >= 0 and words[k].start >= core_start and words[k].text[:1].isupper() \
+                    and words[k].lower not in DETERMINERS \
+                    and "," not in text[words[k].end:phrase[0].start]:
+                phrase.insert(0, words[k])
+                k -= 1
+            break
     while phrase and phrase[0].lower in PREPOSITIONS:
         phrase.pop(0)
     return " ".join(w.text for w in phrase) or None
+
+
+def _np_limit(phrase: list[Word]) -> int:
+    """How many words a subject noun phrase may take: more where a prepositional phrase
+    ("letter to Reno in two weeks") has not yet reached its head noun."""
+    return 8 if any(w.lower in PREPOSITIONS for w in phrase) else 5
 
 
 def verb_group_start(words: list[Word], verb: int, core_start: int) -> int:
@@ -219,6 +253,9 @@ def build_title(
     predicate = predicate_text(words, text, lead, stop, avoid)
     trig = words[trigger]
     before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
+    if before and _after_preposition(words, before[-1], core_start):
+        # "Gonzalez's letter to Reno was published": a name inside a phrase is not the subject.
+        before = []
     nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
     subject, entities = None, []
     previous = words[lead - 1] if lead > 0 and words[lead - 1].start >= sentence_start else None
@@ -230,6 +267,13 @@ def build_title(
         owner = text[words[k].start:previous.end]
         owner_entities = [m.entity for m in mentions if words[k].start <= m.start < previous.end]
         return clean_title(f"{owner} {predicate}"), owner, owner_entities
+    if nominal and previous is not None and previous.lower in ("its", "their"):
+        # "NATO's mission has changed since its founding": the owner is the last group named.
+        owners = [m for m in mentions if m.end <= previous.start and m.entity.kind != "person"
+                  and not m.entity.is_weapon]
+        if owners:
+            owner = owners[-1].entity
+            return clean_title(f"{owner.name}’s {predicate}"), owner.name, [owner]
     if previous is not None and previous.lower in PRONOUNS and doc.last_person is not None:
         subject, entities = doc.last_person.name, [doc.last_person]
         return clean_title(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
@@ -258,6 +302,15 @@ def build_title(
         return clean_title(predicate), None, entities
     joined = f"{subject} {predicate}" if not predicate.lower().startswith(subject.lower()) else predicate
     return clean_title(joined), subject, entities
+
+
+def _after_preposition(words: list[Word], mention: Mention, core_start: int) -> bool:
+    """Whether a preposition (and maybe an article) stands right before `mention`: "to Reno",
+    "of the U.S."."""
+    before = [w for w in words if core_start <= w.start and w.end <= mention.start][-2:]
+    if before and before[-1].lower in DETERMINERS:
+        before = before[:-1]
+    return bool(before) and before[-1].lower in PREPOSITIONS
 
 
 def _unique(entities) -> tuple[Entity, ...]:
@@ -296,11 +349,21 @@ def content_before_report(text: str, words: list[Word], trigger: int, s0: int, q
                     avoid: tuple[int, int] = (0, 0)) -> str | None:
     """"Bombs exploded outside the embassies, witnesses said Friday": what was said comes first."""
     comma = text.rfind(",", s0, words[trigger].start)
-    if comma < 0 or len(WORD.findall(text[comma:words[trigger].start])) > 3:
+    # "..., hospital officials and family members said Wednesday": a speaker of a few words.
+    if comma < 0 or len(WORD.findall(text[comma:words[trigger].start])) > MAX_SPEAKER:
         return None
     if len([w for w in words if w.start > words[trigger].start and not avoid[0] <= w.start < avoid[1]]) > 3:
         return None  # something follows the verb: that is what was said
     content = [w for w in words if s0 <= w.start < comma and not inside(w.start, quotes)]
     if len(content) < 4 or any(inside(w.start, quotes) for w in words if s0 <= w.start < comma):
         return None
-    return predicate_text(words, text, words.index(content[0]), comma)
+    said = predicate_text(words, text, words.index(content[0]), comma)
+    if len(said.split()) >= 3:
+        return said
+    # A dateline or a list cut at its first comma: what was said is the last clause
+    # ("BUDAPEST, Hungary (AP)_ Tired of being sidelined, Farkas is leaving ..., he said").
+    opening = text.rfind(",", s0, comma)
+    last = [w for w in content if w.start > opening]
+    if len(last) < 3:
+        return None
+    return predicate_text(words, text, words.index(last[0]), comma)

@@ -73,6 +73,10 @@ PREPOSITIONS = frozenset(
 FRAMING = frozenset("since until till through throughout over for within".split())
 
 
+# "in composite trading yesterday": the date names a trading session, whose prices are no happening.
+MARKET_SESSIONS = frozenset("trading session dealings".split())
+
+
 DETERMINERS = frozenset("this that these those the a an such particular".split())
 
 
@@ -94,6 +98,10 @@ CONDITIONALS = frozenset({"if", "should", "unless", "whether", "were", "had"})
 
 BEFORE_MODIFIER = DETERMINERS | PREPOSITIONS | POSSESSIVES | frozenset(
     "amid with without against among following newly its".split())
+
+
+# Words before a noun that make a past form after them an adjective: "some unfinished business".
+QUANTIFIERS = frozenset("some any no every many few more most several all both".split())
 
 
 BE_HAVE = frozenset("was were is are been be being has have had did does do".split())
