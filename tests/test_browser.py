@@ -19,6 +19,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from app.cli import run_ingest
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -34,10 +36,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'timeline.db'}"
-    assert run_ingest((str(SEEDS),), url, (), quiet=True) == 0
+def _serve(paths: tuple[str, ...], folder: Path):
+    """Ingest `paths` into a new database and serve it; yields the base URL."""
+    url = f"sqlite:///{folder / 'timeline.db'}"
+    assert run_ingest(paths, url, (), quiet=True) == 0
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", "127.0.0.1",
@@ -55,9 +57,26 @@ def server(tmp_path_factory):
                 process.kill()
                 raise RuntimeError("server did not start: " + process.stderr.read().decode()[-2000:])
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from _serve((str(SEEDS),), tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def long_server(tmp_path_factory):
+    """The seeds and enough made-up articles for more than one page of events."""
+    from synthetic import write_articles
+
+    folder = tmp_path_factory.mktemp("long")
+    write_articles(folder / "articles", 40)
+    yield from _serve((str(SEEDS), str(folder / "articles")), folder)
 
 
 @pytest.fixture(scope="module")
@@ -328,5 +347,29 @@ def test_the_timelinejs_export_loads_in_timelinejs(browser, server):
     assert loaded == {"events": len(data["events"]), "errors": []}
     page.wait_for_timeout(500)
     tab.shot("timelinejs")
+    assert tab.errors == []
+    tab.context.close()
+
+
+def test_load_more_appends_the_next_page_in_place(browser, long_server):
+    tab = Page(browser, long_server)
+    total = api(long_server, "/api/events")["total"]
+    assert total > 50
+    page = tab.open("/")
+    first = listed_titles(page)
+    assert len(first) == 50
+    more = page.locator("#more")
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".event .title")).to_have_count(min(total, 100))
+    assert listed_titles(page)[:50] == first
+    assert listed_titles(page)[50:] == [e["title"] for e in api(long_server, "/api/events?page=2")["events"]]
+    assert "page=" not in page.url  # the page's own view is unchanged
+    assert page.locator("nav.pager").count() == 1
+    years = page.locator("h2.year").all_inner_texts()
+    assert len(years) == len(set(years))  # a year that goes on across pages keeps one heading
+    if total > 100:
+        expect(page.locator("#more")).to_be_focused()
+    tab.shot("timeline-load-more", full_page=True)
     assert tab.errors == []
     tab.context.close()
