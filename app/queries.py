@@ -655,7 +655,8 @@ def time_axis(session: Session, flt: EventFilter) -> Axis | None:
     for bucket_key, fits, n in session.exec(
         _filtered(select(key, placeable, func.count()), where)
         .where(models.Event.date_start >= start, models.Event.date_start <= end)
-        .group_by(key, placeable)
+        # PostgreSQL refuses a constant in GROUP BY ("non-integer constant").
+        .group_by(*((key, placeable) if _PLACEABLE[level] else (key,)))
     ).all():
         if fits:
             counts[bucket_key] = n

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, text
 from sqlmodel import Session, select
 
 from . import models
@@ -26,6 +26,10 @@ from .records import (
     Timex,
 )
 from .slugs import event_slug
+
+
+# The advisory lock writers take on PostgreSQL (any constant the application owns).
+STORE_LOCK = 0x74696D656C696E65  # "timeline"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,12 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     stored whole or not at all. An unchanged document (same content hash) is left
     as it is. A document with the same URL but other content replaces the old one.
     """
+    if session.get_bind().dialect.name == "postgresql":
+        # Several `timeline ingest` processes may share one PostgreSQL: their
+        # analyses run side by side, their stores take turns (the re-merge reads
+        # and rewrites events another writer may be touching). SQLite's own write
+        # lock does the same there. Released when the caller's transaction ends.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK})
     existing = find_document(session, analyzed.content_hash)
     if existing is not None:
         return StoreResult(existing.id, "unchanged", 0)
