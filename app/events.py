@@ -305,7 +305,8 @@ def extract_events(
             words = [Word(s0 + m.start(), s0 + m.end(), m.group()) for m in WORD.finditer(text[s0:s1])]
             sentence_mentions = [m for m in passage_mentions if s0 <= m.start < s1]
             dated = []
-            for timex in sorted((t for t in passage_timexes if s0 <= t.start < s1), key=lambda t: t.start):
+            in_sentence = sorted((t for t in passage_timexes if s0 <= t.start < s1), key=lambda t: t.start)
+            for timex in in_sentence:
                 span = _dates(timex, text, words, quotes)
                 if span is not None:
                     dated.append((timex, span))
@@ -318,7 +319,8 @@ def extract_events(
                         events[-1:], found = [], [statement]
                 events.extend(found)
             elif anchor is not None:
-                reported = reported_event(passage, s0, s1, words, sentence_mentions, quotes, doc, anchor)
+                reported = reported_event(passage, s0, s1, words, sentence_mentions, quotes, doc, anchor,
+                                          in_sentence)
                 if reported is not None:
                     events.append(reported)
             # A pronoun in the next sentence most often takes up this one's subject, which comes first.

@@ -7,12 +7,21 @@ relatives ("a sentiment echoed by the Kremlin") and conditionals give none.
 """
 from __future__ import annotations
 
-from app.records import BASIS_REPORTED, Anchor, Entity, EventCandidate, Mention, Passage
+from app.records import BASIS_REPORTED, Anchor, Entity, EventCandidate, Mention, Passage, Timex
 from app.titles import Discourse, actors_and_weapons, clean_title, predicate_text, subject_text
 from app.word_classes import (
-    BEFORE_MODIFIER, BE_HAVE, CONDITIONALS, CONNECTORS, DETERMINERS, MODALS, POSSESSIVES,
-    PREPOSITIONS, REPORTING_VERBS, WORD, Word, inside, is_adverb, is_past,
+    BEFORE_MODIFIER, BE_HAVE, CONDITIONALS, CONNECTORS, DETERMINERS, FRAMING, MODALS, POSSESSIVES,
+    NOT_VERBS, PREPOSITIONS, REPORTING_VERBS, STATEMENT_VERBS, WORD, Word, inside,
+    is_adverb, is_past,
 )
+
+
+def _spans_a_stretch(timex: Timex, words: list[Word]) -> bool:
+    """"in recent months", "over the past two years": a vague or backward-looking duration
+    after a framing preposition. "for at least 20 more years" looks ahead and says how long."""
+    before = [w for w in words if w.end <= timex.start]
+    backward = "X" in timex.value or timex.text.lower().startswith(("the past", "the last", "recent"))
+    return timex.type == "DURATION" and backward and bool(before) and before[-1].lower in FRAMING | {"in", "during"}
 
 
 def _main_verbs(text: str, words: list[Word], quotes) -> list[int]:
@@ -34,6 +43,9 @@ def _main_verbs(text: str, words: list[Word], quotes) -> list[int]:
             continue
         if "," in text[words[k].end:words[k + 1].start] and _appositive(text, words, n):
             continue
+        group = [w.lower for w in words[max(0, n - 4):n]]
+        if any(w in MODALS for w in group) and "have" in group:
+            continue  # "Ukraine would not have dared": a counterfactual, not a happening
         found.append(n)
     return found
 
@@ -65,6 +77,22 @@ def _inside_phrase(text: str, words: list[Word], first: Mention) -> bool:
     before = before[-2:]
     return bool(before) and "," not in text[before[0].start:first.start] and any(
         w.lower in PREPOSITIONS for w in before)
+
+
+def _object_position(text: str, words: list[Word], mention: Mention) -> bool:
+    """Whether a verb stands within two words before `mention` (after its article), with no
+    comma between: "attacking key Russian assets" names the verb's object, not a subject.
+    A statement verb opens a clause instead: "said Iraq has continued"."""
+    before = [w for w in words if w.end <= mention.start]
+    if before and before[-1].lower in DETERMINERS | POSSESSIVES:
+        before = before[:-1]
+    for word in reversed(before[-2:]):
+        if "," in text[word.end:mention.start] or not word.text.islower():
+            return False
+        if word.lower not in STATEMENT_VERBS and (is_past(word, False) or (
+                word.lower.endswith("ing") and word.lower not in NOT_VERBS)):
+            return True
+    return False
 
 
 def _subject_entities(actors: list[Mention], subject: str) -> list[Entity]:
@@ -99,6 +127,10 @@ def _reported_subject(text: str, words: list[Word], verb: int, mentions: list[Me
         # "Podolyak, an aide to President Zelensky, expressed": the aside's name is not the subject.
         opening = text.rfind(",", 0, actors[-1].start)
         actors = [m for m in actors if m.end <= opening]
+    if actors and _object_position(text, words, actors[-1]):
+        # "attacking key Russian military assets located ...": a name after a verb or an
+        # adjective is that verb's object, not a subject.
+        actors = []
     if actors:
         last = actors[-1]
         subject = subject_text(actors, words)
@@ -123,15 +155,41 @@ def _reported_subject(text: str, words: list[Word], verb: int, mentions: list[Me
         noun.insert(0, words[k].text)
         k -= 1
     if noun and k >= 0 and (words[k].lower in DETERMINERS or words[k].lower in POSSESSIVES):
+        opener = words[k - 1] if k > 0 and "," not in text[words[k - 1].end:words[k].start] else None
+        # After a report verb a clause begins: "indicated the president sought".
+        verb = words[k - 2] if k > 1 else None
+        if opener is not None and (opener.lower in PREPOSITIONS or (
+                is_past(opener, False) and opener.lower not in STATEMENT_VERBS) or (
+                # "characterized as a maneuver aimed at", but "as an explosion ripped through".
+                opener.lower in ("as", "like") and verb is not None and is_past(verb, False))):
+            return None  # "characterized as a tactical maneuver aimed at": an object, not a subject
         return " ".join(noun), [], lead
     return None
 
 
 def reported_event(
     passage: Passage, s0: int, s1: int, words: list[Word], mentions: list[Mention], quotes,
-    doc: Discourse, anchor: Anchor,
+    doc: Discourse, anchor: Anchor, timexes: list[Timex] = (),
 ) -> EventCandidate | None:
+    """The statement a sentence without a dating phrase reports, dated by the article's anchor;
+    None where it reports none. `timexes` are the sentence's temporal expressions, which
+    dated nothing: one that spans the statement over a stretch ("has shifted in recent
+    months") gives it no single date to stand at.
+
+    >>> from datetime import date
+    >>> from app.records import ANCHOR_FROM_DOCUMENT
+    >>> from app.word_classes import WORD
+    >>> germany = Entity("germany", "Germany", "state")
+    >>> text = "Germany had agreed to transfer two systems."
+    >>> words = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    >>> event = reported_event(Passage(0, text), 0, len(text), words, [Mention(0, 7, "Germany", germany)],
+    ...                        [], Discourse(), Anchor(date(2025, 1, 20), ANCHOR_FROM_DOCUMENT))
+    >>> event.title, event.reported
+    ('Germany had agreed to transfer two systems', True)
+    """
     text = passage.text
+    if any(_spans_a_stretch(t, words) for t in timexes):
+        return None
     quoted = sum(min(b, s1) - max(a, s0) for a, b in quotes if a < s1 and b > s0)
     if quoted * 2 > s1 - s0 or text[s0:s1].rstrip().endswith("?"):
         return None
@@ -152,6 +210,8 @@ def reported_event(
         (t for t in told if words[t[0]].lower not in REPORTING_VERBS), told[0])
     predicate = predicate_text(words, text, lead, s1)
     title = clean_title(f"{subject} {predicate}")
+    if title.split()[-1].lower() in STATEMENT_VERBS:
+        return None  # "Pistorius emphasized": what was said did not make it into the title
     actors, weapons = actors_and_weapons([*subject_entities, *(m.entity for m in free)])
     return EventCandidate(
         passage_index=passage.index, sentence_start=s0, sentence_end=s1, title=title,

@@ -218,6 +218,34 @@ def test_modifiers_and_asides_are_not_the_statement(knowledge):
     assert [e.title for e in events] == ["Donald Trump had previously expressed willingness to sell missiles"]
 
 
+@pytest.mark.parametrize("text", [
+    # A counterfactual is no happening.
+    "He argues that Ukraine would not have dared to advance into Russian territory.",
+    # A span of recent time gives the statement no single date to stand at the anchor.
+    "The international landscape has shifted dramatically in recent months, with the United States "
+    "reportedly endorsing the offensive.",
+    # A name after a verb is its object; a participle after it is no clause of its own.
+    "Ukraine could extend its range, attacking key Russian military assets located hundreds of miles away.",
+    # What was said did not make it into the title.
+    "Pistorius emphasized that while the need is urgent, the process could take weeks.",
+])
+def test_statements_that_report_no_happening(knowledge, text):
+    spans = [timex(text, "recent months", "PXM", "DURATION")] if "recent months" in text else []
+    assert run([text], [spans], knowledge) == []
+
+
+@pytest.mark.parametrize("text, title", [
+    ("However, Russia has stalled ratification, trying to tie it to a base for at least 20 more years.",
+     "Russia has stalled ratification"),
+    ("It came just as an explosion ripped through the American Embassy.",
+     "Explosion ripped through the American Embassy"),
+    ("Reports from the White House indicated the president sought to make this decision.",
+     "President sought to make this decision"),
+])
+def test_statements_kept_beside_those_rules(knowledge, text, title):
+    assert [e.title for e in run([text], [[]], knowledge)] == [title]
+
+
 def test_conditionals_are_not_reported_happenings(knowledge):
     text = "Should Trump proceed with his promises, Ukraine would lose support."
     assert run([text], [[]], knowledge) == []
