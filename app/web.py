@@ -129,6 +129,14 @@ def create_app(engine: Engine) -> FastAPI:
             return templates.TemplateResponse(request, "entity.html", {"page": found, "flt": found.flt})
         return entity_page
 
+    def entities_route(weapons: bool):
+        def entities_page(request: Request, s: SessionDep):
+            entities = queries.list_entities(s, weapons)
+            return templates.TemplateResponse(request, "entities.html", {"entities": entities, "weapons": weapons})
+        return entities_page
+
+    app.get("/actors", include_in_schema=False)(entities_route(weapons=False))
+    app.get("/weapons", include_in_schema=False)(entities_route(weapons=True))
     app.get("/actors/{slug}", include_in_schema=False)(entity_route(weapons=False))
     app.get("/weapons/{slug}", include_in_schema=False)(entity_route(weapons=True))
 

@@ -279,7 +279,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, viewport):
     tab = Page(browser, server, viewport=viewport, bypass_csp=True)
     event = _inauguration(server)
     paths = ["/", "/?actor=ukraine&q=missiles", event["url"], event["sources"][0]["url"].split("#")[0],
-             "/actors/ukraine"]
+             "/actors/ukraine", "/actors", "/weapons", "/events/no-such-event"]
     source = AXE.read_text()
     for path in paths:
         page = tab.open(path)
@@ -293,9 +293,15 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, viewport):
 
 def test_phone_sized_screen_has_no_sideways_scrolling(browser, server):
     tab = Page(browser, server, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    for path, name in (("/", "phone-timeline"), (_inauguration(server)["url"], "phone-event")):
+    for path, name in (("/", "phone-timeline"), (_inauguration(server)["url"], "phone-event"),
+                       ("/actors", "phone-actors")):
         page = tab.open(path)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        # Mobile emulation may widen the layout to fit what overflows, so measure the
+        # elements themselves against the screen's width.
+        widest = page.evaluate("Math.max(...Array.from(document.querySelectorAll('body *'))"
+                               ".filter(e => !e.closest('.facets ul'))"
+                               ".map(e => e.getBoundingClientRect().right))")
+        assert widest <= 391, (path, widest)
         tab.shot(name)
     page = tab.open("/")
     page.locator(".facets a.facet").nth(3).tap()

@@ -224,3 +224,12 @@ def test_people_get_an_error_page_and_programs_json(site):
     api = client.get("/api/events/nothing-here", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.json() == {"detail": "No event at 'nothing-here'"}
     assert client.get("/documents/999").json() == {"detail": "No document 999"}
+
+
+def test_actor_and_weapon_lists(site):
+    client, _, _ = site
+    html = client.get("/actors").text
+    names = re.findall(r'<td><a href="/actors/([^"]+)">', html)
+    assert names == ["dock-union", "port-authority", "ana-rivas"]
+    assert 'href="/?actor=dock-union"' in html and "also dockers" in html
+    assert re.findall(r'<td><a href="/weapons/([^"]+)">', client.get("/weapons").text) == ["water-cannon"]
