@@ -37,6 +37,8 @@ _NOT_NAMES = frozenset(
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Mrs Ms Dr""".split()
 )
 _CONNECTORS = ("of", "for", "and", "on", "the", "&")
+# Words that cannot modify a role in an apposition: "X, as an adviser", "X, and the president".
+_FILLER_STOP = r"(?:as|and|or)"
 _CAP_WORD = rf"[{_UPPER}][\w.&'’-]*"
 _CAP_RUN = re.compile(rf"{_CAP_WORD}(?:[^\S\n]+(?:(?:of|for|and|on|the|&)[^\S\n]+)*{_CAP_WORD})*")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,11})\)")
@@ -70,12 +72,18 @@ def _is_name(candidate: str, lexicon: _Lexicon) -> bool:
         return False
     if any(w in lexicon.knowledge.demonyms or w in lexicon.knowledge.titles for w in words):
         return False
+    if words[-1] in lexicon.knowledge.organisation_words:
+        return False  # "Times-Mirror Publishing Group" names an organisation
     known = lexicon.lookup(candidate)
     return known is None or known.kind == "person"
 
 
 def _learn_person(name: str, lexicon: _Lexicon) -> None:
     name = re.sub(r"[’']s$", "", " ".join(name.split()))
+    words = name.split()
+    while len(words) > 2 and words[0] in lexicon.knowledge.titles:
+        words = words[1:]  # "Lieutenant Colonel Eileen Collins": a second title is no first name
+    name = " ".join(words)
     if not _is_name(name, lexicon) or lexicon.lookup(name) is not None:
         return
     words = name.split()
@@ -95,6 +103,7 @@ class _NamingPatterns:
     honorific: re.Pattern[str]
     apposition: re.Pattern[str] | None
     age: re.Pattern[str]
+    role_first: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=16)
@@ -112,12 +121,20 @@ def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingP
     if roles:
         # "Mykhailo Podolyak, an aide to ...", "Elena Petrov, a geopolitical expert".
         role_words = "|".join(sorted(roles, key=len, reverse=True))
+        # One person per role: a plural ("..., administration officials say") is a group. The
+        # words before the role never link ("X, as an adviser"), and a capitalised word after
+        # it makes the role a title of the next name ("Cape Town, South Africa, police
+        # spokesman Capt. Rod Beer").
         apposition = re.compile(
-            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:[\w-]+[^\S\n]+){{0,3}}?(?:{role_words})s?\b")
+            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:(?!{_FILLER_STOP}\b)[\w-]+[^\S\n]+){{0,3}}?"
+            rf"(?:{role_words})\b(?![^\S\n]+[{_UPPER}])")
     honorific = re.compile(rf"(?:Mr|Mrs|Ms|Dr|Prof)\.\s+({_SHORT_NAME})(?!\w)")
+    # "Polly Peck's chairman, Asil Nadir, echoed": the role, then the name between commas.
+    role_first = re.compile(
+        rf"\b(?:{'|'.join(sorted(roles, key=len, reverse=True))}),[^\S\n]+({_NAME}),") if roles else None
     # "James Kopp, 44, was charged": news gives a person's age after the name.
     age = re.compile(rf"({_NAME}),[^\S\n]+\d{{1,3}},")
-    return _NamingPatterns(titled, single, honorific, apposition, age)
+    return _NamingPatterns(titled, single, honorific, apposition, age, role_first)
 
 
 def _learn_people(text: str, lexicon: _Lexicon) -> None:
@@ -130,12 +147,16 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
         for match in patterns.single.finditer(text):
             name = re.sub(r"[’']s$", "", match.group(1))
             if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in knowledge.titles \
+                    and f"{name}." not in knowledge.titles \
                     and name not in knowledge.organisation_words:  # "General Assembly" is no person
                 lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
     for match in patterns.honorific.finditer(text):
         _learn_person(match.group(1), lexicon)
     for match in patterns.age.finditer(text):
         _learn_person(match.group(1), lexicon)
+    if patterns.role_first is not None:
+        for match in patterns.role_first.finditer(text):
+            _learn_person(match.group(1), lexicon)
     if patterns.apposition is not None:
         for match in patterns.apposition.finditer(text):
             before = _WORD_BEFORE.search(text[: match.start()])
@@ -189,11 +210,33 @@ def _sentence_parts(words: list[str], heads: frozenset[str]) -> list[list[str]]:
     """Cut a run of capitalised words where a sentence ends inside it ("Persian Gulf. Replied ...")."""
     parts, current = [], []
     for word in words:
+        bare = word.rstrip("'’”\"")
+        if bare != word and (bare.endswith((".", ",")) or word.endswith(("''", "”", '"'))):
+            # "Pakistan.'' The State Department": a closing quote ends the sentence or the name.
+            parts.append([*current, bare])
+            current = []
+            continue
         current.append(word)
         if word.endswith(".") and len(word) > 2 and word not in heads and not re.fullmatch(r"(?:[A-Z]\.)+", word):
             parts.append(current)
             current = []
     return parts + [current] if current else parts
+
+
+def _after_last_link(words: list[str]) -> list[str]:
+    """"Lisa Schlein for VOA News", "Inspector MacCaskill of the Winnipeg Police Service": a name
+    ending in a head word starts after the last "for", "on" or "of the" / "and the".
+
+    >>> _after_last_link("Inspector Keith MacCaskill of the Winnipeg Police Service".split())
+    ['Winnipeg', 'Police', 'Service']
+    """
+    start = 0
+    for n in range(len(words) - 1):
+        if words[n] in ("for", "on") or (words[n] in ("of", "and") and words[n + 1] == "the"):
+            start = n + 1
+    while start < len(words) and words[start] in _CONNECTORS:
+        start += 1
+    return words[start:]
 
 
 def _learn_organisation(words: list[str], text: str, match: re.Match, lexicon: _Lexicon) -> None:
@@ -205,7 +248,15 @@ def _learn_organisation(words: list[str], text: str, match: re.Match, lexicon: _
         words = words[1:]
     if len(words) < 2 or words[0] in _CONNECTORS:
         return
-    if not (words[-1] in heads or (words[0] in heads and words[1] in ("of", "for"))):
+    if words[-1] in heads:
+        words = _after_last_link(words)
+    elif words[0] in heads and words[1] in ("of", "for"):
+        # "University of Rochester for Saturday": the name ends before a second link.
+        cut = next((n for n in range(2, len(words)) if words[n] in ("for", "on")), len(words))
+        words = words[:cut]
+    else:
+        return
+    if len(words) < 2:
         return
     name = " ".join(words)
     known = lexicon.knowledge.pattern

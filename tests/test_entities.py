@@ -126,3 +126,36 @@ def test_user_file_adds_entities_and_aliases(tmp_path: Path):
     found = mentions_of(["Ze said the FP-5 and Flamingo are one missile."], knowledge)[0]
     assert names(found) == ["Volodymyr Zelenskyy", "Flamingo", "Flamingo"]
     assert "Zelensky" in knowledge.lookup("Ze").aliases
+
+
+# Naming patterns read on the TempEval-3 documents (a story the knowledge file does not know).
+def test_a_role_before_the_name_between_commas(knowledge):
+    found = mentions_of(["Polly Peck's chairman, Asil Nadrova, echoed the view.", "Nadrova left."], knowledge)
+    assert names(found[0]) == ["Asil Nadrova"] and names(found[1]) == ["Asil Nadrova"]
+
+
+def test_a_second_title_is_no_first_name(knowledge):
+    found = mentions_of(["Air Force Lieutenant Colonel Eileen Kollins will command the flight."], knowledge)[0]
+    assert names(found) == ["Eileen Kollins"]
+
+
+@pytest.mark.parametrize("text, wrong", [
+    # A plural role is a group; a role before a capitalised word is a title of the next name.
+    ("He met commanders in Saudi Arabia, administration officials say.", "Saudi Arabia"),
+    ("In Cape Town, South Africa, police spokesman Capt. Rod Beer said so.", "South Africa"),
+    # An organisation's head word ends no person's name.
+    ("Smith, a former head of the Times-Mirror Publishing Group, as an adviser.", "Times-Mirror Publishing Group"),
+])
+def test_places_and_companies_are_no_people(knowledge, text, wrong):
+    assert all(not (m.text == wrong and m.entity.kind == "person") for m in mentions_of([text], knowledge)[0])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Inspector Keith MacCaskill of the Winnipeg Police Service said so.", "Winnipeg Police Service"),
+    ("Lisa Schlein for VOA News reported it.", "VOA News"),
+    ("He spoke at the University of Rochester for Saturday's meeting.", "University of Rochester"),
+    ("``They left Pakistan.'' The State Department said so.", "State Department"),
+])
+def test_an_organisation_name_stops_at_its_links(knowledge, text, name):
+    found = [m for m in mentions_of([text], knowledge)[0] if m.entity.kind == "organisation"]
+    assert names(found) == [name]
