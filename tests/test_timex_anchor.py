@@ -7,7 +7,7 @@ import pytest
 
 from app.records import Timex
 from app.timex import anchor_from_dates, anchor_from_text, find_timexes, timex_range
-from app.timex.anchor import tense_direction
+from app.timex.anchor import corpus_anchor, tense_direction
 from app.timex.normalize import FUTURE, NONE, PAST, choose_occurrence
 
 
@@ -61,6 +61,36 @@ def test_floor_stands_in_for_a_text_without_years():
     assert anchor_from_text(text) is None
     assert anchor_from_text(text, floor=date(2012, 12, 31)) == date(2013, 3, 19)
     assert anchor_from_text("Prices fell on Friday.", floor=date(2012, 12, 31)) == date(2012, 12, 31)
+
+
+@pytest.mark.parametrize("text,floor,expected", [
+    # plans, terms and forecasts say nothing about when the text was written
+    ("Profits fell in 1988. The company expects growth in 1990.", None, date(1988, 12, 31)),
+    ("It sold notes due March 1, 2011, in 1989.", None, None),
+    ("Prices rose in 1988 until the limit expires on Dec. 31, 1990.", None, None),
+    ("Prices rose in 1988. The cap ends on Dec. 31, 1990.", None, date(1990, 12, 31)),
+    # a weekday fixes the year of the date it goes with, nearest the other evidence
+    ("Shares fell in March 1998. The vote was held Friday, Oct. 23.", None, date(1998, 10, 23)),
+    ("The vote was held Friday, Oct. 23.", date(1998, 6, 1), date(1998, 10, 23)),
+    ("The vote was held Friday, Oct. 23.", None, None),
+    # the corpus anchor is a floor for every text, not only for those without years
+    ("The dam was finished in 1962.", date(2000, 4, 1), date(2000, 4, 1)),
+    ("The dam was finished on May 2, 2001.", date(2000, 4, 1), date(2001, 5, 2)),
+])
+def test_anchor_from_text_rules(text, floor, expected):
+    assert anchor_from_text(text, floor=floor) == expected
+
+
+@pytest.mark.parametrize("texts,expected", [
+    # the year from the documents' own anchors, the day from the days they state
+    (["Shares fell in 2012.", "Talks ended on March 19.", "It rained on March 21."], date(2013, 3, 19)),
+    (["Shares fell in 2012.", "Rates rose in 2011.", "Rates fell in 2012."], date(2012, 12, 31)),
+    (["Talks ended on March 19."], None),
+    (["Shares fell in 1989.", "It was held Friday, Oct. 13.", "It closed Oct. 20.", "It fell Oct. 24."],
+     date(1989, 10, 20)),
+])
+def test_corpus_anchor(texts, expected):
+    assert corpus_anchor(texts) == expected
 
 
 def test_anchor_from_dates_is_the_median():

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from app.tempeval import read_corpus, score
-from app.timex.anchor import anchor_from_dates, anchor_from_text
+from app.timex.anchor import anchor_from_text, corpus_anchor
 from app.timex.find import find_timexes
 
 
@@ -43,12 +43,14 @@ def eval_group() -> None:
 
 
 def corpus_anchors(documents, use_dct: bool) -> list[date | None]:
-    """Each document's anchor: its DCT, or (without) one inferred from its text, then the corpus."""
+    """Each document's anchor: its DCT, or (without) one inferred from its text with
+    the corpus anchor (`corpus_anchor`) as its floor: a document
+    ingested with others was written no earlier than they were, whatever old
+    dates it recalls."""
     if use_dct:
         return [d.dct for d in documents]
-    own = [anchor_from_text(d.text) for d in documents]
-    fallback = anchor_from_dates(a for a in own if a is not None)
-    return [a or anchor_from_text(d.text, floor=fallback) for a, d in zip(own, documents)]
+    corpus = corpus_anchor(d.text for d in documents)
+    return [anchor_from_text(d.text, floor=corpus) for d in documents]
 
 
 @eval_group.command("tempeval")

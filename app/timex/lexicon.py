@@ -29,3 +29,4 @@ QUANTITY_MODS: dict[str, str] = _DATA["quantity_mods"]
 PART_MODS: dict[str, str] = _DATA["part_mods"]
 FUTURE_MARKERS = tuple(_DATA["tense"]["future"])
 PAST_IRREGULAR = tuple(_DATA["tense"]["past"])
+FORWARD_MARKERS = tuple(_DATA["tense"]["forward"])
