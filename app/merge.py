@@ -5,6 +5,8 @@ the two, they share an actor or weapon system, and their titles use the same wor
 fewer actors and weapons they share, the closer the wording must be. A `reported`
 statement (dated only by its article's anchor) joins a dated telling of the same
 happening, which gives the event its date.
+A statement told without a date stands at its article's anchor: it joins a telling dated
+no later than some weeks after that and no more than a year before it.
 Two exceptions keep disagreements visible instead of hiding them: titles that share
 most of their words and an actor but whose dates exclude each other are one event with
 a disputed date, and titles that share most of their words but not their polarity
@@ -65,6 +67,10 @@ MIN_SHARED_ALONE = 4
 # Months apart, the same subject, verb and most of the claim's content words: one happening.
 CLAIM_DISPUTE_WINDOW = timedelta(days=366)
 CLAIM_OTHER_DATE = 0.6
+# A reported statement joins a dated telling only if their sentences share this much, and
+# only a telling dated at most this long before its article's anchor.
+CLAIM_JOIN = 0.4
+REPORTED_LOOKBACK = timedelta(days=366)
 MIN_CLAIM_SHARED = 5
 _AUXILIARIES = frozenset("has have had was were is are be been being did does do will would".split())
 
@@ -146,8 +152,13 @@ def subject(candidate: EventCandidate) -> Entity | None:
     if not candidate.actors:
         return None
     first = candidate.actors[0]
-    title = candidate.title.lower()
-    return first if any(title.startswith(n.lower()) for n in (first.name, *first.aliases)) else None
+    title = candidate.title
+    for name in (first.name, *first.aliases):
+        at = title.lower().find(name.lower())
+        # Only capitalised words (a title: "President Bill Clinton") may come before the name.
+        if at == 0 or (at > 0 and all(w[:1].isupper() for w in title[:at].split())):
+            return first
+    return None
 
 
 def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
@@ -155,8 +166,24 @@ def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
     ("Estrada condemned the bombings", "the Security Council condemned the bombings")."""
     first_a, first_b = subject(a), subject(b)
     agents = ("person", "organisation")
-    return (first_a is not None and first_b is not None and first_a.key != first_b.key
-            and first_a.kind in agents and first_b.kind in agents)
+    if (first_a is not None and first_b is not None and first_a.key != first_b.key
+            and first_a.kind in agents and first_b.kind in agents):
+        return True
+    # Names the knowledge does not link: "President Bill Clinton condemned ..." and "Security
+    # Council condemned ..." open with two different names.
+    name_a, name_b = _opening_name(a.title), _opening_name(b.title)
+    return bool(name_a and name_b) and not {stem(w) for w in name_a} & {stem(w) for w in name_b}
+
+
+def _opening_name(title: str) -> list[str]:
+    """The run of two or more capitalised words a title opens with, or []:
+    "President Bill Clinton condemned" -> ["President", "Bill", "Clinton"]."""
+    run = []
+    for word in title.split():
+        if not word[:1].isupper():
+            break
+        run.append(word)
+    return run if len(run) >= 2 else []
 
 
 def same_event(a: EventCandidate, b: EventCandidate) -> bool:
@@ -218,8 +245,14 @@ def _same(a: EventCandidate, b: EventCandidate, words_a: frozenset[str], words_b
     if _agents_differ(a, b):
         return False
     if a.reported != b.reported:
-        # A statement without a date of its own joins the dated telling of the same happening.
-        return bool(common) and share >= WORDING_SOME_ENTITY
+        # A statement without a date of its own joins the dated telling of the same happening,
+        # which cannot have happened after the article that reports it was written.
+        told, dated = (a, b) if a.reported else (b, a)
+        if dated.date_start > told.date_end + REPORTED_WINDOW or dated.date_end < told.date_start - REPORTED_LOOKBACK:
+            return False
+        # Short titles agree on common words ("scheduled a news conference"): the sentences must too.
+        claims = _overlap(claim_words(a), claim_words(b))[0]
+        return bool(common) and share >= WORDING_SOME_ENTITY and claims >= CLAIM_JOIN
     if not _dates_agree(a, b):
         return _date_dispute(a, b, share, shared)
     if len(common) >= 2 and len(common) * 2 >= len(keys_a | keys_b):

@@ -138,6 +138,26 @@ def test_two_named_agents_doing_the_same_thing_are_two_events():
     assert len(events) == 2
 
 
+def test_two_unlinked_names_doing_the_same_thing_are_two_events():
+    us = Entity("united-states", "United States", "state", ("U.S.",))
+    day = date(1998, 8, 13)
+    events = merge_events([
+        told("a", "President Bill Clinton condemned bomb attacks at U.S. embassies in Kenya and Tanzania", day,
+             actors=(us,)),
+        told("b", "Security Council condemned the bombing of the U.S. embassies in Kenya and Tanzania", day,
+             actors=(us,)),
+    ])
+    assert len(events) == 2
+
+
+def test_a_reported_statement_does_not_join_a_happening_after_its_article():
+    dated = told("a", "Germany agreed to transfer two Patriot systems", date(2024, 9, 1), actors=(),
+                 weapons=(PATRIOT,))
+    undated = told("b", "Germany agreed to transfer two Patriot systems", date(2024, 5, 1), actors=(),
+                   weapons=(PATRIOT,), reported=True)
+    assert len(merge_events([dated, undated])) == 2
+
+
 def test_a_chain_of_look_alikes_does_not_join_clashing_dates():
     us = Entity("united-states", "United States", "state", ("U.S.",))
     first = told("a", "Bombings killed more than 200 people near the embassy", date(1998, 8, 7), actors=(us,))
