@@ -62,6 +62,18 @@ CASES = [
     # present, past and future as wholes
     ("The front is now quiet.", A, "now", "DATE", "PRESENT_REF", None),
     ("He recently visited Kyiv.", A, "recently", "DATE", "PAST_REF", None),
+    ("In recent years the market moved.", A, "recent years", "DATE", "PAST_REF", None),
+    ("There were sell programs in past years, too.", A, "past years", "DATE", "PAST_REF", None),
+    ("Profit fell in recent months.", A, "recent months", "DURATION", "PXM", None),
+    ("It sold the unit this past spring.", A, "this past spring", "DATE", "2024-SP", None),
+    ("It forecast higher earnings for the full year.", date(1989, 10, 30), "the full year", "DATE", "1989", None),
+    ("It lasted a full year.", A, "a full year", "DURATION", "P1Y", None),
+    ("Net rose from the year-earlier third quarter.", date(1989, 10, 30), "the year-earlier third quarter",
+     "DATE", "1988-Q3", None),
+    ("Net rose from the comparable year-ago quarter.", date(1989, 10, 30), "the comparable year-ago quarter",
+     "DATE", "1988-Q3", None),
+    ("Net for the year-earlier nine months rose.", date(1989, 10, 30), "the year-earlier nine months",
+     "DURATION", "P9M", None),
     ("Peace may come in the future.", A, "the future", "DATE", "FUTURE_REF", None),
     # times
     ("The vote closes at 5 p.m. Tuesday.", A, "5 p.m. Tuesday", "TIME", "2025-01-21T17:00", None),

@@ -52,7 +52,7 @@ def _relative_unit(m, ctx):
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind=unit)
 
 
-@rule(rf"{B}(?:(?P<rel>this|last|next|the\s+past|the\s+coming|the|early|late|mid)[\s-]+)?(?P<season>{SEASON})"
+@rule(rf"{B}(?:(?P<rel>this\s+past|this|last|next|the\s+past|the\s+coming|the|early|late|mid)[\s-]+)?(?P<season>{SEASON})"
       rf"(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{E}")
 def _season(m, ctx):
     """"this summer", "last fall", "the winter of 2012", "in spring"."""
@@ -63,15 +63,19 @@ def _season(m, ctx):
     before = ctx.text[max(0, m.start() - 12):m.start()]
     if not rel and not re.search(r"\b(?:in|during|this|since|until|by|over)\s+$", before, FLAGS):
         return None  # "spring" and "fall" are common words
-    if rel in ("last", "next", "the past", "the coming"):
+    if rel in ("last", "next", "the past", "the coming", "this past"):
         if ctx.anchor is None:
             return Found(m.start(), m.end(), "DATE", f"XXXX-{code}", basis=BASIS_RELATIVE, kind="season")
-        direction = PAST if rel in ("last", "the past") else FUTURE
-        value = resolve_season(ctx.anchor, direction, code)
-        first, last = season_span(int(value[:4]), code)
-        if first <= ctx.anchor <= last:  # "last summer" said in summer is the one before
-            year = int(value[:4]) + (-1 if direction == PAST else 1)
-            value = f"{year}-{code}"
+        # "last summer" is the latest one over before the anchor, "next summer" the first
+        # to begin after it; the nearest one does not win here, the word is explicit
+        step = -1 if rel in ("last", "the past", "this past") else 1
+        year = ctx.anchor.year - step
+        while True:
+            first, last = season_span(year, code)
+            if (last < ctx.anchor) if step < 0 else (first > ctx.anchor):
+                break
+            year += step
+        value = f"{year}-{code}"
         return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind="season")
     direction = NONE if rel == "this" else ctx.direction(m.start(), m.end())
     value = resolve_season(ctx.anchor, direction, code)
@@ -117,16 +121,30 @@ def _quarter_value(m, ctx):
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind="quarter")
 
 
-@rule(rf"{B}(?:the\s+)?(?P<rel>year-earlier|year-ago|prior-year|year-before)(?:\s+(?P<what>quarter|period|results|level))?{E}")
+_ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+@rule(rf"{B}(?:the\s+)?(?:(?:comparable|corresponding)\s+)?(?P<rel>year-earlier|year-ago|prior-year|year-before)"
+      rf"(?:\s+(?P<ord>first|second|third|fourth)(?=\s+quarter))?"
+      rf"(?:\s+(?P<what>quarter|period|results|level|(?P<months>three|six|nine)\s+months))?{E}")
 def _year_earlier(m, ctx):
-    """"year-earlier", "the year-ago quarter": the period a year before."""
-    if m["what"] and m["what"].lower() == "quarter" and ctx.anchor is not None:
+    """"year-earlier", "the year-ago quarter", "the year-earlier third quarter": the period a year before;
+    "the year-earlier nine months" is the length of that period."""
+    what = (m["what"] or "").lower()
+    if m["months"]:
+        months = {"three": 3, "six": 6, "nine": 9}[m["months"].lower()]
+        return Found(m.start(), m.end(), "DURATION", f"P{months}M", kind="duration")
+    if m["ord"] and what == "quarter":
+        year = shift_value(ctx.anchor, "year", -1)
+        return Found(m.start(), m.end(), "DATE", f"{year}-Q{_ORDINAL_QUARTER[m['ord'].lower()]}",
+                     basis=BASIS_RELATIVE, kind="years_back")
+    if what == "quarter" and ctx.anchor is not None:
         year, quarter = (ctx.anchor.year, (ctx.anchor.month - 1) // 3 + 1)
         index = year * 4 + quarter - 1 - 1 - 4
         value = f"{index // 4}-Q{index % 4 + 1}"
     else:
         value = shift_value(ctx.anchor, "year", -1)
-    noun = m["what"] and m["what"].lower() in ("quarter", "period")
+    noun = what in ("quarter", "period")
     end = m.end() if noun else m.start("rel") + len(m["rel"])
     start = m.start() if noun else m.start("rel")  # "the year-earlier results": the article is the noun's
     return Found(start, end, "DATE", value, basis=BASIS_RELATIVE, kind="years_back")
@@ -179,3 +197,9 @@ def _that_unit(m, ctx):
     """"that year", "later that day": the period of the date the text last named (see _combine)."""
     mod = {"earlier": "START", "later": "END"}.get((m["side"] or "").lower())
     return Found(m.start(), m.end(), "DATE", "", mod, BASIS_RELATIVE, kind="that-" + m["unit"].lower())
+
+
+@rule(rf"{B}the\s+full\s+(?:fiscal\s+|calendar\s+)?year{E}(?!\s+(?:ago|earlier|later|before|after))")
+def _full_year(m, ctx):
+    """"for the full year": in reports and forecasts, the year the text is in."""
+    return Found(m.start(), m.end(), "DATE", shift_value(ctx.anchor, "year", 0), basis=BASIS_RELATIVE, kind="year")

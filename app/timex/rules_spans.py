@@ -108,7 +108,9 @@ def _plural_units(m, ctx):
         if not _DURATION_AFTER.match(ctx.text, m.end()):
             return None
         return Found(m.start("unit"), m.end(), "DURATION", duration_value(None, unit), kind="duration")
-    if m["rel2"]:
+    if m["rel2"] or (unit == "year" and rel in ("recent", "past") and not m["pre"]):
+        # "in recent years", "in past years": the vague past as a whole, as the
+        # training data has it (4 of 5), not an amount of years
         return Found(m.start(), m.end(), "DATE", "PAST_REF", basis=BASIS_RELATIVE, kind="ref")
     if rel in ("coming", "upcoming") and unit in ("year", "decade", "month"):
         return Found(m.start(), m.end(), "DATE", "FUTURE_REF", basis=BASIS_RELATIVE, kind="ref")
