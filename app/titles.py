@@ -65,6 +65,13 @@ def subject_text(mentions: list[Mention], words: list[Word], limit: int | None =
     """
     last = mentions[-1]
     entity = last.entity
+    holder = next((w for w in words if w.start <= last.start < w.end), None)
+    owned = [w for w in words if holder is not None and holder.end < w.start and (limit is None or w.end <= limit)]
+    if holder is not None and holder.text.endswith(("’s", "'s")) and owned and len(owned) <= 3 \
+            and all(w.text.islower() for w in owned):
+        # "Keating's convictions were thrown out": the subject is what the name owns.
+        owner = entity.name if entity.kind == "person" else last.text
+        return f"{owner}’s {' '.join(w.text for w in owned)}"
     if entity.kind == "person":
         text = entity.name
     else:
@@ -222,6 +229,36 @@ def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
     return " ".join(w.text for w in phrase) or None
 
 
+def sentence_subject(text: str, words: list[Word], sentence_start: int, limit: int,
+                     mentions: list[Mention]) -> tuple[str, list[Entity]] | None:
+    """The name a sentence opens with as its subject, before offset `limit`: a person it names,
+    or a run of capitalised words followed by a verb ("Elian has been ...").
+
+    >>> t = "Elian has been the focus since he was found."
+    >>> ws = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(t)]
+    >>> sentence_subject(t, ws, 0, t.index("he was"), [])
+    ('Elian', [])
+    """
+    if text[sentence_start:limit].lstrip()[:1] in "‘“\"'`":
+        return None  # the words of a quotation are not the sentence's subject
+    opening = [w for w in words if sentence_start <= w.start < limit]
+    people = [m for m in mentions if sentence_start <= m.start < limit and m.entity.kind == "person"]
+    if people and people[0].start == (opening[0].start if opening else -1):
+        return people[0].entity.name, [people[0].entity]
+    run = []
+    for w in opening:
+        if not w.text[:1].isupper() or w.lower in DETERMINERS or w.lower in SUBORDINATORS \
+                or w.lower in CONNECTORS or w.lower in PREPOSITIONS or w.lower in PRONOUNS | SUBJECT_PRONOUNS:
+            break
+        run.append(w)
+    verb = opening[len(run)] if len(run) < len(opening) else None
+    if not run or verb is None or "," in text[run[-1].end:verb.start] or not (
+            verb.lower in BE_HAVE or verb.lower in MODALS or is_past(verb, False)):
+        return None
+    entities = [m.entity for m in mentions if run[0].start <= m.start < run[-1].end]
+    return " ".join(w.text for w in run), entities
+
+
 def _np_limit(phrase: list[Word]) -> int:
     """How many words a subject noun phrase may take: more where a prepositional phrase
     ("letter to Reno in two weeks") has not yet reached its head noun."""
@@ -253,10 +290,11 @@ def build_title(
     predicate = predicate_text(words, text, lead, stop, avoid)
     trig = words[trigger]
     before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
-    if before and _after_preposition(words, before[-1], core_start):
-        # "Gonzalez's letter to Reno was published": a name inside a phrase is not the subject.
-        before = []
     nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
+    if before and _after_preposition(words, before[-1], core_start) and not nominal:
+        # "Gonzalez's letter to Reno was published": a name inside a phrase is not the subject
+        # of a verb; it is of a participle or an event noun ("reports of Russian forces advancing").
+        before = []
     subject, entities = None, []
     previous = words[lead - 1] if lead > 0 and words[lead - 1].start >= sentence_start else None
     if nominal and previous is not None and previous.text.endswith(("’s", "'s")):
@@ -274,10 +312,16 @@ def build_title(
         if owners:
             owner = owners[-1].entity
             return clean_title(f"{owner.name}’s {predicate}"), owner.name, [owner]
-    if previous is not None and previous.lower in PRONOUNS and doc.last_person is not None:
-        subject, entities = doc.last_person.name, [doc.last_person]
-        return clean_title(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
-                      else f"{subject} {predicate}"), subject, entities
+    if previous is not None and previous.lower in PRONOUNS:
+        # "Elian has been the focus ... since he was found": the sentence's own subject first,
+        # else the person the sentence before named.
+        own = sentence_subject(text, words, sentence_start, previous.start, mentions)
+        if own is None and doc.last_person is not None:
+            own = doc.last_person.name, [doc.last_person]
+        if own is not None:
+            subject, entities = own
+            return clean_title(f"{subject}’s {predicate}" if previous.lower in ("his", "her") and nominal
+                               else f"{subject} {predicate}"), subject, entities
     if before:
         gap_text = text[before[-1].end:words[lead].start].strip()
         gap = [w for w in words if before[-1].end <= w.start < words[lead].start]

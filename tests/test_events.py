@@ -309,6 +309,22 @@ def test_titles_on_a_second_story(knowledge, text, phrase, value, title):
     assert [e.title for e in events] == [title]
 
 
+@pytest.mark.parametrize("texts, phrase, value, title", [
+    # A pronoun in a clause takes up its own sentence's subject before the last sentence's person.
+    (["Janet Reno spoke.", "Elian has been the focus of a custody battle since he was found on an "
+      "inner tube on Nov. 25."], "Nov. 25", "1999-11-25", "Elian found on an inner tube"),
+    # What a name owns is the subject: "Keating's convictions".
+    (["Charles Keating, 66, was convicted.", "Keating's convictions were thrown out in 1996."], "1996", "1996",
+     "Charles Keating’s convictions thrown out"),
+    # A name after a preposition is the subject of a participle ("reports of Russian forces advancing").
+    (["Tensions rose.", "This decision came amid escalating tensions following reports of Russian forces "
+      "advancing in eastern Ukraine in 2024."], "2024", "2024", "Russian forces advancing in eastern Ukraine"),
+])
+def test_subjects_across_clauses(knowledge, texts, phrase, value, title):
+    events = run(texts, [[], [timex(texts[1], phrase, value)]], knowledge, anchor=None)
+    assert [e.title for e in events] == [title]
+
+
 def test_a_time_and_its_day_are_one_dating_phrase(knowledge):
     text = "The blast in Nairobi occurred at about 10:35 a.m. (0735 GMT) Friday, toppling a building."
     timexes = [timex(text, "about 10:35 a.m.", "1998-08-07T10:35", "TIME"), timex(text, "Friday", "1998-08-07")]
