@@ -217,8 +217,8 @@ def _dated_events(
             title, subject, subject_entities = build_title(
                 text, words, trigger, stop, core, s0, mentions, doc, carried[0], avoid)
             subject_entities = subject_entities or carried[1]
-        if not title:
-            continue
+        if len(title.split()) < 2:
+            continue  # "Dated", "Handling": one word says neither who nor what
         if _attributes_quote(text, words, trigger, s0, quotes):
             attributions.add(len(events))
         inherited = (subject, subject_entities)

@@ -326,8 +326,10 @@ def build_title(
         gap_text = text[before[-1].end:words[lead].start].strip()
         gap = [w for w in words if before[-1].end <= w.start < words[lead].start]
         aside = gap_text.startswith(",") and gap_text.endswith(",")
-        # A name far from the verb, across a comma, is not its subject ("..., an official said").
-        if aside or (len(gap) <= 3 and "," not in gap_text):
+        # A name far from the verb, across a comma, is not its subject ("..., an official said"),
+        # nor one before a clause of its own ("announced in Washington that the father would").
+        opens_clause = any(w.lower in RELATIVES | SUBORDINATORS for w in gap)
+        if aside or (len(gap) <= 3 and "," not in gap_text and not opens_clause):
             subject = subject_text(before, words, words[lead].start)
             entities = [m.entity for m in before[-2:]
                         if m is before[-1] or subject.startswith(m.entity.name) or subject.startswith(m.text)]

@@ -125,7 +125,8 @@ TRAILING = PREPOSITIONS | DETERMINERS | CONNECTORS | {"whilst", "is", "are", "wa
 WORD = re.compile(r"\d[\d,.]*\d|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|\w")
 
 
-QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|``.*?''|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
+# “...”, "...", ``...'' and ''...'' (news wires open with two apostrophes too), ‘...’.
+QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|``.*?''|(?<!\w)''.*?''|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,23 @@ def test_a_time_and_its_day_are_one_dating_phrase(knowledge):
     assert events[0].timex.value == "1998-08-07"
 
 
+def test_a_name_before_a_clause_of_its_own_is_not_its_subject(knowledge):
+    text = "Gregory Craig announced in Washington that the father would be traveling to Miami Thursday."
+    events = run([text], [[timex(text, "Thursday", "2000-04-06")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["Father would be traveling to Miami"]
+
+
+@pytest.mark.parametrize("text, phrase", [
+    # News wires open a quotation with two apostrophes as well as with backquotes.
+    ("''Elian today is the symbol of our unity,'' Castro said to cheers.", "today"),
+    # One word says neither who nor what.
+    ("Gonzalez said so in the letter, dated Monday.", "Monday"),
+])
+def test_no_event_from_a_quotation_or_a_bare_word(knowledge, text, phrase):
+    assert run([text], [[timex(text, phrase, "2000-04-03", basis="relative to anchor")]], knowledge,
+               anchor=None) == []
+
+
 def test_a_price_line_of_a_trading_session_is_no_event(knowledge):
     text = "In New York Stock Exchange composite trading yesterday, Intelogic shares rose 37.5 cents."
     assert run([text], [[timex(text, "yesterday", "1989-10-25", basis="relative to anchor")]], knowledge,
