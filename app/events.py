@@ -23,7 +23,7 @@ from app.titles import (
 from app.timex import timex_range
 from app.word_classes import (
     BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, MARKET_SESSIONS, POSSESSIVES, PREPOSITIONS,
-    PERIOD_NOUNS, QUANTIFIERS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, STATEMENT_VERBS, WORD, Word, inside, is_past,
+    PERIOD_NOUNS, QUANTIFIERS, RELATIVES, REPORTING_VERBS, REPORT_NOUNS, STATEMENT_VERBS, WORD, Word, dateline_end, inside, is_past,
     is_scheduled_verb, is_trigger, quote_spans,
 )
 
@@ -150,7 +150,7 @@ def _dated_events(
     for i, (timex, (first_day, last_day, precision)) in enumerate(dated):
         seg_start, seg_end = cuts[i], cuts[i + 1]
         phrase = _phrase_start(timex, words)
-        core = seg_start
+        core = max(seg_start, dateline_end(text, s0))
         for a, b in quotes:
             if seg_start <= b <= phrase:
                 core = max(core, b)
@@ -167,6 +167,10 @@ def _dated_events(
             else:
                 np = [w.text for w in words if seg_start <= w.start < relative.start][-3:]
                 np = [t for t in np if t.lower() not in DETERMINERS]
+                if np and np[-1][:1].isupper():
+                    # "the first time that Ritter, who arrived": the name alone.
+                    while np[0][:1].islower():
+                        np.pop(0)
                 carried = (" ".join(np) or None, [])
             core = relative.end
         core = _skip_attribution(text, core, phrase)
@@ -208,9 +212,10 @@ def _dated_events(
                 and not any(core <= m.start < words[trigger].start for m in mentions):
             reported_content = content_after_report(text, words, trigger, seg_end, quotes, (phrase, timex.end))
         if words[trigger].lower in REPORTING_VERBS and not reported_content:
-            reported_content = content_before_report(text, words, trigger, s0, quotes, (phrase, timex.end))
+            opening = dateline_end(text, s0)
+            reported_content = content_before_report(text, words, trigger, opening, quotes, (phrase, timex.end))
             if reported_content:
-                core = s0
+                core = opening
         if reported_content:
             title, subject, subject_entities = clean_title(reported_content), None, []
         else:

@@ -11,7 +11,7 @@ from app.records import BASIS_REPORTED, Anchor, Entity, EventCandidate, Mention,
 from app.titles import Discourse, actors_and_weapons, clean_title, predicate_text, subject_text
 from app.word_classes import (
     BEFORE_MODIFIER, BE_HAVE, CONDITIONALS, CONNECTORS, DETERMINERS, FRAMING, MODALS, POSSESSIVES,
-    NOT_VERBS, PREPOSITIONS, REPORTING_VERBS, STATEMENT_VERBS, WORD, Word, inside,
+    NOT_VERBS, PREPOSITIONS, REPORTING_VERBS, STATEMENT_VERBS, WORD, Word, dateline_end, inside,
     is_adverb, is_past,
 )
 
@@ -195,7 +195,9 @@ def reported_event(
         return None
     if text[s0:s1].split(maxsplit=1)[0].lower() in CONDITIONALS:
         return None
-    free = [m for m in mentions if not inside(m.start, quotes)]
+    s0 = dateline_end(text, s0)
+    words = [w for w in words if w.start >= s0]
+    free = [m for m in mentions if not inside(m.start, quotes) and m.start >= s0]
     if not free:
         return None
     told = []

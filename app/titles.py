@@ -119,7 +119,7 @@ def clean_title(text: str) -> str:
     """
     text = re.sub(r"\s*\([^)]*(?:\)|$)", "", text)
     words = text.split()
-    while words and words[-1].lower().strip(",;:") in TRAILING:
+    while words and words[-1].lower().strip(",;:") in TRAILING | MODALS:
         # A particle after a verb belongs to it: "sworn in", "set up".
         if len(words) > 1 and is_past(Word(0, 0, words[-2]), True) and words[-1].lower() in PARTICLES:
             break
@@ -404,10 +404,11 @@ def content_before_report(text: str, words: list[Word], trigger: int, s0: int, q
     if len(content) < 4 or any(inside(w.start, quotes) for w in words if s0 <= w.start < comma):
         return None
     said = predicate_text(words, text, words.index(content[0]), comma)
-    if len(said.split()) >= 3:
+    opener = content[0].lower.endswith("ing") or is_past(content[0], True)
+    if len(said.split()) >= 3 and not opener:
         return said
-    # A dateline or a list cut at its first comma: what was said is the last clause
-    # ("BUDAPEST, Hungary (AP)_ Tired of being sidelined, Farkas is leaving ..., he said").
+    # An opening phrase or a list cut at its first comma: what was said is the last clause
+    # ("Tired of being sidelined, Farkas is leaving ..., he said").
     opening = text.rfind(",", s0, comma)
     last = [w for w in content if w.start > opening]
     if len(last) < 3:

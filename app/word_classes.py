@@ -193,3 +193,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
+
+
+# "BELFAST, Northern Ireland (AP)_", "WASHINGTON _": where a wire story names its place.
+DATELINE = re.compile(r"\s*[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)*(?:,[^_()\n]{1,40}?)?\s*(?:\([A-Za-z-]+\))?\s*_\s*")
+
+
+def dateline_end(text: str, start: int) -> int:
+    """Where the sentence at `start` begins after a wire dateline, or `start`.
+
+    >>> text = "BELFAST, Northern Ireland (AP)_ Police seized a car bomb."
+    >>> text[dateline_end(text, 0):]
+    'Police seized a car bomb.'
+    """
+    match = DATELINE.match(text, start)
+    return match.end() if match else start

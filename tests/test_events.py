@@ -305,10 +305,16 @@ def test_seed_corpus_yields_the_key_events_against_the_gold_set():
     # A speaker of several words after the comma, and a short aside inside what was said.
     ("The death toll, initially 10, has risen to 12, hospital officials and family members said Wednesday.",
      "Wednesday", "1998-08-26", "The death toll has risen to 12"),
-    # A dateline before what was said.
+    # A dateline and an opening phrase before what was said.
     ("BUDAPEST, Hungary (AP)_ Tired of being sidelined, astronaut Bertalan Farkas is leaving for "
      "the United States, he said Saturday.", "Saturday", "1998-04-18",
      "Astronaut Bertalan Farkas is leaving for the United States"),
+    # A wire dateline is no part of the title, nor are its places actors.
+    ("BELFAST, Northern Ireland (AP)_ Police seized a car bomb under construction Sunday.", "Sunday",
+     "1998-03-22", "Police seized a car bomb under construction"),
+    # A relative clause after a name takes the name, not the words before it.
+    ("It was the first time that Ritter, who arrived Thursday with 50 inspectors, had been allowed in.",
+     "Thursday", "1998-03-05", "Ritter arrived with 50 inspectors"),
 ])
 def test_titles_on_a_second_story(knowledge, text, phrase, value, title):
     events = run([text], [[timex(text, phrase, value, basis="relative to anchor")]], knowledge, anchor=None)
