@@ -34,6 +34,8 @@ CASES = [
     ("Elections were held in May.", date(2025, 11, 2), "May", "DATE", "2025-05", None),
     ("The troops arrived in March.", date(2025, 11, 2), "March", "DATE", "2025-03", None),
     ("Ministers will meet in March.", date(2025, 11, 2), "March", "DATE", "2026-03", None),
+    ("Elections were set for this September.", date(1998, 2, 5), "this September", "DATE", "1998-09", None),
+    ("This January was the coldest.", date(1998, 10, 25), "This January", "DATE", "1998-01", None),
     ("Ministers met on Friday.", A, "Friday", "DATE", "2025-01-17", None),
     ("Ministers will meet on Friday.", A, "Friday", "DATE", "2025-01-24", None),
     ("The strike hit the port last Friday.", A, "last Friday", "DATE", "2025-01-17", None),

@@ -81,6 +81,10 @@ def _bare_month(m, ctx):
         if not _MONTH_CONTEXT.search(before):
             return None
     rel = (m["rel"] or "").lower()
+    if rel == "this" and ctx.anchor is not None:
+        # "this September" is the anchor year's, whichever way the sentence points
+        return Found(m.start(), m.end(), "DATE", f"{ctx.anchor.year}-{month_number(word):02d}",
+                     basis=BASIS_RELATIVE, kind="month")
     shift = -1 if rel in ("last", "past") else 1 if rel in ("next", "coming") else 0
     value = resolve_month(ctx.anchor, ctx.direction(m.start(), m.end()), month_number(word), shift)
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="month")
