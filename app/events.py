@@ -16,10 +16,9 @@ from dataclasses import replace
 
 from app.records import Anchor, Entity, EventCandidate, Mention, Passage, Timex
 from app.reported import reported_event
-from app.titles import (
-    Discourse, actors_and_weapons, build_title, clean_title, content_after_report,
-    content_before_report, name_modifiers, subject_text,
-)
+from app.report_content import content_after_report, content_before_report
+from app.subjects import name_modifiers, subject_text
+from app.titles import Discourse, actors_and_weapons, build_title, clean_title
 from app.timex import timex_range
 from app.word_classes import (
     BEFORE_MODIFIER, CONNECTORS, DETERMINERS, EVENT_NOUNS, FRAMING, MARKET_SESSIONS, POSSESSIVES, PREPOSITIONS,

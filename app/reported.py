@@ -8,7 +8,8 @@ relatives ("a sentiment echoed by the Kremlin") and conditionals give none.
 from __future__ import annotations
 
 from app.records import BASIS_REPORTED, Anchor, Entity, EventCandidate, Mention, Passage, Timex
-from app.titles import Discourse, actors_and_weapons, clean_title, predicate_text, subject_text
+from app.subjects import subject_text
+from app.titles import Discourse, actors_and_weapons, clean_title, predicate_text
 from app.word_classes import (
     BEFORE_MODIFIER, BE_HAVE, CONDITIONALS, CONNECTORS, DETERMINERS, FRAMING, MODALS, POSSESSIVES,
     NOT_VERBS, PREPOSITIONS, REPORTING_VERBS, STATEMENT_VERBS, WORD, Word, dateline_end, inside,

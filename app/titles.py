@@ -4,6 +4,12 @@ The subject is the actor before the verb (its canonical name for a person, the
 source's words otherwise: "Russian forces", "Trump's remarks"), a pronoun's antecedent,
 a relative clause's antecedent, or the noun phrase before the verb; the predicate runs
 from the verb to the dating phrase or the clause's end, without a passive "was".
+Finding the subject is app.subjects' work; what a report verb reports, app.report_content's.
+
+>>> t = "Trump was sworn in on January 20, 2025."
+>>> ws = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(t)]
+>>> build_title(t, ws, 2, t.index(" on"), 0, 0, [], Discourse(), None)[0]
+'Trump sworn in'
 """
 from __future__ import annotations
 
@@ -11,17 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from app.records import Entity, Mention
+from app.subjects import after_preposition, noun_phrase, sentence_subject, subject_text
 from app.word_classes import (
-    BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, DETERMINERS, EVENT_NOUNS, MODALS, PARTICLES,
-    POSSESSIVES, PREPOSITIONS, PRONOUNS, RELATIVES, REPORTING_VERBS, SCHEDULING,
-    SUBJECT_PRONOUNS, SUBORDINATORS, TRAILING, WORD, Word, inside, is_adverb, is_past,
+    BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, EVENT_NOUNS, MODALS, PARTICLES, PREPOSITIONS,
+    PRONOUNS, RELATIVES, SCHEDULING, SUBORDINATORS, TRAILING, WORD, Word, is_adverb, is_past,
 )
 
 
 MAX_PREDICATE = 12
-MAX_SPEAKER = 6
-# "Elian, the boy at the center of the dispute, was found": an aside between subject and verb.
-MAX_ASIDE = 8
 
 
 @dataclass
@@ -55,60 +58,8 @@ _OWNED_NOUN = re.compile(
     + "|".join(sorted(map(re.escape, EVENT_NOUNS), key=len, reverse=True)) + r")\b")
 
 
-_DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")
 
 
-def subject_text(mentions: list[Mention], words: list[Word], limit: int | None = None) -> str:
-    """The words that name the subject: "Donald Trump", "Russian forces", "Germany and the United States".
-
-    Words from offset `limit` on belong to the predicate and are never taken.
-    """
-    last = mentions[-1]
-    entity = last.entity
-    holder = next((w for w in words if w.start <= last.start < w.end), None)
-    owned = [w for w in words if holder is not None and holder.end < w.start and (limit is None or w.end <= limit)]
-    if holder is not None and holder.text.endswith(("’s", "'s")) and owned and len(owned) <= 3 \
-            and all(w.text.islower() for w in owned):
-        # "Keating's convictions were thrown out": the subject is what the name owns.
-        owner = entity.name if entity.kind == "person" else last.text
-        return f"{owner}’s {' '.join(w.text for w in owned)}"
-    if entity.kind == "person":
-        text = entity.name
-    else:
-        text = last.text
-        follower = next((w for w in words if w.start >= last.end), None)
-        # A demonym names the state through the noun after it: "Ukrainian forces".
-        if (limit is not None and follower and follower.end <= limit and follower.text.islower()
-                and follower.start - last.end <= 1 and last.text.endswith(_DEMONYM_ENDINGS)
-                and last.text != entity.name):
-            text = f"{last.text} {follower.text}"
-    if len(mentions) > 1:
-        previous = mentions[-2]
-        between = [w.lower for w in words if previous.end <= w.start < last.start]
-        if between and between[0] == "and" and len(between) <= 2:
-            first = previous.entity.name if previous.entity.kind == "person" else previous.text
-            text = f"{first} and {' '.join(between[1:] + [text]) if between[1:] else text}"
-    return text
-
-
-def name_modifiers(mentions: list[Mention], text: str) -> tuple[Entity, ...]:
-    """The entity of the last mention and of the names that modify it in one noun phrase:
-    "former U.S. President Donald Trump" -> (Donald Trump, United States). Only capitalised
-    words (titles) may stand between them, never a comma or a verb.
-
-    >>> us, trump = Entity("us", "United States", "state"), Entity("dt", "Donald Trump", "person")
-    >>> t = "U.S. President Donald Trump"
-    >>> [e.name for e in name_modifiers([Mention(0, 4, "U.S.", us), Mention(15, 27, "Donald Trump", trump)], t)]
-    ['Donald Trump', 'United States']
-    """
-    found = [mentions[-1]]
-    for mention in reversed(mentions[:-1]):
-        gap = text[mention.end:found[-1].start]
-        if mention.entity.is_weapon or "," in gap or not all(w[:1].isupper() for w in gap.split()) \
-                or "\n\n" in gap:
-            break
-        found.append(mention)
-    return tuple(m.entity for m in found)
 
 
 def clean_title(text: str) -> str:
@@ -174,95 +125,10 @@ def _short_aside(text: str, comma: int, stop: int) -> bool:
     return 0 < len(aside) <= 3 and (aside[0][0].isdigit() or (aside[0].endswith("ly") and aside[0].islower()))
 
 
-def noun_phrase(words: list[Word], text: str, core_start: int, lead: int,
-                 avoid: tuple[int, int] = (0, 0)) -> str | None:
-    """The words of the noun phrase that ends before words[lead], without its determiner
-    and without the dating phrase at `avoid` ("the bombings last week claimed")."""
-    phrase: list[Word] = []
-    k = lead - 1
-    if k >= 0 and "," in text[words[k].end:words[lead].start]:
-        # "James Kopp, 44, was charged": step over a short aside between commas.
-        opening = text.rfind(",", core_start, words[k].start)
-        aside = [w for w in words if opening < w.start < words[lead].start] if opening >= 0 else []
-        if not aside or len(aside) > MAX_ASIDE:
-            return None
-        k = words.index(aside[0]) - 1
-    while k >= 0 and words[k].start >= core_start and len(phrase) < _np_limit(phrase):
-        w = words[k]
-        if avoid[0] <= w.start < avoid[1]:
-            k -= 1
-            continue
-        if (phrase and "," in text[w.end:phrase[0].start]) or w.lower in DETERMINERS or w.lower in POSSESSIVES:
-            break
-        if w.lower in SUBORDINATORS:
-            break
-        if w.lower in SUBJECT_PRONOUNS:
-            # "since he arrived": with no antecedent known, the pronoun itself.
-            phrase = [w] if not phrase else phrase
-            break
-        coordinated = w.lower == "and" and phrase and phrase[0].text[:1].isupper() and k > 0 \
-            and words[k - 1].text[:1].isupper()
-        if coordinated:
-            # "the bombings in Kenya and Tanzania": names joined by "and" stay in the phrase.
-            phrase.insert(0, w)
-            k -= 1
-            continue
-        if w.lower in CONNECTORS or w.lower in RELATIVES or w.lower in BE_HAVE or w.lower in MODALS:
-            break
-        if is_past(w, False) or w.lower in REPORTING_VERBS:
-            # "the suspected car bombings": a participle right after its article is an adjective.
-            if not (k > 0 and words[k - 1].lower in DETERMINERS):
-                break
-        phrase.insert(0, w)
-        k -= 1
-        if w.text.endswith(("’s", "'s")) and not (k >= 0 and words[k].lower in PREPOSITIONS):
-            # "Gonzalez's second letter": the owner, with all of its name, opens the phrase
-            # ("off Florida's coast" goes on).
-            while k >= 0 and words[k].start >= core_start and words[k].text[:1].isupper() \
-                    and words[k].lower not in DETERMINERS \
-                    and "," not in text[words[k].end:phrase[0].start]:
-                phrase.insert(0, words[k])
-                k -= 1
-            break
-    while phrase and phrase[0].lower in PREPOSITIONS:
-        phrase.pop(0)
-    return " ".join(w.text for w in phrase) or None
 
 
-def sentence_subject(text: str, words: list[Word], sentence_start: int, limit: int,
-                     mentions: list[Mention]) -> tuple[str, list[Entity]] | None:
-    """The name a sentence opens with as its subject, before offset `limit`: a person it names,
-    or a run of capitalised words followed by a verb ("Elian has been ...").
-
-    >>> t = "Elian has been the focus since he was found."
-    >>> ws = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(t)]
-    >>> sentence_subject(t, ws, 0, t.index("he was"), [])
-    ('Elian', [])
-    """
-    if text[sentence_start:limit].lstrip()[:1] in "‘“\"'`":
-        return None  # the words of a quotation are not the sentence's subject
-    opening = [w for w in words if sentence_start <= w.start < limit]
-    people = [m for m in mentions if sentence_start <= m.start < limit and m.entity.kind == "person"]
-    if people and people[0].start == (opening[0].start if opening else -1):
-        return people[0].entity.name, [people[0].entity]
-    run = []
-    for w in opening:
-        if not w.text[:1].isupper() or w.lower in DETERMINERS or w.lower in SUBORDINATORS \
-                or w.lower in CONNECTORS or w.lower in PREPOSITIONS or w.lower in PRONOUNS | SUBJECT_PRONOUNS:
-            break
-        run.append(w)
-    verb = opening[len(run)] if len(run) < len(opening) else None
-    if not run or verb is None or "," in text[run[-1].end:verb.start] or not (
-            verb.lower in BE_HAVE or verb.lower in MODALS or is_past(verb, False)):
-        return None
-    entities = [m.entity for m in mentions if run[0].start <= m.start < run[-1].end]
-    return " ".join(w.text for w in run), entities
 
 
-def _np_limit(phrase: list[Word]) -> int:
-    """How many words a subject noun phrase may take: more where a prepositional phrase
-    ("letter to Reno in two weeks") has not yet reached its head noun."""
-    return 8 if any(w.lower in PREPOSITIONS for w in phrase) else 5
 
 
 def verb_group_start(words: list[Word], verb: int, core_start: int) -> int:
@@ -291,7 +157,7 @@ def build_title(
     trig = words[trigger]
     before = [m for m in mentions if core_start <= m.start and m.end <= words[lead].start and not m.entity.is_weapon]
     nominal = trig.lower in EVENT_NOUNS or trig.lower.endswith(("tion", "ment", "ing"))
-    if before and _after_preposition(words, before[-1], core_start) and not nominal:
+    if before and after_preposition(words, before[-1], core_start) and not nominal:
         # "Gonzalez's letter to Reno was published": a name inside a phrase is not the subject
         # of a verb; it is of a participle or an event noun ("reports of Russian forces advancing").
         before = []
@@ -350,13 +216,6 @@ def build_title(
     return clean_title(joined), subject, entities
 
 
-def _after_preposition(words: list[Word], mention: Mention, core_start: int) -> bool:
-    """Whether a preposition (and maybe an article) stands right before `mention`: "to Reno",
-    "of the U.S."."""
-    before = [w for w in words if core_start <= w.start and w.end <= mention.start][-2:]
-    if before and before[-1].lower in DETERMINERS:
-        before = before[:-1]
-    return bool(before) and before[-1].lower in PREPOSITIONS
 
 
 def _unique(entities) -> tuple[Entity, ...]:
@@ -370,47 +229,3 @@ def actors_and_weapons(entities) -> tuple[tuple[Entity, ...], tuple[Entity, ...]
     entities = _unique(entities)
     return tuple(e for e in entities if not e.is_weapon), tuple(e for e in entities if e.is_weapon)
 
-
-def content_after_report(text: str, words: list[Word], first: int, end: int, quotes,
-                       avoid: tuple[int, int] = (0, 0)) -> str | None:
-    """After "Reports indicated ... confirmed", the words of what was reported."""
-    last = None
-    for i in range(first, len(words)):
-        w = words[i]
-        if w.start >= end:
-            break
-        if w.lower in REPORTING_VERBS and not inside(w.start, quotes):
-            last = i
-    if last is None or last + 1 >= len(words):
-        return None
-    start = last + 1 + (words[last + 1].lower == "that")
-    if start >= len(words) or words[start].start >= end:
-        return None
-    chosen = [w for w in words[start:] if w.start < end and not avoid[0] <= w.start < avoid[1]][:MAX_PREDICATE]
-    # A bare "said Friday." reports nothing after the verb: the news stands before it.
-    return text[chosen[0].start:chosen[-1].end] if len(chosen) > 1 else None
-
-
-def content_before_report(text: str, words: list[Word], trigger: int, s0: int, quotes,
-                    avoid: tuple[int, int] = (0, 0)) -> str | None:
-    """"Bombs exploded outside the embassies, witnesses said Friday": what was said comes first."""
-    comma = text.rfind(",", s0, words[trigger].start)
-    # "..., hospital officials and family members said Wednesday": a speaker of a few words.
-    if comma < 0 or len(WORD.findall(text[comma:words[trigger].start])) > MAX_SPEAKER:
-        return None
-    if len([w for w in words if w.start > words[trigger].start and not avoid[0] <= w.start < avoid[1]]) > 3:
-        return None  # something follows the verb: that is what was said
-    content = [w for w in words if s0 <= w.start < comma and not inside(w.start, quotes)]
-    if len(content) < 4 or any(inside(w.start, quotes) for w in words if s0 <= w.start < comma):
-        return None
-    said = predicate_text(words, text, words.index(content[0]), comma)
-    opener = content[0].lower.endswith("ing") or is_past(content[0], True)
-    if len(said.split()) >= 3 and not opener:
-        return said
-    # An opening phrase or a list cut at its first comma: what was said is the last clause
-    # ("Tired of being sidelined, Farkas is leaving ..., he said").
-    opening = text.rfind(",", s0, comma)
-    last = [w for w in content if w.start > opening]
-    if len(last) < 3:
-        return None
-    return predicate_text(words, text, words.index(last[0]), comma)

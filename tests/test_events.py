@@ -371,3 +371,15 @@ def test_a_price_line_of_a_trading_session_is_no_event(knowledge):
     events = run([began], [[timex(began, "this summer", "1989-SU", basis="relative to anchor")]], knowledge,
                  anchor=None)
     assert [e.title for e in events] == ["Stock began trading"]
+
+
+@pytest.mark.parametrize("module", [
+    "app.events", "app.titles", "app.subjects", "app.report_content", "app.reported", "app.word_classes",
+    "app.merge", "app.entities", "app.knowledge",
+])
+def test_docstring_examples_hold(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
