@@ -7,10 +7,14 @@ statement (dated only by its article's anchor) joins a dated telling of the same
 happening, which gives the event its date.
 A statement told without a date stands at its article's anchor: it joins a telling dated
 no later than some weeks after that and no more than a year before it.
-Two exceptions keep disagreements visible instead of hiding them: titles that share
-most of their words and an actor but whose dates exclude each other are one event with
-a disputed date, and titles that share most of their words but not their polarity
-("limited to" / "an exception for", "agreed" / "did not agree") are one disputed event.
+Two exceptions keep disagreements visible instead of hiding them. Different dates for
+the same happening by the same subject are one event with a disputed date: titles that
+share most of their words some weeks apart, or, months apart, the same verb with most of
+the content words of the sentences that told it (app.wording.claim_words). Titles that
+share most of their words but not their polarity ("limited to" / "an exception for",
+"agreed" / "did not agree") are one disputed event. Two different agents ("Estrada",
+"the Security Council") doing the same thing are two events.
+What a candidate says, as stems, is app.wording's work.
 
 The result does not depend on the order of `items`: candidates are grouped by a
 symmetric relation (connected components) and every choice inside a group is made by
@@ -18,7 +22,6 @@ a total order on the candidates' contents.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from datetime import timedelta
 
@@ -26,30 +29,8 @@ from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
     MergedEvent, SourcedCandidate,
 )
+from app.wording import claim_words, overlap, polarity, stem, subject, verb, wording
 
-_STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for from with into onto over under about as is are was were
-    be been being has have had will would could should may might must do does did not no this that these
-    those it its his her their they he she we i you who which what when where while than then so such
-    also very more most some any all each other into upon amid among before after during since until
-    said says say told tell stated noted added according""".split()
-)
-# Irregular forms a suffix-stripper cannot bring to the same stem.
-_IRREGULAR = {
-    "sworn": "swear", "swore": "swear", "began": "begin", "begun": "begin", "made": "make",
-    "took": "take", "taken": "take", "gave": "give", "given": "give", "held": "hold", "won": "win",
-    "lost": "lose", "fell": "fall", "fallen": "fall", "struck": "strike", "fought": "fight",
-    "led": "lead", "sent": "send", "sold": "sell", "met": "meet", "went": "go", "gone": "go",
-    "came": "come", "said": "say", "told": "tell", "spoke": "speak", "spoken": "speak",
-    "wrote": "write", "written": "write", "rose": "rise", "risen": "rise", "ran": "run",
-    "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot", "hit": "hit", "put": "put",
-}
-_PREFIXES = frozenset({"re", "co", "pre", "counter", "anti", "non", "post", "self", "ex"})
-_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ly", "ed", "es", "s", "e")
-_RESTRICTION = frozenset({"only", "limit", "solely", "restrict", "exclusively"})
-_EXCEPTION = frozenset({"except", "exception", "exclud", "exempt", "exempted"})
-_NEGATION = frozenset({"not", "no", "never", "n't", "deny", "denied", "refus", "reject", "without"})
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 # Share of the shorter title's content words two titles must have in common, by how much
 # their actors and weapons agree: the more they share, the less the wording must.
@@ -72,70 +53,8 @@ CLAIM_OTHER_DATE = 0.6
 CLAIM_JOIN = 0.4
 REPORTED_LOOKBACK = timedelta(days=366)
 MIN_CLAIM_SHARED = 5
-_AUXILIARIES = frozenset("has have had was were is are be been being did does do will would".split())
 
 
-def stem(word: str) -> str:
-    """A crude stem that brings inflections and nominalisations together.
-
-    >>> stem("re-election") == stem("reelected")
-    True
-    """
-    word = word.lower().replace("’", "'").removesuffix("'s")
-    head, _, rest = word.partition("-")
-    # "re-election" is one word; "swearing-in" is a verb and a particle.
-    word = head + rest if head in _PREFIXES else head if rest else word
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    # "agreement" -> "agree" and "agreed" -> "agre" meet at "agre".
-    return word[:-1] if word.endswith("e") and len(word) > 4 else word
-
-
-def _entity_words(candidate: EventCandidate) -> set[str]:
-    words = set()
-    for entity in (*candidate.actors, *candidate.weapons):
-        for name in (entity.name, *entity.aliases):
-            words.update(stem(w) for w in _WORD.findall(name))
-    return words
-
-
-def _words(text: str) -> list[str]:
-    """Words, with hyphenated compounds that are not a prefix and a word split in two."""
-    words = []
-    for w in _WORD.findall(text):
-        head, _, rest = w.partition("-")
-        words.extend([w] if not rest or head.lower() in _PREFIXES else [p for p in w.split("-") if p])
-    return words
-
-
-def wording(candidate: EventCandidate) -> frozenset[str]:
-    """Stems of the title's content words, without the names of its actors and weapons."""
-    names = _entity_words(candidate)
-    return frozenset(
-        s for w in _words(candidate.title) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
-    )
-
-
-def polarity(candidate: EventCandidate) -> frozenset[str]:
-    """Which of restriction, exception and negation the title expresses."""
-    stems = {stem(w) for w in _words(candidate.title)} | {w.lower() for w in _words(candidate.title)}
-    marks = set()
-    if stems & _RESTRICTION:
-        marks.add("restriction")
-    if stems & _EXCEPTION:
-        marks.add("exception")
-    if stems & _NEGATION:
-        marks.add("negation")
-    return frozenset(marks)
-
-
-def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
-    shared = len(a & b)
-    return (shared / min(len(a), len(b)) if a and b else 0.0), shared
 
 
 def _dates_agree(a: EventCandidate, b: EventCandidate) -> bool:
@@ -147,18 +66,6 @@ def _keys(candidate: EventCandidate) -> set[str]:
     return {e.key for e in (*candidate.actors, *candidate.weapons)}
 
 
-def subject(candidate: EventCandidate) -> Entity | None:
-    """The actor the title opens with ("Donald Trump sworn in"), if any."""
-    if not candidate.actors:
-        return None
-    first = candidate.actors[0]
-    title = candidate.title
-    for name in (first.name, *first.aliases):
-        at = title.lower().find(name.lower())
-        # Only capitalised words (a title: "President Bill Clinton") may come before the name.
-        if at == 0 or (at > 0 and all(w[:1].isupper() for w in title[:at].split())):
-            return first
-    return None
 
 
 def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
@@ -206,38 +113,16 @@ def _date_dispute(a: EventCandidate, b: EventCandidate, share: float, shared: in
         return True
     if gap > CLAIM_DISPUTE_WINDOW or shared < MIN_SHARED + 1 or verb(a) is None or verb(a) != verb(b):
         return False
-    claim_share, claim_shared = _overlap(claim_words(a), claim_words(b))
+    claim_share, claim_shared = overlap(claim_words(a), claim_words(b))
     return claim_share >= CLAIM_OTHER_DATE and claim_shared >= MIN_CLAIM_SHARED
 
 
-def verb(candidate: EventCandidate) -> str | None:
-    """The stem of the title's first word after its subject that is no auxiliary or adverb:
-    "Donald Trump had previously expressed willingness" -> "express"."""
-    first = subject(candidate)
-    if first is None:
-        return None
-    title = candidate.title
-    name = next(n for n in (first.name, *first.aliases) if title.lower().startswith(n.lower()))
-    for w in _words(title[len(name):]):
-        if w.lower() not in _AUXILIARIES and not w.lower().endswith("ly"):
-            return stem(w)
-    return None
 
 
-def claim_words(candidate: EventCandidate) -> frozenset[str]:
-    """Stems of the content words of the sentences that tell the candidate, without the names
-    of its actors and weapons and without its dating phrase."""
-    claim = candidate.claim
-    if candidate.timex is not None:
-        claim = claim.replace(" ".join(candidate.timex.text.split()), " ")
-    names = _entity_words(candidate)
-    return frozenset(
-        s for w in _words(claim) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
-    )
 
 
 def _same(a: EventCandidate, b: EventCandidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:
-    share, shared = _overlap(words_a, words_b)
+    share, shared = overlap(words_a, words_b)
     if not words_a or (shared < MIN_SHARED and words_a != words_b):
         return False
     keys_a, keys_b = _keys(a), _keys(b)
@@ -251,7 +136,7 @@ def _same(a: EventCandidate, b: EventCandidate, words_a: frozenset[str], words_b
         if dated.date_start > told.date_end + REPORTED_WINDOW or dated.date_end < told.date_start - REPORTED_LOOKBACK:
             return False
         # Short titles agree on common words ("scheduled a news conference"): the sentences must too.
-        claims = _overlap(claim_words(a), claim_words(b))[0]
+        claims = overlap(claim_words(a), claim_words(b))[0]
         return bool(common) and share >= WORDING_SOME_ENTITY and claims >= CLAIM_JOIN
     if not _dates_agree(a, b):
         return _date_dispute(a, b, share, shared)
@@ -333,7 +218,7 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
             by_word.setdefault(word, []).append(i)
     pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
     linked = [
-        (-_overlap(words[i], words[j])[0], i, j) for i, j in pairs
+        (-overlap(words[i], words[j])[0], i, j) for i, j in pairs
         if _same(ordered[i].candidate, ordered[j].candidate, words[i], words[j])
     ]
     # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
@@ -364,6 +249,6 @@ def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate]
             if _agents_differ(x, y):
                 return False
             if not x.reported and not y.reported and not _dates_agree(x, y) \
-                    and not _date_dispute(x, y, *_overlap(words[i], words[j])):
+                    and not _date_dispute(x, y, *overlap(words[i], words[j])):
                 return False
     return True

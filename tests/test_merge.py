@@ -5,7 +5,8 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from app.merge import merge_events, stem
+from app.merge import merge_events
+from app.wording import stem
 from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate, SourcedCandidate,
 )

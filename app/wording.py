@@ -1,0 +1,149 @@
+"""What a candidate says, as stems: the words two tellings of one happening share.
+
+A title's content words without its actors' names (`wording`), the content words of the
+sentences it was told in (`claim_words`), its main verb (`verb`) and whether it restricts,
+excepts or negates (`polarity`); stems bring inflections and nominalisations together.
+
+>>> from datetime import date
+>>> from app.records import BASIS_STATED, Entity, EventCandidate
+>>> trump = Entity("donald-trump", "Donald Trump", "person", ("Trump",))
+>>> c = EventCandidate(0, 0, 10, "Donald Trump had previously expressed willingness to sell missiles",
+...                    date(2024, 9, 1), date(2024, 12, 31), "part", BASIS_STATED, None, actors=(trump,))
+>>> verb(c), sorted(wording(c))
+('express', ['express', 'missil', 'previous', 'sell', 'willingnes'])
+"""
+from __future__ import annotations
+
+import re
+
+from app.records import Entity, EventCandidate
+
+_STOPWORDS = frozenset(
+    """a an the and or but of to in on at by for from with into onto over under about as is are was were
+    be been being has have had will would could should may might must do does did not no this that these
+    those it its his her their they he she we i you who which what when where while than then so such
+    also very more most some any all each other into upon amid among before after during since until
+    said says say told tell stated noted added according""".split()
+)
+# Irregular forms a suffix-stripper cannot bring to the same stem.
+_IRREGULAR = {
+    "sworn": "swear", "swore": "swear", "began": "begin", "begun": "begin", "made": "make",
+    "took": "take", "taken": "take", "gave": "give", "given": "give", "held": "hold", "won": "win",
+    "lost": "lose", "fell": "fall", "fallen": "fall", "struck": "strike", "fought": "fight",
+    "led": "lead", "sent": "send", "sold": "sell", "met": "meet", "went": "go", "gone": "go",
+    "came": "come", "said": "say", "told": "tell", "spoke": "speak", "spoken": "speak",
+    "wrote": "write", "written": "write", "rose": "rise", "risen": "rise", "ran": "run",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot", "hit": "hit", "put": "put",
+}
+_PREFIXES = frozenset({"re", "co", "pre", "counter", "anti", "non", "post", "self", "ex"})
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ly", "ed", "es", "s", "e")
+_RESTRICTION = frozenset({"only", "limit", "solely", "restrict", "exclusively"})
+_EXCEPTION = frozenset({"except", "exception", "exclud", "exempt", "exempted"})
+_NEGATION = frozenset({"not", "no", "never", "n't", "deny", "denied", "refus", "reject", "without"})
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+_AUXILIARIES = frozenset("has have had was were is are be been being did does do will would".split())
+
+
+def stem(word: str) -> str:
+    """A crude stem that brings inflections and nominalisations together.
+
+    >>> stem("re-election") == stem("reelected")
+    True
+    """
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    head, _, rest = word.partition("-")
+    # "re-election" is one word; "swearing-in" is a verb and a particle.
+    word = head + rest if head in _PREFIXES else head if rest else word
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    # "agreement" -> "agree" and "agreed" -> "agre" meet at "agre".
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def entitywords_of(candidate: EventCandidate) -> set[str]:
+    words = set()
+    for entity in (*candidate.actors, *candidate.weapons):
+        for name in (entity.name, *entity.aliases):
+            words.update(stem(w) for w in _WORD.findall(name))
+    return words
+
+
+def words_of(text: str) -> list[str]:
+    """Words, with hyphenated compounds that are not a prefix and a word split in two."""
+    words = []
+    for w in _WORD.findall(text):
+        head, _, rest = w.partition("-")
+        words.extend([w] if not rest or head.lower() in _PREFIXES else [p for p in w.split("-") if p])
+    return words
+
+
+def wording(candidate: EventCandidate) -> frozenset[str]:
+    """Stems of the title's content words, without the names of its actors and weapons."""
+    names = entitywords_of(candidate)
+    return frozenset(
+        s for w in words_of(candidate.title) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
+    )
+
+
+def polarity(candidate: EventCandidate) -> frozenset[str]:
+    """Which of restriction, exception and negation the title expresses."""
+    stems = {stem(w) for w in words_of(candidate.title)} | {w.lower() for w in words_of(candidate.title)}
+    marks = set()
+    if stems & _RESTRICTION:
+        marks.add("restriction")
+    if stems & _EXCEPTION:
+        marks.add("exception")
+    if stems & _NEGATION:
+        marks.add("negation")
+    return frozenset(marks)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
+    shared = len(a & b)
+    return (shared / min(len(a), len(b)) if a and b else 0.0), shared
+
+
+def subject(candidate: EventCandidate) -> Entity | None:
+    """The actor the title opens with ("Donald Trump sworn in"), if any."""
+    if not candidate.actors:
+        return None
+    first = candidate.actors[0]
+    title = candidate.title
+    for name in (first.name, *first.aliases):
+        at = title.lower().find(name.lower())
+        # Only capitalised words (a title: "President Bill Clinton") may come before the name.
+        if at == 0 or (at > 0 and all(w[:1].isupper() for w in title[:at].split())):
+            return first
+    return None
+
+
+def verb(candidate: EventCandidate) -> str | None:
+    """The stem of the title's first word after its subject that is no auxiliary or adverb:
+    "Donald Trump had previously expressed willingness" -> "express"."""
+    first = subject(candidate)
+    if first is None:
+        return None
+    title = candidate.title
+    name = next(n for n in (first.name, *first.aliases) if title.lower().startswith(n.lower()))
+    for w in words_of(title[len(name):]):
+        if w.lower() not in _AUXILIARIES and not w.lower().endswith("ly"):
+            return stem(w)
+    return None
+
+
+def claim_words(candidate: EventCandidate) -> frozenset[str]:
+    """Stems of the content words of the sentences that tell the candidate, without the names
+    of its actors and weapons and without its dating phrase."""
+    claim = candidate.claim
+    if candidate.timex is not None:
+        claim = claim.replace(" ".join(candidate.timex.text.split()), " ")
+    names = entitywords_of(candidate)
+    return frozenset(
+        s for w in words_of(claim) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
+    )
