@@ -93,10 +93,17 @@ def test_corpus_anchor(texts, expected):
     assert corpus_anchor(texts) == expected
 
 
-def test_anchor_from_dates_is_the_median():
-    dates = [date(2013, 3, 20), date(2013, 3, 22), date(1998, 1, 1), date(2013, 3, 21), date(2030, 1, 1)]
-    assert anchor_from_dates(dates) == date(2013, 3, 21)
-    assert anchor_from_dates([]) is None
+@pytest.mark.parametrize("dates,expected", [
+    # the latest date of the year holding the most: old wars and far deadlines do not move it
+    ([date(2013, 3, 20), date(2013, 3, 22), date(1998, 1, 1), date(2013, 3, 21), date(2030, 1, 1)],
+     date(2013, 3, 22)),
+    ([date(1988, 12, 31), date(1988, 12, 31), date(1989, 6, 30), date(1995, 12, 31), date(1998, 12, 31)],
+     date(1989, 6, 30)),
+    ([date(2010, 12, 31), date(2012, 12, 31)], date(2012, 12, 31)),  # a tie: the later year
+    ([], None),
+])
+def test_anchor_from_dates_is_the_latest_of_the_densest_year(dates, expected):
+    assert anchor_from_dates(dates) == expected
 
 
 def test_inferred_anchor_resolves_the_document():

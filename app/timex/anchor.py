@@ -90,16 +90,26 @@ def tense_direction(text: str, start: int, end: int) -> int:
 
 
 def anchor_from_dates(dates: Iterable[date]) -> date | None:
-    """The anchor of a corpus from the anchors (or dates) of its documents: their median.
+    """The anchor of a corpus from the anchors (or dates) of its documents: the
+    latest of them in the year that holds the most of them.
 
-    The median, not the latest, because one document about an old war or a
-    distant deadline must not move a whole corpus (measured on TimeBank with the
-    DCT withheld: value F1 0.417 with the median, 0.312 with the latest).
-    >>> anchor_from_dates([date(2024, 8, 6), date(2025, 1, 20), date(2025, 1, 22)])
-    datetime.date(2025, 1, 20)
+    A document's own anchor is only a lower bound of when it was written, and
+    documents ingested together cluster in time while a few recall old wars or
+    name distant deadlines: the densest year says when the corpus is, and its
+    latest date is the lower bound the cluster shares. Measured on the TempEval-3
+    training corpora with the DCT withheld (value F1, against the median):
+    AQUAINT 0.370 (0.249), TimeBank 0.545 (0.545), both together 0.449 (0.457).
+    >>> anchor_from_dates([date(1998, 1, 1), date(2024, 8, 6), date(2025, 1, 20), date(2025, 1, 22)])
+    datetime.date(2025, 1, 22)
     """
     dates = sorted(dates)
-    return median_low(dates) if dates else None
+    best, best_count, first = None, 0, 0
+    for last, day in enumerate(dates):
+        while (day - dates[first]).days >= 365:
+            first += 1
+        if last - first + 1 >= best_count:  # on a tie the later year: lower bounds err early
+            best, best_count = day, last - first + 1
+    return best
 
 
 _FORWARD = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in
@@ -197,11 +207,13 @@ def _latest_day(text: str, base: date) -> date | None:
 def corpus_anchor(texts: Iterable[str]) -> date | None:
     """The anchor of documents ingested together, from what they state.
 
-    First the year: the median of the documents' own anchors (`anchor_from_text`).
-    Then the day: the median, over the documents that state days of the month,
-    of the latest day each states, yearless days placed in the year nearest
-    that first estimate. Measured on the TempEval-3 training documents with the
-    DCT withheld: value F1 0.441 with the first estimate, 0.455 with the second.
+    First the year: `anchor_from_dates` of the documents' own anchors
+    (`anchor_from_text`). Then the day: the median, over the documents that
+    state days of the month, of the latest day each states, yearless days placed
+    in the year nearest that first estimate. Measured on the TempEval-3 training
+    documents with the DCT withheld (value F1 with the first estimate alone, with
+    the second): 0.441 and 0.455 when the first was the median of the anchors;
+    the latest of the densest year as the second estimate scores 0.391.
     >>> corpus_anchor(["Shares fell in 2012.", "Talks ended on March 19.", "It rained on March 21."])
     datetime.date(2013, 3, 19)
     """
@@ -209,5 +221,5 @@ def corpus_anchor(texts: Iterable[str]) -> date | None:
     year_estimate = anchor_from_dates(a for text in texts if (a := anchor_from_text(text)))
     if year_estimate is None:
         return None
-    days = [d for text in texts if (d := _latest_day(text, year_estimate))]
-    return anchor_from_dates(days) or year_estimate
+    days = sorted(d for text in texts if (d := _latest_day(text, year_estimate)))
+    return median_low(days) if days else year_estimate
