@@ -8,6 +8,10 @@ story and make none. A sentence with two dating phrases is cut between them, so
 names an actor and reports a past happening without a date of its own is kept as a
 `reported` candidate at the document's anchor date (app.reported); titles are built by
 app.titles from the word classes of app.word_classes.
+A quotation dated by its attribution ("'I'm ready to do business,' he stated in late
+2024") dates the statement the sentence before paraphrases, by the same speaker. Dates
+inside quotations, trading sessions ("in composite trading yesterday") and reporting
+periods date nothing, and a wire dateline ("BELFAST (AP)_") is no part of a sentence.
 """
 from __future__ import annotations
 
