@@ -333,10 +333,13 @@ def _joined_events(session: Session, overlap, new_row_ids: set[int]) -> set[int]
     near = select(es.event_id).where(overlap, es.event_id.is_not(None))
     columns = (es.id, es.event_id, es.title, es.entities, es.date_start, es.date_end, es.reported)
     lite = session.execute(select(*columns).where(or_(overlap, es.id.in_(new_row_ids), es.event_id.in_(near)))).all()
-    keys = {k for row in lite for k in json.loads(row.entities)}
-    entities = {
-        e.slug: _entity_from_row(e) for e in session.exec(select(models.Entity).where(models.Entity.slug.in_(keys)))
-    }
+    entities: dict[str, Entity] = {}
+
+    def load_entities(rows) -> None:
+        keys = {k for row in rows for k in json.loads(row.entities)} - entities.keys()
+        if keys:
+            for e in session.exec(select(models.Entity).where(models.Entity.slug.in_(keys))):
+                entities[e.slug] = _entity_from_row(e)
 
     def light(row) -> tuple[EventCandidate, frozenset[str]]:
         named = [entities[k] for k in json.loads(row.entities) if k in entities]
@@ -345,13 +348,26 @@ def _joined_events(session: Session, overlap, new_row_ids: set[int]) -> set[int]
                                    weapons=tuple(e for e in named if e.is_weapon), reported=row.reported)
         return candidate, _cached_wording(row.title, row.entities, candidate)
 
-    new = [light(row) for row in lite if row.id in new_row_ids]
-    joined: set[int] = set()
+    new_rows = [row for row in lite if row.id in new_row_ids]
+    load_entities(new_rows)
+    new = [light(row) for row in new_rows]
+    new_words = frozenset().union(*(w for _, w in new))
+    # Sharing a content word is necessary for same_event and much cheaper to test:
+    # a stored row whose wording is cached and shares no word with the new rows'
+    # stops here, before any candidate is built.
+    stored = []
     for row in lite:
-        if row.id in new_row_ids or row.event_id is None or row.event_id in joined:
+        if row.id in new_row_ids or row.event_id is None:
+            continue
+        words = _WORDING_CACHE.get((row.title, row.entities))
+        if words is None or words & new_words:
+            stored.append(row)
+    load_entities(stored)
+    joined: set[int] = set()
+    for row in stored:
+        if row.event_id in joined:
             continue
         candidate, words = light(row)
-        # Sharing a content word is necessary for same_event and much cheaper to test.
         if any(words & w and same_event(n, candidate) for n, w in new):
             joined.add(row.event_id)
     return joined
