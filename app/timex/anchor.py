@@ -2,8 +2,9 @@
 
 The anchor is the publication date, else the latest of the corpus anchor and
 the dates the document states outside sentences that look ahead (yearless ones
-placed nearest the latest of the others); the corpus anchor is the median of
-its documents' own anchors, refined to the median of the latest days they state. How a yearless date
+placed nearest the latest of the others); the corpus anchor is the latest of its
+documents' own anchors in the year holding most of them, refined to the median
+of the latest days they state. How a yearless date
 resolves against the anchor is `normalize.choose_occurrence`.
 """
 from __future__ import annotations
