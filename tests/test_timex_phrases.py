@@ -24,6 +24,7 @@ CASES = [
     ("Prices soared in the 2000s.", A, "the 2000s", "DATE", "200", None),
     ("The deal closed in July 1997.", A, "July 1997", "DATE", "1997-07", None),
     ("The army left in 2019.", A, "2019", "DATE", "2019", None),
+    ("Fears grew as the year 2000 approached.", A, "the year 2000", "DATE", "2000", None),
     ("Tanks were built in the 1990s.", A, "the 1990s", "DATE", "199", None),
     ("Ruins from the 11th century stood.", A, "the 11th century", "DATE", "10", None),
     ("Talks resumed on Jan. 6, officials said.", A, "Jan. 6", "DATE", "2025-01-06", None),

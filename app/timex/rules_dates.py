@@ -123,13 +123,14 @@ _YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|
                            r"year|the|and|or|to|between|early|late|mid|circa|c\.)[\s-]+$", FLAGS)
 
 
-@rule(rf"(?:(?<=mid-)|(?<=\d-)|(?<![\w$£€#@/.,-]))(?P<fiscal>fiscal\s+(?:year\s+)?)?(?P<year>{YEAR})(?!\w|-[^\d]|,\d|\.\d)")
+@rule(rf"(?:(?<=mid-)|(?<=\d-)|(?<![\w$£€#@/.,-]))(?:(?P<fiscal>fiscal\s+(?:year\s+)?)|(?P<named>the\s+year\s+))?"
+      rf"(?P<year>{YEAR})(?!\w|-[^\d]|,\d|\.\d)")
 def _year(m, ctx):
-    """"in 1990", "fiscal 1989", "2009-2010": a year, unless the number counts or names something."""
+    """"in 1990", "fiscal 1989", "the year 2000", "2009-2010": a year, unless the number counts or names something."""
     before = ctx.text[max(0, m.start() - 20):m.start()]
     after = ctx.text[m.end():m.end() + 20]
     year = int(m["year"])
-    if not m["fiscal"]:
+    if not (m["fiscal"] or m["named"]):
         if _NOT_YEAR_BEFORE.search(before) or (_NOT_YEAR_AFTER.match(after) and not _YEAR_CONTEXT.search(before)):
             return None
         if (year < 1800 or year > 2100) and not _YEAR_CONTEXT.search(before):
