@@ -17,7 +17,8 @@ import click
 from markupsafe import escape
 
 from .display import format_event_date
-from .queries import EventFilter, EventView, FilterError, describe, filter_names, iter_events
+from .pages import describe, filter_names
+from .queries import EventFilter, EventView, FilterError, iter_events
 from .schema import event_out
 
 FORMATS = {

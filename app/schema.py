@@ -77,7 +77,7 @@ def event_out(view: EventView) -> EventOut:
     """The API form of an event.
 
     >>> import datetime as dt
-    >>> event_out(EventView("s", "T", date(2024, 8, 6), date(2024, 8, 6), "day", "stated",
+    >>> event_out(EventView("s", "T", dt.date(2024, 8, 6), dt.date(2024, 8, 6), "day", "stated",
     ...                     False, False, 1)).url
     '/events/s'
     """

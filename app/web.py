@@ -17,10 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import display, queries
+from . import display, pages, queries
 from .db import PROJECT_ROOT
 from .export import FORMATS, export_view
-from .queries import MATCH_CLOSE, MATCH_OPEN, EventFilter, FilterError
+from .queries import EventFilter, FilterError
+from .search import MATCH_CLOSE, MATCH_OPEN
 from .security import secure
 from .schema import EntitySummaryOut, EventList, EventOut, entity_summary_out, event_out
 
@@ -31,8 +32,8 @@ templates.env.globals["highlight_passage"] = display.highlight_passage
 templates.env.globals["quote_passage"] = display.quote_passage
 templates.env.globals["group_events"] = display.group_events
 templates.env.globals["bucket_label"] = display.bucket_label
-templates.env.globals["describe"] = queries.describe
-templates.env.globals["describe_range"] = queries.describe_range
+templates.env.globals["describe"] = pages.describe
+templates.env.globals["describe_range"] = pages.describe_range
 templates.env.globals["export_formats"] = FORMATS
 templates.env.filters["snippet"] = lambda s: display.mark_snippet(s, MATCH_OPEN, MATCH_CLOSE)
 
@@ -97,7 +98,7 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def timeline_page(request: Request, s: SessionDep, flt: FilterDep):
         block = _block(request, {"view": "view", "pager": "events"})
-        view = queries.timeline(s, flt, more_only=block == "events")
+        view = pages.timeline(s, flt, more_only=block == "events")
         context = {"view": view, "flt": flt, "appended": block == "events"}
         # The canonical URL (no empty fields) is the one htmx pushes to history.
         headers = {"HX-Push-Url": flt.url()} if block == "view" else None
@@ -105,7 +106,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/events/{slug}", include_in_schema=False)
     def event_page(request: Request, slug: str, s: SessionDep):
-        found = queries.event_page(s, slug)
+        found = pages.event_page(s, slug)
         if isinstance(found, str):
             return RedirectResponse(f"/events/{found}", status_code=301)
         if found is None:
@@ -123,7 +124,7 @@ def create_app(engine: Engine) -> FastAPI:
     def entity_route(weapons: bool):
         def entity_page(request: Request, slug: str, s: SessionDep,
                         page: Annotated[int, Query(ge=1, le=100_000)] = 1):
-            found = queries.entity_page(s, slug, weapons, page)
+            found = pages.entity_page(s, slug, weapons, page)
             if found is None:
                 raise HTTPException(status_code=404, detail=f"No {'weapon system' if weapons else 'actor'} {slug!r}")
             return templates.TemplateResponse(request, "entity.html", {"page": found, "flt": found.flt})

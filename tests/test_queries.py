@@ -11,9 +11,11 @@ from alembic import command
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app import models, queries
+from app import models, pages, queries
 from app.db import alembic_config, make_engine, upgrade
-from app.queries import MATCH_OPEN, Bucket, EventFilter, FilterError, Gap
+from app.axis import Bucket, Gap, axis_level, time_axis
+from app.queries import EventFilter, FilterError
+from app.search import MATCH_OPEN
 
 sys.path.insert(0, str(Path(__file__).parent))
 from explorer_story import ARTICLE_A, DISPUTED_TITLE, EVENTS, store_story  # noqa: E402
@@ -87,7 +89,7 @@ def test_search_syntax_in_user_input_is_taken_as_words(story, q):
 
 def test_snippets_mark_the_matched_words(story):
     session, _ = story
-    view = queries.timeline(session, EventFilter(q="pickets"))
+    view = pages.timeline(session, EventFilter(q="pickets"))
     (snippet,) = view.snippets.values()
     assert f"{MATCH_OPEN}pickets" in snippet
 
@@ -124,59 +126,59 @@ def test_facets_count_the_filtered_events(story):
 
 
 def test_axis_levels_follow_the_range():
-    assert queries.axis_level(date(1990, 1, 1), date(2025, 1, 1)) == "decade"
-    assert queries.axis_level(date(2015, 1, 1), date(2021, 8, 2)) == "year"
-    assert queries.axis_level(date(2021, 1, 1), date(2021, 12, 31)) == "month"
-    assert queries.axis_level(date(2021, 3, 1), date(2021, 3, 31)) == "day"
+    assert axis_level(date(1990, 1, 1), date(2025, 1, 1)) == "decade"
+    assert axis_level(date(2015, 1, 1), date(2021, 8, 2)) == "year"
+    assert axis_level(date(2021, 1, 1), date(2021, 12, 31)) == "month"
+    assert axis_level(date(2021, 3, 1), date(2021, 3, 31)) == "day"
 
 
 def test_axis_counts_periods_and_folds_empty_runs(story):
     session, _ = story
-    axis = queries.time_axis(session, EventFilter())
+    axis = time_axis(session, EventFilter())
     assert axis.level == "year" and (axis.start, axis.end) == (date(2015, 1, 1), date(2021, 12, 31))
     shape = [(type(i).__name__, i.start.year, getattr(i, "count", getattr(i, "periods", None))) for i in axis.items]
     # 2016..2019 hold nothing: one narrow gap of four periods.
     assert shape == [("Bucket", 2015, 1), ("Gap", 2016, 4), ("Bucket", 2020, 1), ("Bucket", 2021, 4)]
     assert axis.max_count == 4
 
-    year = queries.time_axis(session, EventFilter(date_from=date(2021, 1, 1), date_to=date(2021, 12, 31)))
+    year = time_axis(session, EventFilter(date_from=date(2021, 1, 1), date_to=date(2021, 12, 31)))
     assert year.level == "month"
     counts = {i.start.month: i.count for i in year.items if isinstance(i, Bucket)}
     assert counts == {3: 2, 6: 1, 8: 1}
     assert sum(i.periods for i in year.items if isinstance(i, Gap)) == 12 - 3
     assert [label for label, _, _ in year.zoom_out] == ["All time", "decade"]
 
-    month = queries.time_axis(session, EventFilter(date_from=date(2021, 3, 1), date_to=date(2021, 3, 31)))
+    month = time_axis(session, EventFilter(date_from=date(2021, 3, 1), date_to=date(2021, 3, 31)))
     assert month.level == "day"
     assert {i.start.day: i.count for i in month.items if isinstance(i, Bucket)} == {3: 1, 5: 1}
-    assert queries.time_axis(session, EventFilter(q="nothing-matches-this")) is None
+    assert time_axis(session, EventFilter(q="nothing-matches-this")) is None
 
 
 def test_axis_does_not_place_a_vague_date_in_a_finer_bar(story):
     session, _ = story
     # "late 2020" is listed for the year 2020, but no month bar claims it.
-    axis = queries.time_axis(session, EventFilter(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)))
+    axis = time_axis(session, EventFilter(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31)))
     assert axis.level == "month" and axis.coarse == 1
     assert [i for i in axis.items if isinstance(i, Bucket)] == []
     assert titles(session, EventFilter(date_from=date(2020, 1, 1), date_to=date(2020, 12, 31))) == [
         "Dispute over night shifts began"]
     # At year level it is drawn in its year; at decade level everything is.
-    assert queries.time_axis(session, EventFilter()).coarse == 0
-    decades = queries.time_axis(session, EventFilter(date_from=date(1950, 1, 1), date_to=date(2030, 1, 1)))
+    assert time_axis(session, EventFilter()).coarse == 0
+    decades = time_axis(session, EventFilter(date_from=date(1950, 1, 1), date_to=date(2030, 1, 1)))
     assert decades.level == "decade" and decades.coarse == 0
     assert [(i.start.year, i.count) for i in decades.items if isinstance(i, Bucket)] == [(2010, 1), (2020, 5)]
 
 
 def test_axis_follows_the_other_filters(story):
     session, _ = story
-    axis = queries.time_axis(session, EventFilter(actors=("ana-rivas",)))
+    axis = time_axis(session, EventFilter(actors=("ana-rivas",)))
     assert [(i.start, i.count) for i in axis.items if isinstance(i, Bucket)] == [(date(2021, 6, 1), 1)]
 
 
 def test_event_page_has_sources_and_neighbours(engine, story):
     session, _ = story
     walked = next(e for e in queries.list_events(session, EventFilter())[1] if e.title == "Dock workers walked out")
-    page = queries.event_page(session, walked.slug)
+    page = pages.event_page(session, walked.slug)
     assert page.event.corroboration == 2 and len(page.event.sources) == 2
     source = page.event.sources[0]
     assert source.passage[source.timex_start:source.timex_end] == "3 March 2021"
@@ -184,10 +186,10 @@ def test_event_page_has_sources_and_neighbours(engine, story):
     assert page.previous.title == "Dispute over night shifts began"
     assert page.next.title == DISPUTED_TITLE
     assert page.same_actor == []  # the union has no later event
-    first = queries.event_page(session, queries.list_events(session, EventFilter())[1][0].slug)
+    first = pages.event_page(session, queries.list_events(session, EventFilter())[1][0].slug)
     assert first.previous is None
     assert [r.title for r in first.same_actor[0][1]] == ["Dispute over night shifts began", "Dock workers walked out"]
-    assert queries.event_page(session, "no-such-event") is None
+    assert pages.event_page(session, "no-such-event") is None
 
 
 def test_document_links_each_passage_to_its_events(story):
@@ -206,9 +208,9 @@ def test_entities_with_their_event_counts(story):
     assert next(a for a in actors if a.slug == "dock-union").aliases == ["dockers"]
     assert [(w.slug, w.kind, w.events) for w in queries.list_entities(session, weapons=True)] == [
         ("water-cannon", "weapon", 1)]
-    page = queries.entity_page(session, "dock-union", weapons=False, page_size=2)
+    page = pages.entity_page(session, "dock-union", weapons=False, page_size=2)
     assert page.total == 3 and len(page.events) == 2 and page.pages == 2
-    assert queries.entity_page(session, "dock-union", weapons=True) is None
+    assert pages.entity_page(session, "dock-union", weapons=True) is None
 
 
 def test_filter_round_trips_through_the_query_string():
@@ -243,8 +245,8 @@ def _plan(session, statement) -> str:
 ])
 def test_filtered_lists_use_indexes_not_full_scans(story, flt):
     session, _ = story
-    where = queries._where(session, flt)
-    plan = _plan(session, select(models.Event).where(where).order_by(*queries._CHRONOLOGICAL).limit(50))
+    where = queries.filter_where(session, flt)
+    plan = _plan(session, select(models.Event).where(where).order_by(*queries.CHRONOLOGICAL).limit(50))
     for table in ("event", "passage", "event_source", "event_entity", "entity"):
         assert f"SCAN {table} " not in plan + " " and not plan.endswith(f"SCAN {table}"), plan
 

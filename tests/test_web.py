@@ -69,9 +69,8 @@ def test_htmx_gets_the_view_fragment_and_the_canonical_url(site):
 
 
 def test_load_more_appends_the_next_page_without_repeating_headings(site, monkeypatch):
-    from app import queries
-    monkeypatch.setattr(queries, "PAGE_SIZE", 4)
-    monkeypatch.setattr(queries.timeline, "__defaults__", (4, False))
+    from app import pages
+    monkeypatch.setattr(pages.timeline, "__defaults__", (4, False))
     client, _, _ = site
     first = client.get("/").text
     assert titles_in(first) == [t for _, t in EVENTS[:4]]

@@ -1,0 +1,200 @@
+"""What each page of the site shows, gathered in one call per page, so a route
+only parses its query, calls one function here, and renders one template."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, select
+
+from . import models
+from .axis import Axis, period_of, time_axis
+from .queries import (
+    CHRONOLOGICAL, PAGE_SIZE, EntityRef, EntitySummary, EventFilter, EventView, Facets, entity_event_ids, facets,
+    get_event, list_events,
+)
+from .search import search_snippets
+
+
+@dataclass
+class TimelineView:
+    flt: EventFilter
+    total: int
+    events: list[EventView]
+    previous: EventView | None  # the last event of the page before, for continuous headings
+    facets: Facets | None
+    axis: Axis | None
+    snippets: dict[int, str]
+    names: dict[str, str]  # slug or document id -> name, for the heading
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def timeline(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE, more_only: bool = False) -> TimelineView:
+    """Everything the timeline page shows for `flt`; `more_only` skips the facets
+    and axis (the "load more" fragment only needs the next events)."""
+    total, events = list_events(session, flt, page_size)
+    previous = None
+    if flt.page > 1:
+        _, before = list_events(session, replace(flt, page=(flt.page - 1) * page_size), page_size=1)
+        previous = before[0] if before else None
+    names = filter_names(session, flt)
+    return TimelineView(
+        flt=flt,
+        total=total,
+        events=events,
+        previous=previous,
+        facets=None if more_only else facets(session, flt),
+        axis=None if more_only else time_axis(session, flt),
+        snippets=search_snippets(session, flt.q, [e.id for e in events]) if flt.q else {},
+        names=names,
+        page_size=page_size,
+    )
+
+
+def filter_names(session: Session, flt: EventFilter) -> dict[str, str]:
+    """Names of the actors, weapons (by slug) and documents (by id) the filter names."""
+    names: dict[str, str] = {}
+    if flt.actors or flt.weapons:
+        for slug, name in session.exec(
+            select(models.Entity.slug, models.Entity.name).where(models.Entity.slug.in_((*flt.actors, *flt.weapons)))
+        ):
+            names[slug] = name
+    if flt.sources:
+        for doc_id, title in session.exec(
+            select(models.Document.id, models.Document.title).where(models.Document.id.in_(flt.sources))
+        ):
+            names[str(doc_id)] = title
+    return names
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def describe_range(start: date | None, end: date | None) -> str:
+    """A date range in words; a whole period by its name.
+
+    >>> describe_range(date(2025, 1, 1), date(2025, 1, 31))
+    'in Jan 2025'
+    >>> describe_range(date(2024, 8, 6), date(2024, 11, 17))
+    'from 6 Aug 2024 to 17 Nov 2024'
+    """
+    if start and end:
+        for level in ("day", "month", "year", "decade"):
+            if period_of(start, level) == (start, end):
+                return {"day": f"on {_day(start)}", "month": f"in {start:%b %Y}", "year": f"in {start.year}",
+                        "decade": f"in the {start.year}s"}[level]
+        return f"from {_day(start)} to {_day(end)}"
+    return f"from {_day(start)}" if start else f"until {_day(end)}"
+
+
+def describe(flt: EventFilter, names: dict[str, str] | None = None) -> str:
+    """The filter in words, for the page heading.
+
+    >>> describe(EventFilter(actors=("ukraine",), q="Kursk"), {"ukraine": "Ukraine"})
+    'Events involving Ukraine, matching “Kursk”'
+    """
+    names = names or {}
+    parts = []
+    if flt.reported is True:
+        parts.append("reported")
+    elif flt.reported is False:
+        parts.append("dated")
+    if flt.disputed:
+        parts.append("disputed")
+    head = " ".join([*parts, "events"]).capitalize() if parts else "Events"
+    clauses = []
+    if flt.actors:
+        clauses.append("involving " + " and ".join(names.get(a, a) for a in flt.actors))
+    if flt.weapons:
+        clauses.append("with " + " and ".join(names.get(w, w) for w in flt.weapons))
+    if flt.sources:
+        clauses.append("told by " + " and ".join(f"“{names.get(str(s), s)}”" for s in flt.sources))
+    if flt.q:
+        clauses.append(f"matching “{flt.q}”")
+    if flt.date_from or flt.date_to:
+        clauses.append(describe_range(flt.date_from, flt.date_to))
+    if flt.disputed is False:
+        clauses.append("not disputed")
+    if not parts and not clauses:
+        return "All events"
+    return ", ".join([head + (" " + clauses[0] if clauses else ""), *clauses[1:]])
+
+
+@dataclass
+class EventRef:
+    slug: str
+    title: str
+    date_start: date
+    date_end: date
+    precision: str
+
+
+@dataclass
+class EventPage:
+    event: EventView
+    previous: EventRef | None
+    next: EventRef | None
+    same_actor: list[tuple[EntityRef, list[EventRef]]]
+
+
+def _refs(rows) -> list[EventRef]:
+    return [EventRef(e.slug, e.title, e.date_start, e.date_end, e.precision) for e in rows]
+
+
+def event_page(session: Session, slug: str, per_actor: int = 3) -> EventPage | str | None:
+    """The event at `slug` with its neighbours in time and the next events of each
+    of its actors; the new slug (a str) where it moved; None if unknown."""
+    found = get_event(session, slug)
+    if not isinstance(found, EventView):
+        return found
+    here = tuple_(*CHRONOLOGICAL)
+    key = tuple_(found.date_start, found.date_end, found.id)
+    before = session.exec(
+        select(models.Event).where(here < key)
+        .order_by(*(c.desc() for c in CHRONOLOGICAL)).limit(1)
+    ).all()
+    after = session.exec(select(models.Event).where(here > key).order_by(*CHRONOLOGICAL).limit(1)).all()
+    same_actor = []
+    for actor in found.actors[:4]:
+        rows = session.exec(
+            select(models.Event)
+            .where(models.Event.id.in_(entity_event_ids(actor.slug)), here > key)
+            .order_by(*CHRONOLOGICAL).limit(per_actor)
+        ).all()
+        if rows:
+            same_actor.append((actor, _refs(rows)))
+    return EventPage(found, (_refs(before) or [None])[0], (_refs(after) or [None])[0], same_actor)
+
+
+@dataclass
+class EntityPage:
+    entity: EntitySummary
+    flt: EventFilter
+    total: int
+    events: list[EventView]
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def entity_page(session: Session, slug: str, weapons: bool, page: int = 1,
+                page_size: int = PAGE_SIZE) -> EntityPage | None:
+    """An actor or weapon system and one page of its events; None if unknown."""
+    entity = session.exec(
+        select(models.Entity).where(models.Entity.slug == slug, models.Entity.is_weapon == weapons)
+    ).first()
+    if entity is None:
+        return None
+    flt = EventFilter(weapons=(slug,)) if weapons else EventFilter(actors=(slug,))
+    total, events = list_events(session, replace(flt, page=page), page_size)
+    summary = EntitySummary(entity.name, entity.slug, entity.kind, json.loads(entity.aliases), total)
+    return EntityPage(summary, replace(flt, page=page), total, events, page_size)
