@@ -43,6 +43,7 @@ CASES = [
     ("The rights expire Dec. 7.", date(1989, 10, 27), "Dec. 7", "DATE", "1989-12-07", None),
     # relative dates
     ("He spoke yesterday.", A, "yesterday", "DATE", "2025-01-19", None),
+    ("The offer ran in today's editions.", A, "today", "DATE", "2025-01-20", None),
     ("It ends tomorrow.", A, "tomorrow", "DATE", "2025-01-21", None),
     ("The shelling continued last week.", A, "last week", "DATE", "2025-W03", None),
     ("Prices fell last month.", A, "last month", "DATE", "2024-12", None),
@@ -149,6 +150,8 @@ FALSE_FRIENDS = [
     "Jan Smith and Dec Jones spoke.",
     "Children ages 6 months and older should be vaccinated.",
     "The boy, 6 years old, was rescued.",
+    "It is a lesson for today's youth.",
+    "Prices are high in today's dollars.",
 ]
 
 

@@ -30,3 +30,4 @@ PART_MODS: dict[str, str] = _DATA["part_mods"]
 FUTURE_MARKERS = tuple(_DATA["tense"]["future"])
 PAST_IRREGULAR = tuple(_DATA["tense"]["past"])
 FORWARD_MARKERS = tuple(_DATA["tense"]["forward"])
+GENERIC_AFTER_TODAY = frozenset(_DATA["generic_today"]["nouns"])

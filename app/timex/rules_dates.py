@@ -203,6 +203,8 @@ def _weekday(m, ctx):
 
 
 _TODAY = {"today": 0, "tomorrow": 1, "yesterday": -1, "tonight": 0}
+_GENERIC_TODAY = re.compile(r"['\u2019]s\s+(?:[a-z]+\s+)?(?:" + "|".join(sorted(lexicon.GENERIC_AFTER_TODAY)) + r")\b",
+                            FLAGS)
 
 
 @rule(rf"{B}(?P<word>today|tomorrow|yesterday|tonight)(?:\s+(?P<part>{PART_OF_DAY}))?{E}"
@@ -214,6 +216,8 @@ def _today(m, ctx):
     delta = _TODAY.get(word, -1 if word == "last" else 0)
     if word == "last" and part != "night":
         return None
+    if word == "today" and not part and _GENERIC_TODAY.match(ctx.text, m.end()):
+        return None  # "today's world": our times, not the day
     value = shift_value(ctx.anchor, "day", delta)
     if part:
         return Found(m.start(), m.end(), "TIME", value + "T" + lexicon.DAY_PARTS[part],
