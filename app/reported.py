@@ -157,13 +157,16 @@ def _reported_subject(text: str, words: list[Word], verb: int, mentions: list[Me
         k -= 1
     if noun and k >= 0 and (words[k].lower in DETERMINERS or words[k].lower in POSSESSIVES):
         opener = words[k - 1] if k > 0 and "," not in text[words[k - 1].end:words[k].start] else None
-        # After a report verb a clause begins: "indicated the president sought".
         verb = words[k - 2] if k > 1 else None
-        if opener is not None and (opener.lower in PREPOSITIONS or (
+        # A noun phrase right after a verb is its object ("attacking the assets located"), and one
+        # after a preposition with a participle is a modifier ("in a letter published on the
+        # front page"). But after a report verb a clause begins ("indicated the president
+        # sought"), and "with an exception granted" tells a happening of its own.
+        if opener is not None and (opener.lower in PREPOSITIONS - {"with"} or (
                 is_past(opener, False) and opener.lower not in STATEMENT_VERBS) or (
                 # "characterized as a maneuver aimed at", but "as an explosion ripped through".
                 opener.lower in ("as", "like") and verb is not None and is_past(verb, False))):
-            return None  # "characterized as a tactical maneuver aimed at": an object, not a subject
+            return None
         return " ".join(noun), [], lead
     return None
 

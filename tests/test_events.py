@@ -228,6 +228,7 @@ def test_modifiers_and_asides_are_not_the_statement(knowledge):
     "Ukraine could extend its range, attacking key Russian military assets located hundreds of miles away.",
     # What was said did not make it into the title.
     "Pistorius emphasized that while the need is urgent, the process could take weeks.",
+    "Gonzalez's words appeared in a letter published on the front page of the Communist Party daily.",
 ])
 def test_statements_that_report_no_happening(knowledge, text):
     spans = [timex(text, "recent months", "PXM", "DURATION")] if "recent months" in text else []
@@ -241,6 +242,9 @@ def test_statements_that_report_no_happening(knowledge, text):
      "Explosion ripped through the American Embassy"),
     ("Reports from the White House indicated the president sought to make this decision.",
      "President sought to make this decision"),
+    # A "with" absolute tells a happening; "in a letter published on" only modifies.
+    ("The approval was conditional, with an explicit exception granted to Kyiv for long-range missiles.",
+     "Explicit exception granted to Kyiv for long-range missiles"),
 ])
 def test_statements_kept_beside_those_rules(knowledge, text, title):
     assert [e.title for e in run([text], [[]], knowledge)] == [title]
@@ -273,6 +277,9 @@ def test_seed_corpus_yields_the_key_events_against_the_gold_set():
     disputed = [e for e in run_.events if e.disputed and not e.reported]
     assert len(disputed) == 1 and disputed[0].corroboration >= 2
     assert all("missiles" in s.candidate.claim for s in disputed[0].sources)
+    # One says the approval was limited to long-range missiles, others that they were the exception.
+    claims = [{s.candidate.title for s in e.sources} for e in run_.events if e.disputed and e.reported]
+    assert any(any("limited" in t for t in c) and any("exception" in t for t in c) for c in claims)
     by_date = {e.date_start: e for e in run_.events if not e.reported and e.precision == "day"}
     offensive = by_date[date(2024, 8, 6)].sources[0]
     article = run_.passages[run_.names[offensive.document_key]]
