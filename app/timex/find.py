@@ -92,6 +92,7 @@ def _candidates(ctx: Context) -> list[Found]:
     return chosen
 
 
+_OF_GAP = re.compile(r"^\s+(?:of\s+)?$", FLAGS)
 _CLOCK_DAY_GAP = re.compile(r"^(?:,?\s+(?:on\s+)?|\s*,\s*)$", FLAGS)
 _PART_PREFIX = re.compile(
     rf"(?:(?<![\w-])(?P<the>the)\s+)?(?<![\w-])(?P<w>{alternation(lexicon.PART_MODS)})"
@@ -163,6 +164,14 @@ def _combine(found: list[Found], text: str) -> list[Found]:
             clock = f.value.split("T", 1)[1]
             f = Found(f.start, nxt.end, "TIME", nxt.value[:10] + "T" + clock, f.mod, nxt.basis, "time")
             i += 1
+        # "the winter of nineteen ninety-four", "January nineteen ninety-seven": broadcast
+        # transcripts spell the year that a printed "January 1997" gives in digits
+        elif (f.kind in ("month", "season") and nxt is not None and nxt.kind == "year"
+              and not text[nxt.start:nxt.start + 1].isdigit() and _OF_GAP.match(text[f.end:nxt.start])):
+            code = f.value.split("-", 1)[1] if "-" in f.value else ""
+            if code:
+                f = Found(f.start, nxt.end, "DATE", f"{nxt.value}-{code}", f.mod, nxt.basis, f.kind)
+                i += 1
         if f.type == "DATE" and f.mod is None and f.kind not in ("ref",):
             before = text[max(0, f.start - 30):f.start]
             pm = _PART_PREFIX.search(before)
