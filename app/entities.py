@@ -24,7 +24,9 @@ _LOWER = "a-zß-öø-ÿ"
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:[-'’][{_UPPER}]?[{_LOWER}]+)*"
 # A first name may be initials: "P.J. Crowley".
 _FIRST_NAME = rf"(?:{_NAME_WORD}|(?:[{_UPPER}]\.){{1,3}})"
-_NAME = rf"{_FIRST_NAME}(?:[^\S\n]+(?:[{_UPPER}]\.[^\S\n]+)?{_NAME_WORD}){{1,2}}"
+# Lower-case particles inside a name: "Daniel arap Moi", "Osama bin Laden", "Jacques de Mathan".
+_PARTICLE = r"(?:arap|bin|ibn|al|de|del|della|der|di|du|da|dos|la|le|van|von|ter)"
+_NAME = rf"{_FIRST_NAME}(?:[^\S\n]+(?:[{_UPPER}]\.[^\S\n]+|{_PARTICLE}[^\S\n]+)?{_NAME_WORD}){{1,2}}"
 _SHORT_NAME = rf"{_NAME_WORD}(?:[^\S\n]+{_NAME_WORD}){{0,2}}"
 # Capitalised words that start sentences or clauses, never a name.
 _NOT_NAMES = frozenset(

@@ -159,3 +159,8 @@ def test_places_and_companies_are_no_people(knowledge, text, wrong):
 def test_an_organisation_name_stops_at_its_links(knowledge, text, name):
     found = [m for m in mentions_of([text], knowledge)[0] if m.entity.kind == "organisation"]
     assert names(found) == [name]
+
+
+def test_a_name_with_a_lower_case_particle(knowledge):
+    found = mentions_of(["He met President Daniel arap Moi in Nairobi.", "Moi said so."], knowledge)
+    assert names(found[0]) == ["Daniel arap Moi"] and names(found[1]) == ["Daniel arap Moi"]
