@@ -150,3 +150,20 @@ def bucket_label(start: date, level: str, first: bool) -> str:
     if level == "month":
         return f"{start:%b %Y}" if first or start.month == 1 else f"{start:%b}"
     return f"{start.day} {start:%b}" if first or start.day == 1 else str(start.day)
+
+
+def period_name(start: date, level: str, short: bool = False) -> str:
+    """The name of the period of `level` that starts on `start`.
+
+    >>> period_name(date(2024, 11, 1), "month"), period_name(date(2024, 11, 1), "month", short=True)
+    ('November 2024', 'Nov 2024')
+    >>> period_name(date(2020, 1, 1), "decade"), period_name(date(2024, 8, 6), "day")
+    ('2020s', '6 August 2024')
+    """
+    if level == "decade":
+        return f"{start.year}s"
+    if level == "year":
+        return str(start.year)
+    if level == "month":
+        return f"{start:%b %Y}" if short else f"{start:%B %Y}"
+    return f"{start.day} {start:%b %Y}" if short else f"{start.day} {start:%B %Y}"

@@ -32,6 +32,7 @@ templates.env.globals["highlight_passage"] = display.highlight_passage
 templates.env.globals["quote_passage"] = display.quote_passage
 templates.env.globals["group_events"] = display.group_events
 templates.env.globals["bucket_label"] = display.bucket_label
+templates.env.globals["period_name"] = display.period_name
 templates.env.globals["describe"] = pages.describe
 templates.env.globals["describe_range"] = pages.describe_range
 templates.env.globals["export_formats"] = FORMATS
