@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from app.records import Entity, Mention
 from app.subjects import after_preposition, noun_phrase, sentence_subject, subject_text
 from app.word_classes import (
-    BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, EVENT_NOUNS, MODALS, PARTICLES, PREPOSITIONS,
+    DETERMINERS, BE, BE_HAVE, CLAUSE_BREAKS, CONNECTORS, EVENT_NOUNS, MODALS, PARTICLES, PREPOSITIONS,
     PRONOUNS, RELATIVES, SCHEDULING, SUBORDINATORS, TRAILING, WORD, Word, is_adverb, is_past,
 )
 
@@ -96,6 +96,8 @@ def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: t
             continue
         if w.start >= stop or len(chosen) >= MAX_PREDICATE or (chosen and w.lower in CLAUSE_BREAKS):
             break
+        if chosen and w.lower == "as" and _opens_clause(words, words.index(w)):
+            break  # "emerged as North Korean personnel joined": a second clause
         chosen.append(w)
         if text[w.end:w.end + 1] == "," and _short_aside(text, w.end, stop):
             skip_to = text.index(",", w.end + 1)
@@ -113,6 +115,18 @@ def predicate_text(words: list[Word], text: str, first: int, stop: int, avoid: t
     dropped = BE_HAVE if passive else BE
     kept = [w.text for n, w in enumerate(chosen) if modal or n >= verb or w.lower not in dropped]
     return " ".join(kept)
+
+
+def _opens_clause(words: list[Word], n: int) -> bool:
+    """Whether "as" at words[n] opens a clause: a subject and its verb follow ("as Easter week
+    began", "as Russian forces ... were observed"), not a role ("as a material witness", "as
+    the deadline"), nor "such as", "as well as", "known as", "as significant"."""
+    if n + 1 >= len(words) or words[n - 1].lower in ("such", "well", "known", "same", "so"):
+        return False
+    following = words[n + 1]
+    if following.lower in ("a", "an") or not (following.lower in DETERMINERS or following.text[:1].isupper()):
+        return False
+    return any(w.lower in BE_HAVE or w.lower in MODALS or is_past(w, False) for w in words[n + 2:n + 10])
 
 
 def _short_aside(text: str, comma: int, stop: int) -> bool:

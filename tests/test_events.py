@@ -353,6 +353,17 @@ def test_a_time_and_its_day_are_one_dating_phrase(knowledge):
     assert events[0].timex.value == "1998-08-07"
 
 
+@pytest.mark.parametrize("text, title", [
+    ("Protesters prayed for divine help on Sunday as Easter week began.", "Protesters prayed for divine help"),
+    ("They obtained a warrant for him as a material witness on Oct. 23.",
+     "They obtained a warrant for him as a material witness"),
+])
+def test_as_ends_a_title_only_where_a_clause_begins(knowledge, text, title):
+    phrase = "Sunday" if "Sunday" in text else "Oct. 23"
+    events = run([text], [[timex(text, phrase, "2000-04-16")]], knowledge, anchor=None)
+    assert [e.title for e in events] == [title]
+
+
 def test_a_name_before_a_clause_of_its_own_is_not_its_subject(knowledge):
     text = "Gregory Craig announced in Washington that the father would be traveling to Miami Thursday."
     events = run([text], [[timex(text, "Thursday", "2000-04-06")]], knowledge, anchor=None)
