@@ -68,12 +68,18 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     stored whole or not at all. An unchanged document (same content hash) is left
     as it is. A document with the same URL but other content replaces the old one.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        # Several `timeline ingest` processes may share one PostgreSQL: their
-        # analyses run side by side, their stores take turns (the re-merge reads
-        # and rewrites events another writer may be touching). SQLite's own write
-        # lock does the same there. Released when the caller's transaction ends.
+    # Several writers may share one database: their analyses run side by side,
+    # their stores take turns, since the re-merge reads and rewrites events another
+    # writer may be touching. Both locks last until the caller's transaction ends.
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK})
+    elif dialect == "sqlite":
+        # Take SQLite's write lock before reading (a write that changes nothing
+        # waits up to the busy timeout): a transaction that has read and then
+        # writes fails at once with "database is locked" when another writer
+        # committed in between.
+        session.execute(delete(models.SlugRedirect).where(text("0")))
     existing = find_document(session, analyzed.content_hash)
     if existing is not None:
         return StoreResult(existing.id, "unchanged", 0)
