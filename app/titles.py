@@ -75,7 +75,7 @@ def clean_title(text: str) -> str:
         if len(words) > 1 and is_past(Word(0, 0, words[-2]), True) and words[-1].lower() in PARTICLES:
             break
         words.pop()
-    while words and words[0].lower() in RELATIVES | CONNECTORS | SUBORDINATORS | {"to", "whilst"}:
+    while words and words[0].lower() in RELATIVES | CONNECTORS | SUBORDINATORS | {"to", "whilst", "whose"}:
         words.pop(0)
     text = " ".join(words).strip(" ,;:—–-")
     return text[:1].upper() + text[1:]

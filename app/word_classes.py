@@ -122,7 +122,8 @@ PARTICLES = frozenset({"in", "on", "up", "out", "off", "down", "over", "back", "
 TRAILING = PREPOSITIONS | DETERMINERS | CONNECTORS | {"whilst", "is", "are", "was", "were", "be"}
 
 
-WORD = re.compile(r"\d[\d,.]*\d|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|\w")
+# A number keeps its currency sign and per cent ("$2.75", "3.7%"): titles are built from these.
+WORD = re.compile(r"[$£€]?\d[\d,.]*\d%?|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|[$£€]?\d%?|\w")
 
 
 # “...”, "...", ``...'' and ''...'' (news wires open with two apostrophes too), ‘...’.

@@ -381,6 +381,15 @@ def test_no_event_from_a_quotation_or_a_bare_word(knowledge, text, phrase):
                anchor=None) == []
 
 
+def test_a_title_keeps_currency_and_per_cent(knowledge):
+    text = "Whose revenue inched up 3.7% to $92 million in the quarter ended June 30, and more."
+    events = run([text], [[timex(text, "June 30", "1989-06-30")]], knowledge, anchor=None)
+    assert events == []  # a reporting period: no event
+    text = "Tourism revenues dropped 3.7% to $300 million last year."
+    events = run([text], [[timex(text, "last year", "1997", basis="relative to anchor")]], knowledge, anchor=None)
+    assert [e.title for e in events] == ["Tourism revenues dropped 3.7% to $300 million"]
+
+
 def test_a_price_line_of_a_trading_session_is_no_event(knowledge):
     text = "In New York Stock Exchange composite trading yesterday, Intelogic shares rose 37.5 cents."
     assert run([text], [[timex(text, "yesterday", "1989-10-25", basis="relative to anchor")]], knowledge,
