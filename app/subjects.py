@@ -150,7 +150,9 @@ def sentence_subject(text: str, words: list[Word], sentence_start: int, limit: i
         return None  # the words of a quotation are not the sentence's subject
     opening = [w for w in words if sentence_start <= w.start < limit]
     people = [m for m in mentions if sentence_start <= m.start < limit and m.entity.kind == "person"]
-    if people and people[0].start == (opening[0].start if opening else -1):
+    leading = [w for w in opening if w.end <= people[0].start] if people else []
+    if people and all(w.text[:1].isupper() for w in leading):
+        # "Rep. Dan Burton, R-Ind., said he subpoenaed": the person the sentence opens with.
         return people[0].entity.name, [people[0].entity]
     run = []
     for w in opening:

@@ -332,6 +332,9 @@ def test_titles_on_a_second_story(knowledge, text, phrase, value, title):
     # A pronoun in a clause takes up its own sentence's subject before the last sentence's person.
     (["Janet Reno spoke.", "Elian has been the focus of a custody battle since he was found on an "
       "inner tube on Nov. 25."], "Nov. 25", "1999-11-25", "Elian found on an inner tube"),
+    # A person the sentence opens with, after a title, is the pronoun's antecedent.
+    (["Fidel Castro spoke.", "Rep. Dan Burton, R-Ind., said he subpoenaed the boy on Feb. 10."], "Feb. 10",
+     "2000-02-10", "Dan Burton subpoenaed the boy"),
     # What a name owns is the subject: "Keating's convictions".
     (["Charles Keating, 66, was convicted.", "Keating's convictions were thrown out in 1996."], "1996", "1996",
      "Charles Keating’s convictions thrown out"),
