@@ -128,7 +128,7 @@ def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingP
         # it makes the role a title of the next name ("Cape Town, South Africa, police
         # spokesman Capt. Rod Beer").
         apposition = re.compile(
-            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:(?!{_FILLER_STOP}\b)[\w-]+[^\S\n]+){{0,3}}?"
+            rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:(?!{_FILLER_STOP}\b)[\w'’-]+[^\S\n]+){{0,3}}?"
             rf"(?:{role_words})\b(?![^\S\n]+[{_UPPER}])")
     honorific = re.compile(rf"(?:Mr|Mrs|Ms|Dr|Prof)\.\s+({_SHORT_NAME})(?!\w)")
     # "Polly Peck's chairman, Asil Nadir, echoed": the role, then the name between commas.

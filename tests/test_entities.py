@@ -164,3 +164,8 @@ def test_an_organisation_name_stops_at_its_links(knowledge, text, name):
 def test_a_name_with_a_lower_case_particle(knowledge):
     found = mentions_of(["He met President Daniel arap Moi in Nairobi.", "Moi said so."], knowledge)
     assert names(found[0]) == ["Daniel arap Moi"] and names(found[1]) == ["Daniel arap Moi"]
+
+
+def test_an_apposition_with_an_owner_before_the_role(knowledge):
+    found = mentions_of(["Jim Unrow, Unisys's president, said so.", "Unrow left."], knowledge)
+    assert names(found[0]) == ["Jim Unrow"] and names(found[1]) == ["Jim Unrow"]
