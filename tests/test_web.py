@@ -232,3 +232,12 @@ def test_actor_and_weapon_lists(site):
     assert names == ["dock-union", "port-authority", "ana-rivas"]
     assert 'href="/?actor=dock-union"' in html and "also dockers" in html
     assert re.findall(r'<td><a href="/weapons/([^"]+)">', client.get("/weapons").text) == ["water-cannon"]
+
+
+def test_permalink_lists_weapons_apart_from_actors(site):
+    client, _, engine = site
+    html = client.get(f"/events/{slug_of(engine, 'Port Authority used water cannon')}").text
+    facts = html[html.index('<dl class="facts">'):html.index("</dl>")]
+    actors = facts[facts.index("<dt>Actors</dt>"):facts.index("<dt>Weapon systems</dt>")]
+    assert "Port Authority" in actors and "Water cannon" not in actors
+    assert 'href="/weapons/water-cannon">Water cannon</a>' in facts
