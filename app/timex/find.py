@@ -29,7 +29,8 @@ _ANCHOR_WORDS = frozenset(
     + [w + "s" for w in lexicon.UNITS] + list(lexicon.UNITS) + ["centuries", "nights", "mornings", "evenings"]
     + [w.split()[-1] for w in lexicon.REFERENCE_WORDS] + list(lexicon.FREQUENCY_WORDS)
     + [w.split()[0] for w in lexicon.HOLIDAYS] + ["thanksgiving", "noon", "midday", "midnight", "overnight",
-                                                 "nineteen", "eighteen", "thousand", "half", "period"]
+                                                 "nineteen", "eighteen", "thousand", "half", "period",
+                                                 "while", "time"]
     + [w + "s" for w in lexicon.WEEKDAYS]
     + ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties",
        "today", "tomorrow", "yesterday", "tonight"])

@@ -151,3 +151,9 @@ def _every(m, ctx):
             amount = 2
         value = duration_value(amount, unit_name(m["unit"]))
     return Found(m.start(), m.end(), "SET", value, kind="set")
+
+
+@rule(rf"{B}(?:for|after|in)\s+(?P<span>(?:quite\s+)?(?:some\s+time|a\s+(?:long\s+|short\s+|little\s+)?while)){E}")
+def _while(m, ctx):
+    """"for some time", "for a while": an amount of time of no stated unit (PXX)."""
+    return Found(m.start("span"), m.end(), "DURATION", "PXX", kind="duration")
