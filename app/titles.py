@@ -217,6 +217,9 @@ def build_title(
         if nominal:
             return clean_title(f"{inherited}’s {predicate}"), inherited, entities
         subject = inherited
+    if subject is None and previous is not None and previous.lower in RELATIVES and lead > 1:
+        # "the revolution that brought Castro to power": a relative clause's noun is its subject.
+        subject = noun_phrase(words, text, sentence_start, lead - 1, avoid)
     if subject is None:
         # No actor: the noun phrase before the trigger names what happened ("the blast in Nairobi").
         subject = noun_phrase(words, text, core_start, lead, avoid)

@@ -123,7 +123,7 @@ TRAILING = PREPOSITIONS | DETERMINERS | CONNECTORS | {"whilst", "is", "are", "wa
 
 
 # A number keeps its currency sign and per cent ("$2.75", "3.7%"): titles are built from these.
-WORD = re.compile(r"[$£€]?\d[\d,.]*\d%?|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|[$£€]?\d%?|\w")
+WORD = re.compile(r"[$£€]?\d[\d,.]*\d%?(?![\w-])|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|[$£€]?\d%?|\w")
 
 
 # “...”, "...", ``...'' and ''...'' (news wires open with two apostrophes too), ‘...’.

@@ -335,6 +335,9 @@ def test_titles_on_a_second_story(knowledge, text, phrase, value, title):
     # A person the sentence opens with, after a title, is the pronoun's antecedent.
     (["Fidel Castro spoke.", "Rep. Dan Burton, R-Ind., said he subpoenaed the boy on Feb. 10."], "Feb. 10",
      "2000-02-10", "Dan Burton subpoenaed the boy"),
+    # A restrictive relative clause takes its noun: "the revolution that brought Castro to power".
+    (["Crowds gathered.", "Veterans of the revolution that brought Castro to power 41 years ago marched."],
+     "41 years ago", "1959", "Revolution brought Castro to power"),
     # What a name owns is the subject: "Keating's convictions".
     (["Charles Keating, 66, was convicted.", "Keating's convictions were thrown out in 1996."], "1996", "1996",
      "Charles Keating’s convictions thrown out"),
