@@ -59,8 +59,10 @@ def _duration(m, ctx):
     if m["or"] or m["low"]:
         mod = "APPROX"
     rel = (m["rel"] or "").lower()
-    if rel in ("earlier", "later") and re.match(r"\s+than\b", ctx.text[m.end():m.end() + 6]):
-        # "a month earlier than usual" compares; it names an amount of time, not a date
+    if rel == "later" or (rel == "earlier" and re.match(r"\s+than\b", ctx.text[m.end():m.end() + 6])):
+        # "a month earlier than usual" compares, and "three days later" counts from an event
+        # the text told of, not from the anchor: both name an amount of time, and "later"
+        # is the signal linking it (the training data, 4 of 4)
         end = m.start("rel")
         while ctx.text[end - 1].isspace():
             end -= 1
