@@ -29,7 +29,7 @@ from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
     MergedEvent, SourcedCandidate,
 )
-from app.wording import claim_words, overlap, polarity, stem, subject, verb, wording
+from app.wording import claim_words, contradicts, overlap, stem, subject, verb, wording
 
 
 # Share of the shorter title's content words two titles must have in common, by how much
@@ -181,7 +181,7 @@ def _merged(group: list[SourcedCandidate]) -> MergedEvent:
     votes = Counter((first, last) for _, first, last in told)
     best = min(group, key=lambda item: _preference(item, votes)).candidate
     dates_clash = any(not _dates_agree(best, item.candidate) for item in group if not item.candidate.reported)
-    polarities = {polarity(item.candidate) for item in group}
+    clash = any(contradicts(x.candidate, y.candidate) for n, x in enumerate(group) for y in group[n + 1:])
     return MergedEvent(
         title=best.title,
         date_start=best.date_start,
@@ -192,7 +192,7 @@ def _merged(group: list[SourcedCandidate]) -> MergedEvent:
         weapons=_ranked([item.candidate.weapons for item in group]),
         sources=group,
         reported=all(item.candidate.reported for item in group),
-        disputed=dates_clash or len(polarities) > 1,
+        disputed=dates_clash or clash,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from app.records import Entity, EventCandidate
+from app.word_classes import Word, is_past
 
 _STOPWORDS = frozenset(
     """a an the and or but of to in on at by for from with into onto over under about as is are was were
@@ -39,7 +40,8 @@ _PREFIXES = frozenset({"re", "co", "pre", "counter", "anti", "non", "post", "sel
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ly", "ed", "es", "s", "e")
 _RESTRICTION = frozenset({"only", "limit", "solely", "restrict", "exclusively"})
 _EXCEPTION = frozenset({"except", "exception", "exclud", "exempt", "exempted"})
-_NEGATION = frozenset({"not", "no", "never", "n't", "deny", "denied", "refus", "reject", "without"})
+_NEGATING_VERBS = frozenset({"deny", "denied", "refus", "reject"})
+_NEGATION = frozenset({"not", "no", "never", "n't", "without"}) | _NEGATING_VERBS
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -147,3 +149,22 @@ def claim_words(candidate: EventCandidate) -> frozenset[str]:
     return frozenset(
         s for w in words_of(claim) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
     )
+
+
+def contradicts(a: EventCandidate, b: EventCandidate) -> bool:
+    """Whether two tellings of one happening disagree on its polarity: one restricts, excepts or
+    negates what the other does not. A negating verb contradicts only the happening it names
+    ("Russia denied attacking the city" / "Russia attacked the city"), not another one
+    ("X rejected the offer" / "Y made the offer": the offer was made, then rejected).
+    """
+    pa, pb = polarity(a), polarity(b)
+    if pa == pb:
+        return False
+    if pa ^ pb != {"negation"}:
+        return True
+    negated, plain = (a, b) if "negation" in pa else (b, a)
+    stems = {w.lower() for w in words_of(negated.title)} | {stem(w) for w in words_of(negated.title)}
+    if stems & (_NEGATION - _NEGATING_VERBS):
+        return True
+    verb_of_plain = next((stem(w) for w in words_of(plain.title) if is_past(Word(0, 0, w), False)), None)
+    return verb_of_plain is not None and verb_of_plain in stems

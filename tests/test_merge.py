@@ -82,6 +82,18 @@ def test_contradicting_claims_keep_both_and_flag_the_event():
     assert {s.candidate.claim for s in events[0].sources} == {limited.candidate.claim, exception.candidate.claim}
 
 
+def test_a_negating_verb_contradicts_only_the_happening_it_names():
+    day = date(1989, 1, 1)
+    russia = RUSSIA
+    denied = told("a", "Russia denied attacking the city of Kharkiv", day, actors=(russia,))
+    attacked = told("b", "Russia attacked the city of Kharkiv", day, actors=(russia,))
+    assert [e.disputed for e in merge_events([denied, attacked])] == [True]
+    rejected = told("a", "Dataproducts had rejected a $15 a share offer from DPC", day, actors=(JAPAN,))
+    made = told("b", "DPC Acquisition made a $15 a share offer for Dataproducts", day, actors=(JAPAN,))
+    events = merge_events([rejected, made])
+    assert len(events) == 1 and not events[0].disputed  # the offer was made, then rejected
+
+
 def test_agreeing_claims_are_not_disputed():
     day = date(2025, 1, 20)
     a = told("a", "Western allies made an exception for the use of long-range missiles", day, actors=(WEST,),
