@@ -2,7 +2,8 @@
 
 A title's content words without its actors' names (`wording`), the content words of the
 sentences it was told in (`claim_words`), its main verb (`verb`) and whether it restricts,
-excepts or negates (`polarity`); stems bring inflections and nominalisations together.
+excepts or negates (`polarity`, and whether two tellings disagree on it: `contradicts`);
+stems bring inflections and nominalisations together.
 
 >>> from datetime import date
 >>> from app.records import BASIS_STATED, Entity, EventCandidate
