@@ -1,0 +1,209 @@
+"""Ingestion speed and memory at growing corpus sizes, and the temporal step against dateparser.
+
+For each size N: a generated corpus of N articles (bench/generate_corpus.py; every
+article is labelled as generated), ingested by the real command,
+`timeline ingest DIR --workers W`, into a fresh SQLite database. Reported: documents
+per second (wall clock), the writer's peak RSS, and the peak RSS of the writer and
+its analysis workers together (sampled from /proc every 0.2 s). A size may be given
+a time limit: the run is stopped there and the documents stored so far are counted,
+so a size too large for the time available still gives its rate, marked partial.
+
+The temporal comparison runs in the same process on the same texts: the passages of
+the first articles of the corpus, through app.timex.find_timexes and through
+dateparser.search.search_dates; median of `--runs` runs.
+
+Usage:
+    python bench/bench_ingest.py --sizes 1000 10000 100000 --limit 100000=900 --workers 2
+Writes bench/results/ingest.md (and prints it).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate_corpus import write_corpus  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kb / 1024 / 1024:.0f} GB RAM, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*") if Path(f"/proc/{current}/task").exists() else ():
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                children = []
+            found += children
+            todo += children
+    return found
+
+
+def count_documents(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
+            return conn.execute("SELECT count(*) FROM document").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def run_ingest(corpus: Path, db: Path, workers: int, limit: float | None) -> dict:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    command = ["timeline", "ingest", str(corpus), "--db", f"sqlite:///{db}", "--workers", str(workers)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    writer_peak = tree_peak = 0
+    partial = False
+    while process.poll() is None:
+        writer = _rss_kb(process.pid)
+        writer_peak = max(writer_peak, writer)
+        tree_peak = max(tree_peak, writer + sum(_rss_kb(c) for c in _descendants(process.pid)))
+        if limit and time.perf_counter() - start > limit:
+            partial = True
+            process.terminate()
+            process.wait()
+            break
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - start
+    stored = count_documents(db)
+    if not partial and process.returncode != 0:
+        raise SystemExit(f"ingest failed: {process.stderr.read().decode()[-2000:]}")
+    events = 0
+    with sqlite3.connect(db) as conn:
+        events = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+    return {"stored": stored, "seconds": elapsed, "rate": stored / elapsed, "writer_mb": writer_peak / 1024,
+            "tree_mb": tree_peak / 1024, "partial": partial, "events": events}
+
+
+def temporal_comparison(corpus: Path, documents: int, runs: int) -> dict:
+    """find_timexes vs dateparser's search_dates on the passages of `documents` articles."""
+    from dateparser.search import search_dates
+
+    from app.passages import split_passages
+    from app.read import read_paths
+    from app.timex import find_timexes
+
+    texts: list[tuple[str, date | None]] = []
+    for item in read_paths([corpus]):
+        if hasattr(item, "text"):
+            texts += [(p.text, item.published) for p in split_passages(item.text)]
+            documents -= 1
+            if documents == 0:
+                break
+    ours, theirs = [], []
+    found_ours = found_theirs = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        found_ours = sum(len(find_timexes(text, anchor)) for text, anchor in texts)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        found_theirs = 0
+        for text, anchor in texts:
+            settings = {"RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day)} if anchor else None
+            found_theirs += len(search_dates(text, languages=["en"], settings=settings) or [])
+        theirs.append(time.perf_counter() - start)
+    chars = sum(len(t) for t, _ in texts)
+    return {"passages": len(texts), "chars": chars, "ours_s": statistics.median(ours),
+            "theirs_s": statistics.median(theirs), "ours_found": found_ours, "theirs_found": found_theirs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--runs", type=int, default=3, help="runs per size below 10,000 documents (median)")
+    parser.add_argument("--limit", action="append", default=[], metavar="SIZE=SECONDS",
+                        help="stop the ingest of SIZE documents after SECONDS (reported as partial)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/timeline-bench"))
+    parser.add_argument("--temporal-docs", type=int, default=200)
+    args = parser.parse_args()
+    limits = {int(k): float(v) for k, v in (item.split("=") for item in args.limit)}
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    rows = []
+    for size in args.sizes:
+        corpus = args.work / f"corpus-{size}"
+        if not (corpus / ".done").exists():
+            start = time.perf_counter()
+            write_corpus(corpus, size)
+            (corpus / ".done").write_text(f"{time.perf_counter() - start:.1f}\n")
+        runs = args.runs if size < 10000 else 1
+        results = [run_ingest(corpus, args.work / f"ingest-{size}.db", args.workers, limits.get(size))
+                   for _ in range(runs)]
+        best = sorted(results, key=lambda r: r["rate"])[len(results) // 2]
+        rows.append((size, runs, best))
+        print(size, best, flush=True)
+
+    temporal = temporal_comparison(args.work / f"corpus-{args.sizes[0]}", args.temporal_docs, args.runs)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Ingestion benchmark",
+        "",
+        f"Run {stamp} on {machine()}.",
+        f"Command: `python bench/bench_ingest.py --sizes {' '.join(map(str, args.sizes))} --workers {args.workers}"
+        + "".join(f" --limit {k}={v:g}" for k, v in limits.items()) + "`",
+        "Corpus: generated by bench/generate_corpus.py from the seeds and TempEval-3 (every article labelled",
+        "`[generated]`); `timeline ingest --workers N` into a fresh SQLite database.",
+        "",
+        "| documents | runs | stored | seconds | documents/s | events | writer peak RSS | writer + workers peak RSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, runs, r in rows:
+        note = " (stopped at the time limit: partial)" if r["partial"] else ""
+        lines.append(f"| {size:,} | {runs} | {r['stored']:,}{note} | {r['seconds']:.0f} | {r['rate']:.1f} | "
+                     f"{r['events']:,} | {r['writer_mb']:.0f} MB | {r['tree_mb']:.0f} MB |")
+    t = temporal
+    lines += [
+        "",
+        "## Temporal step vs dateparser (same texts, same run)",
+        "",
+        f"{t['passages']:,} passages ({t['chars']:,} characters) of the first {args.temporal_docs} generated articles; "
+        f"median of {args.runs} runs.",
+        "",
+        "| engine | seconds | passages/s | expressions found | speed vs dateparser |",
+        "|---|---:|---:|---:|---:|",
+        f"| app.timex.find_timexes | {t['ours_s']:.2f} | {t['passages'] / t['ours_s']:,.0f} | {t['ours_found']:,} | "
+        f"{t['theirs_s'] / t['ours_s']:.1f}x |",
+        f"| dateparser.search.search_dates | {t['theirs_s']:.2f} | {t['passages'] / t['theirs_s']:,.0f} | "
+        f"{t['theirs_found']:,} | 1.0x |",
+        "",
+    ]
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / "ingest.md"
+    out.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
