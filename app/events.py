@@ -233,6 +233,10 @@ def _dated_events(
         first = core if len(dated) == 1 else seg_start
         used = [m for m in mentions if first <= m.start < (s1 if len(dated) == 1 else seg_end)]
         actors, weapons = actors_and_weapons([*subject_entities, *(m.entity for m in used)])
+        # A subject carried over from an earlier clause is still named in this sentence:
+        # keep that mention too, so the reader sees every linked actor highlighted.
+        linked = {e.key for e in (*actors, *weapons)}
+        used += [m for m in mentions if m.entity.key in linked and m not in used and s0 <= m.start < s1]
         events.append(EventCandidate(
             passage_index=passage.index, sentence_start=s0, sentence_end=s1, title=title,
             date_start=first_day, date_end=last_day, precision=precision, basis=timex.basis,

@@ -136,3 +136,12 @@ def test_api_single_event_matches_the_list(seeded):
     event = client.get("/api/events").json()["events"][0]
     assert client.get(f"/api/events/{event['slug']}").json() == event
     assert client.get("/api/events/nope").status_code == 404
+
+
+def test_every_actor_of_a_key_event_is_highlighted_on_its_page(seeded):
+    _, client, _ = seeded
+    event = _find(client.get("/api/events").json()["events"], "2025-01-20", "sworn in")
+    html = client.get(event["url"]).text
+    naming = [s for s in event["sources"] if "Donald Trump" in s["passage"]]
+    assert naming  # the other source says only "his swearing-in"
+    assert html.count('<mark class="actor">Donald Trump</mark>') == len(naming)
