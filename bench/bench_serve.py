@@ -1,0 +1,291 @@
+"""Serving under load: our server and Datasette on the same SQLite database, side by side.
+
+1. A database of N events (100,000 and 1,000,000 by default), made from a database
+   ingested from the generated corpus (bench/generate_corpus.py) by copying its
+   events, their entities and their source rows with SQL: copy k of an event gets
+   the slug `<slug>-generated-<k>` and dates moved by a few days to years, so the
+   store is generated throughout and says so. The FTS5 triggers index every copy.
+2. `timeline serve` (one process) on loopback; wrk runs each route for `--seconds`
+   at 1 connection (the time one request takes) and at 64 (throughput, the tail
+   under load, errors): the timeline page, the filtered fragment (actor + weapon +
+   date range, as htmx asks for it), a full-text search, a permalink, /api/events.
+3. `datasette serve` on the same file, and the equivalent queries on both: the
+   events filtered by an actor (ours: the htmx fragment; Datasette: its SQL page
+   with the same join), full-text search (ours: /?q=; Datasette: the event table's
+   ?_search= over the same FTS5 index), a row page (ours: the permalink; Datasette:
+   /db/event/<id>). Ratio = our latency / Datasette's (below 1: we are faster).
+
+Usage: python bench/bench_serve.py --base /tmp/timeline-bench/ingest-1000.db --sizes 100000 1000000
+Writes bench/results/serve.md (and prints it). Loopback only; every run is bounded.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_ingest import machine  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+_EVENT_COLUMNS = "slug, title, date_start, date_end, precision, basis, reported, disputed, corroboration"
+_SOURCE_COLUMNS = ("document_id, passage_id, sentence_start, sentence_end, timex_start, timex_end, timex_text, "
+                   "timex_value, title, claim, precision, basis, reported, entities, mentions")
+
+
+def build_database(base: Path, target: Path, events: int) -> dict:
+    """Copy `base` to `target` and add generated copies of its events until it holds `events`."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(base) as source:
+        source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(base, target)
+    conn = sqlite3.connect(target)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    (max_event, count), = conn.execute("SELECT max(id), count(*) FROM event").fetchall()
+    (max_source,), = conn.execute("SELECT max(id) FROM event_source").fetchall()
+    copies = max(0, -(-(events - count) // count))
+    start = time.perf_counter()
+    for k in range(1, copies + 1):
+        days = (k * 37) % 3650  # spread the copies over ten years
+        remaining = events - conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        if remaining <= 0:
+            break
+        conn.execute(
+            f"INSERT INTO event (id, {_EVENT_COLUMNS}) SELECT id + ?, slug || '-generated-' || ?, title, "
+            f"date(date_start, ?), date(date_end, ?), precision, basis, reported, disputed, corroboration "
+            f"FROM event WHERE id <= ? ORDER BY id LIMIT ?",
+            (k * max_event, k, f"+{days} days", f"+{days} days", max_event, remaining))
+        conn.execute("INSERT INTO event_entity (event_id, entity_id) SELECT event_id + ?, entity_id FROM event_entity "
+                     "WHERE event_id <= ? AND event_id + ? IN (SELECT id FROM event WHERE id > ?)",
+                     (k * max_event, max_event, k * max_event, k * max_event))
+        conn.execute(
+            f"INSERT INTO event_source (id, event_id, date_start, date_end, {_SOURCE_COLUMNS}) "
+            f"SELECT id + ?, event_id + ?, date(date_start, ?), date(date_end, ?), {_SOURCE_COLUMNS} "
+            f"FROM event_source WHERE id <= ? AND event_id IS NOT NULL AND event_id + ? IN (SELECT id FROM event WHERE id > ?)",
+            (k * max_source, k * max_event, f"+{days} days", f"+{days} days", max_source, k * max_event,
+             k * max_event))
+        conn.commit()
+    # As `timeline ingest` does at the end of a batch (app.store.refresh_statistics).
+    conn.execute("PRAGMA analysis_limit=1000")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    totals = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("event", "event_source", "event_entity", "passage", "document")}
+    conn.close()
+    totals["build_seconds"] = time.perf_counter() - start
+    return totals
+
+
+def pick_targets(db: Path, search: str) -> dict:
+    """The actor, weapon, date range, event and word the routes are asked for."""
+    conn = sqlite3.connect(db)
+    # The actor and weapon that share the most events, and a year around one of them.
+    actor, weapon, n = conn.execute(
+        "SELECT a.entity_id, w.entity_id, count(*) AS n FROM event_entity a JOIN event_entity w "
+        "ON a.event_id = w.event_id JOIN entity ea ON ea.id = a.entity_id JOIN entity ew ON ew.id = w.entity_id "
+        "WHERE NOT ea.is_weapon AND ew.is_weapon AND a.event_id <= 20000 "
+        "GROUP BY a.entity_id, w.entity_id ORDER BY n DESC LIMIT 1").fetchone()
+    actor_slug = conn.execute("SELECT slug FROM entity WHERE id = ?", (actor,)).fetchone()[0]
+    weapon_slug = conn.execute("SELECT slug FROM entity WHERE id = ?", (weapon,)).fetchone()[0]
+    (middle,), = conn.execute(
+        "SELECT e.date_start FROM event e JOIN event_entity a ON a.event_id = e.id AND a.entity_id = ? "
+        "JOIN event_entity w ON w.event_id = e.id AND w.entity_id = ? ORDER BY e.date_start "
+        "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM event_entity WHERE entity_id = ?) / 2",
+        (actor, weapon, weapon)).fetchall() or [("2024-01-01",)]
+    year = middle[:4]
+    total = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+    event_id, slug = conn.execute("SELECT id, slug FROM event ORDER BY id LIMIT 1 OFFSET ?", (total // 2,)).fetchone()
+    conn.close()
+    return {"actor": actor_slug, "actor_id": actor, "weapon": weapon_slug, "from": f"{year}-01-01",
+            "to": f"{year}-12-31", "slug": slug, "event_id": event_id, "search": search}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 120) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer")
+
+
+def check(url: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return len(response.read())
+
+
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * _UNIT[unit]
+
+
+def wrk(url: str, headers: dict[str, str], connections: int, seconds: int) -> dict:
+    command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+               "--timeout", "10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if requests == 0:  # nothing finished within the run
+        return {"p50": 0.0, "p99": 0.0, "rps": 0.0, "requests": 0, "errors": 0, "seconds": seconds}
+    return {"seconds": seconds, "p50": _ms(percentiles["50"]), "p99": _ms(percentiles["99"]),
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "requests": requests,
+            "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0)}
+
+
+def start(command: list[str], url: str) -> subprocess.Popen:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    wait_for(url)
+    if process.poll() is not None:  # another program answered on the port
+        raise SystemExit(f"{command[0]} exited: {process.returncode}")
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def routes(t: dict, ours: str, theirs: str, db_name: str) -> list[tuple[str, str, str, dict]]:
+    """(group, name, url, headers) of every measured request."""
+    hx = {"HX-Request": "true", "HX-Target": "view"}
+    q = urllib.parse.quote
+    fragment = f"{ours}/?actor={t['actor']}&weapon={t['weapon']}&from={t['from']}&to={t['to']}"
+    same_sql = ("select event.id, event.slug, event.title, event.date_start, event.date_end from event "
+                f"where event.id in (select event_id from event_entity where entity_id = {t['actor_id']}) "
+                "order by event.date_start, event.date_end, event.id limit 50")
+    return [
+        ("ours", "timeline page /", f"{ours}/", {}),
+        ("ours", "filtered fragment (actor+weapon+dates, htmx)", fragment, hx),
+        ("ours", f"full-text search /?q={t['search']}", f"{ours}/?q={q(t['search'])}", {}),
+        ("ours", "permalink /events/<slug>", f"{ours}/events/{t['slug']}", {}),
+        ("ours", "/api/events", f"{ours}/api/events", {}),
+        ("pair:actor", "ours: actor filter (htmx fragment)", f"{ours}/?actor={t['actor']}", hx),
+        ("pair:actor", "Datasette: same query, SQL page", f"{theirs}/{db_name}?sql={q(same_sql)}", {}),
+        ("pair:search", "ours: full-text search", f"{ours}/?q={q(t['search'])}", {}),
+        ("pair:search", "Datasette: event?_search=", f"{theirs}/{db_name}/event?_search={q(t['search'])}", {}),
+        ("pair:row", "ours: permalink", f"{ours}/events/{t['slug']}", {}),
+        ("pair:row", "Datasette: row page", f"{theirs}/{db_name}/event/{t['event_id']}", {}),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", type=Path, required=True, help="a database ingested from the generated corpus")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 64])
+    parser.add_argument("--search", default="missiles")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/timeline-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    our_port, their_port = free_port(), free_port()
+    ours, theirs = f"http://127.0.0.1:{our_port}", f"http://127.0.0.1:{their_port}"
+
+    sections = []
+    for size in args.sizes:
+        db = args.work / f"serve_{size}.db"
+        totals = build_database(args.base, db, size)
+        print(size, totals, flush=True)
+        targets = pick_targets(db, args.search)
+        print(targets, flush=True)
+        server = start(["timeline", "serve", "--db", f"sqlite:///{db}", "--port", str(our_port)], f"{ours}/api/actors")
+        datasette = start(["datasette", "serve", str(db), "--port", str(their_port), "--host", "127.0.0.1",
+                           "--setting", "sql_time_limit_ms", "20000", "--setting", "suggest_facets", "off"],
+                          f"{theirs}/-/versions.json")
+        results = []
+        try:
+            for group, name, url, headers in routes(targets, ours, theirs, db.stem):
+                size_bytes = check(url, headers)  # answers 200, and warms the caches
+                for connections in args.connections:
+                    r = wrk(url, headers, connections, args.seconds)
+                    results.append((group, name, connections, size_bytes, r))
+                    print(name, connections, r, flush=True)
+        finally:
+            stop(server)
+            stop(datasette)
+        sections.append((size, totals, targets, results))
+
+    (RESULTS / "serve.md").write_text(report(args, sections))
+    print(report(args, sections))
+
+
+def _ms_cell(r: dict, key: str) -> str:
+    # No request finished within the run: wrk has no latency to give.
+    return f"{r[key]:.1f}" if r["requests"] else f"> {r.get('seconds', 0) or 'run'} s"
+
+
+def report(args, sections) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = ["# Serving benchmark", "", f"Run {stamp} on {machine()}.",
+             f"Command: `python bench/bench_serve.py --base {args.base} --sizes {' '.join(map(str, args.sizes))} "
+             f"--seconds {args.seconds}`",
+             f"wrk {args.seconds} s per route and concurrency, on loopback; `timeline serve` is one uvicorn process, "
+             "Datasette one process, both on the same SQLite file. All events are generated (see bench/bench_serve.py).",
+             ""]
+    for size, totals, targets, results in sections:
+        lines += [f"## {totals['event']:,} events (generated)", "",
+                  f"{totals['event_source']:,} event sources, {totals['event_entity']:,} event-entity links, "
+                  f"{totals['passage']:,} passages, {totals['document']:,} documents; copies made in "
+                  f"{totals['build_seconds']:.0f} s. Filter: actor `{targets['actor']}`, weapon `{targets['weapon']}`, "
+                  f"{targets['from']} to {targets['to']}; search `{targets['search']}`.", "",
+                  "| route | connections | p50 ms | p99 ms | requests/s | errors | response bytes |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for group, name, connections, size_bytes, r in results:
+            if group == "ours":
+                lines.append(f"| {name} | {connections} | {_ms_cell(r, 'p50')} | {_ms_cell(r, 'p99')} | "
+                             f"{r['rps']:.1f} | {r['errors']} | {size_bytes:,} |")
+        lines += ["", "Side by side with Datasette (same file, same run):", "",
+                  "| query | connections | ours p50 ms | Datasette p50 ms | ours p99 ms | Datasette p99 ms | "
+                  "ours req/s | Datasette req/s | ratio ours/Datasette (p50) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        pairs: dict[tuple[str, int], list] = {}
+        for group, name, connections, size_bytes, r in results:
+            if group.startswith("pair:"):
+                pairs.setdefault((group, connections), []).append((name, r))
+        for (group, connections), ((_, a), (_, b)) in pairs.items():
+            ratio = f"{a['p50'] / b['p50']:.2f}" if a["requests"] and b["requests"] else "—"
+            lines.append(f"| {group[5:]} | {connections} | {_ms_cell(a, 'p50')} | {_ms_cell(b, 'p50')} | "
+                         f"{_ms_cell(a, 'p99')} | {_ms_cell(b, 'p99')} | {a['rps']:.1f} | {b['rps']:.1f} | {ratio} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
