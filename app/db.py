@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
 
@@ -62,9 +63,30 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# The advisory lock that lets one process at a time migrate a PostgreSQL database.
+MIGRATION_LOCK = 0x74696D656C696E66
+
+
 def upgrade(url: str) -> None:
-    """Create or upgrade the database at `url` to the newest schema revision."""
-    command.upgrade(alembic_config(url), "head")
+    """Create or upgrade the database at `url` to the newest schema revision.
+
+    On PostgreSQL several servers and ingest processes may start at once: they
+    migrate one after the other (an advisory lock), so the later ones find the
+    schema at head instead of racing to create the same tables.
+    """
+    if not url.startswith("postgresql"):
+        command.upgrade(alembic_config(url), "head")
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+            try:
+                command.upgrade(alembic_config(url), "head")
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+    finally:
+        engine.dispose()
 
 
 def open_database(explicit_url: str | None = None) -> Engine:
