@@ -108,12 +108,12 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     session.add(document)
     session.flush()
 
-    passage_ids: dict[int, int] = {}
-    for passage in analyzed.passages:
-        row = models.Passage(document_id=document.id, idx=passage.index, text=passage.text)
-        session.add(row)
-        session.flush()
-        passage_ids[passage.index] = row.id
+    # One flush for all rows of a kind: SQLAlchemy sends them as one batched INSERT
+    # that returns their ids, instead of a round trip per row.
+    passage_rows = [models.Passage(document_id=document.id, idx=p.index, text=p.text) for p in analyzed.passages]
+    session.add_all(passage_rows)
+    session.flush()
+    passage_ids = {row.idx: row.id for row in passage_rows}
 
     entity_ids = _upsert_entities(session, analyzed.candidates)
     new_rows = [_source_row(document.id, passage_ids[c.passage_index], c) for c in analyzed.candidates]
@@ -143,22 +143,24 @@ def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> dict
     for candidate in candidates:
         for entity in (*candidate.actors, *candidate.weapons, *(m.entity for m in candidate.mentions)):
             entities.setdefault(entity.key, entity)
-    ids: dict[str, int] = {}
+    stored = {
+        row.slug: row for row in session.exec(select(models.Entity).where(models.Entity.slug.in_(entities)))
+    } if entities else {}
+    added = []
     for key, entity in entities.items():
-        row = session.exec(select(models.Entity).where(models.Entity.slug == key)).first()
+        row = stored.get(key)
         if row is None:
-            row = models.Entity(slug=key, name=entity.name, kind=entity.kind,
-                                is_weapon=entity.is_weapon, aliases=json.dumps(list(entity.aliases)))
-            session.add(row)
-            session.flush()
+            added.append(models.Entity(slug=key, name=entity.name, kind=entity.kind,
+                                       is_weapon=entity.is_weapon, aliases=json.dumps(list(entity.aliases))))
         else:
             known = json.loads(row.aliases)
             merged = sorted(set(known) | set(entity.aliases))
             if merged != sorted(known):
                 row.aliases = json.dumps(merged)
                 _WORDING_CACHE.clear()
-        ids[key] = row.id
-    return ids
+    session.add_all(added)
+    session.flush()
+    return {row.slug: row.id for row in (*stored.values(), *added)}
 
 
 def _source_row(document_id: int, passage_id: int, c: EventCandidate) -> models.EventSource:
@@ -290,12 +292,12 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
         session.flush()
 
     new_slugs: dict[str, str] = {}  # old slug -> new slug
-    for event in merged:
+    slugs = _unique_slugs(session, [event_slug(event.date_start, event.title) for event in merged])
+    stored_events = [_event_row(event, slug) for event, slug in zip(merged, slugs)]
+    session.add_all(stored_events)
+    session.flush()
+    for event, slug, stored in zip(merged, slugs, stored_events):
         source_rows = [row_of[id(s.candidate)] for s in event.sources]
-        slug = _unique_slug(session, event_slug(event.date_start, event.title))
-        stored = _event_row(event, slug)
-        session.add(stored)
-        session.flush()
         for r in source_rows:
             r.event_id = stored.id
             if r.id in old_slug_by_row:
@@ -393,11 +395,22 @@ def _event_row(event: MergedEvent, slug: str) -> models.Event:
     )
 
 
-def _unique_slug(session: Session, slug: str) -> str:
-    candidate, n = slug, 2
-    while session.exec(select(models.Event.id).where(models.Event.slug == candidate)).first() is not None:
-        candidate, n = f"{slug}-{n}", n + 1
-    return candidate
+def _unique_slugs(session: Session, wanted: list[str]) -> list[str]:
+    """`wanted` made unique against the stored events and each other (`-2`, `-3`, ...).
+
+    One query answers the common case, where no wanted slug is taken yet."""
+    taken = set(session.exec(select(models.Event.slug).where(models.Event.slug.in_(set(wanted))))) if wanted else set()
+    unique = []
+    for slug in wanted:
+        candidate, n = slug, 2
+        while candidate in taken or (
+            candidate != slug
+            and session.exec(select(models.Event.id).where(models.Event.slug == candidate)).first() is not None
+        ):
+            candidate, n = f"{slug}-{n}", n + 1
+        taken.add(candidate)
+        unique.append(candidate)
+    return unique
 
 
 def _redirect(session: Session, old_slug: str, new_slug: str) -> None:
