@@ -111,6 +111,16 @@ class SlugRedirect(SQLModel, table=True):
     new_slug: str = Field(index=True)
 
 
+class StoreVersion(SQLModel, table=True):
+    """One row counting the writes to the store: views computed from the events
+    (facet counts, the time axis) stay valid while it is unchanged."""
+
+    __tablename__ = "store_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+
+
 # Tables no model describes: revision 0002's full-text indexes (FTS5 virtual tables
 # and their shadow tables), written only by triggers. Alembic's comparison skips them.
 FULL_TEXT_TABLES = ("event_fts", "passage_fts")

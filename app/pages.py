@@ -10,6 +10,7 @@ from sqlalchemy import tuple_
 from sqlmodel import Session, select
 
 from . import models
+from .aggregate_cache import cached_aggregate
 from .axis import Axis, period_of, time_axis
 from .queries import (
     CHRONOLOGICAL, PAGE_SIZE, EntityRef, EntitySummary, EventFilter, EventView, Facets, entity_event_ids, facets,
@@ -49,8 +50,8 @@ def timeline(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE, mor
         total=total,
         events=events,
         previous=previous,
-        facets=None if more_only else facets(session, flt),
-        axis=None if more_only else time_axis(session, flt),
+        facets=None if more_only else cached_aggregate(session, "facets", flt, lambda: facets(session, flt)),
+        axis=None if more_only else cached_aggregate(session, "axis", flt, lambda: time_axis(session, flt)),
         snippets=search_snippets(session, flt.q, [e.id for e in events]) if flt.q else {},
         names=names,
         page_size=page_size,

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import delete, or_, text
+from sqlalchemy import delete, or_, text, update
 from sqlmodel import Session, select
 
 from . import models
@@ -122,7 +122,14 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
 
     _remerge(session, [(c.date_start, c.date_end) for c in analyzed.candidates], touched, entity_ids,
              {r.id for r in new_rows})
+    bump_store_version(session)
     return StoreResult(document.id, status, len(analyzed.candidates))
+
+
+def bump_store_version(session: Session) -> None:
+    """Count one more write, in the writer's transaction (see models.StoreVersion)."""
+    session.execute(update(models.StoreVersion).where(models.StoreVersion.id == 1)
+                    .values(version=models.StoreVersion.version + 1))
 
 
 def _remove_document(session: Session, document: models.Document) -> set[int]:

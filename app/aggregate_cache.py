@@ -1,0 +1,51 @@
+"""Facet counts and the time axis, cached per store version.
+
+On a large store these aggregates cost far more than the page of events they frame
+(at 1,000,000 events: about 0.5 s of facet counts and 0.3 s of axis against 10 ms of
+events), and they only change when an ingest writes. Every write bumps
+`store_version` in its own transaction, and a reader's session sees one snapshot,
+so an aggregate cached under the version it read can never be stale for a reader
+that reads the same version.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar
+
+from sqlmodel import Session, select
+
+from . import models
+from .queries import EventFilter
+
+T = TypeVar("T")
+
+_SIZE = 1024
+_cache: OrderedDict[tuple, object] = OrderedDict()
+_lock = threading.Lock()
+
+
+def store_version(session: Session) -> int:
+    """The number of writes the store has seen, as this session's snapshot sees it."""
+    return session.exec(select(models.StoreVersion.version).where(models.StoreVersion.id == 1)).first() or 0
+
+
+def cached_aggregate(session: Session, kind: str, flt: EventFilter, compute: Callable[[], T]) -> T:
+    """`compute()`, or its result from an earlier call with the same database, store
+    version, kind and filter (the page number does not matter to an aggregate).
+
+    >>> # cached_aggregate(session, "facets", flt, lambda: facets(session, flt))
+    """
+    key = (str(session.get_bind().url), store_version(session), kind, replace(flt, page=1))
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]  # type: ignore[return-value]
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _SIZE:
+            _cache.popitem(last=False)
+    return value

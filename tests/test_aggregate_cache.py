@@ -1,0 +1,38 @@
+"""Aggregates are computed once per store version and recomputed after a write."""
+from click.testing import CliRunner
+from sqlmodel import Session
+
+from app.aggregate_cache import cached_aggregate, store_version
+from app.cli import main
+from app.pages import timeline
+from app.queries import EventFilter
+
+ARTICLE = "---\ntitle: {title}\npublished: 2024-11-18\n---\n{body}\n"
+
+
+def _ingest(folder, db_url, name, body):
+    (folder / name).write_text(ARTICLE.format(title=name, body=body), encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(folder / name), "--db", db_url])
+    assert result.exit_code == 0, result.output
+
+
+def test_compute_runs_once_per_version(engine):
+    calls = []
+    with Session(engine) as session:
+        for page in (1, 2):
+            value = cached_aggregate(session, "probe", EventFilter(page=page), lambda: calls.append(1) or len(calls))
+            assert value == 1
+    assert calls == [1]
+
+
+def test_a_write_bumps_the_version_and_the_facets_follow(tmp_path, db_url, engine):
+    _ingest(tmp_path, db_url, "a.md", "Joe Biden allowed Ukraine to fire ATACMS into Russia on 17 November 2024.")
+    with Session(engine) as session:
+        before_version = store_version(session)
+        before = {ref.slug: n for ref, n in timeline(session, EventFilter()).facets.actors}
+    _ingest(tmp_path, db_url, "b.md", "Vladimir Putin met Xi Jinping in Kazan on 22 October 2024.")
+    with Session(engine) as session:
+        assert store_version(session) == before_version + 1
+        after = {ref.slug: n for ref, n in timeline(session, EventFilter()).facets.actors}
+    assert "joe-biden" in before and "vladimir-putin" not in before
+    assert "vladimir-putin" in after
