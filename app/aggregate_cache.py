@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from sqlmodel import Session, select
 
 from . import models
-from .queries import EventFilter
 
 T = TypeVar("T")
 
@@ -32,13 +30,13 @@ def store_version(session: Session) -> int:
     return session.exec(select(models.StoreVersion.version).where(models.StoreVersion.id == 1)).first() or 0
 
 
-def cached_aggregate(session: Session, kind: str, flt: EventFilter, compute: Callable[[], T]) -> T:
+def cached_aggregate(session: Session, kind: str, args: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, or its result from an earlier call with the same database, store
-    version, kind and filter (the page number does not matter to an aggregate).
+    version, kind and arguments (callers leave the page number out of a filter).
 
-    >>> # cached_aggregate(session, "facets", flt, lambda: facets(session, flt))
+    >>> # cached_aggregate(session, "facets", replace(flt, page=1), lambda: facets(session, flt))
     """
-    key = (str(session.get_bind().url), store_version(session), kind, replace(flt, page=1))
+    key = (str(session.get_bind().url), store_version(session), kind, args)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)

@@ -40,6 +40,7 @@ def timeline(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE, mor
     """Everything the timeline page shows for `flt`; `more_only` skips the facets
     and axis (the "load more" fragment only needs the next events)."""
     total, events = list_events(session, flt, page_size)
+    whole = replace(flt, page=1)  # what the aggregates depend on
     previous = None
     if flt.page > 1:
         _, before = list_events(session, replace(flt, page=(flt.page - 1) * page_size), page_size=1)
@@ -50,8 +51,8 @@ def timeline(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE, mor
         total=total,
         events=events,
         previous=previous,
-        facets=None if more_only else cached_aggregate(session, "facets", flt, lambda: facets(session, flt)),
-        axis=None if more_only else cached_aggregate(session, "axis", flt, lambda: time_axis(session, flt)),
+        facets=None if more_only else cached_aggregate(session, "facets", whole, lambda: facets(session, flt)),
+        axis=None if more_only else cached_aggregate(session, "axis", whole, lambda: time_axis(session, flt)),
         snippets=search_snippets(session, flt.q, [e.id for e in events]) if flt.q else {},
         names=names,
         page_size=page_size,
