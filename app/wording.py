@@ -112,8 +112,8 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
     return (shared / min(len(a), len(b)) if a and b else 0.0), shared
 
 
-def subject(candidate: EventCandidate) -> Entity | None:
-    """The actor the title opens with ("Donald Trump sworn in"), if any."""
+def _subject_span(candidate: EventCandidate) -> tuple[Entity, int] | None:
+    """The actor the title opens with and where its name ends in the title."""
     if not candidate.actors:
         return None
     first = candidate.actors[0]
@@ -122,19 +122,24 @@ def subject(candidate: EventCandidate) -> Entity | None:
         at = title.lower().find(name.lower())
         # Only capitalised words (a title: "President Bill Clinton") may come before the name.
         if at == 0 or (at > 0 and all(w[:1].isupper() for w in title[:at].split())):
-            return first
+            return first, at + len(name)
     return None
+
+
+def subject(candidate: EventCandidate) -> Entity | None:
+    """The actor the title opens with ("Donald Trump sworn in"), if any."""
+    found = _subject_span(candidate)
+    return found[0] if found else None
 
 
 def verb(candidate: EventCandidate) -> str | None:
     """The stem of the title's first word after its subject that is no auxiliary or adverb:
-    "Donald Trump had previously expressed willingness" -> "express"."""
-    first = subject(candidate)
-    if first is None:
+    "Donald Trump had previously expressed willingness" -> "express";
+    "President Bill Clinton condemned the attack" -> "condemn"."""
+    found = _subject_span(candidate)
+    if found is None:
         return None
-    title = candidate.title
-    name = next(n for n in (first.name, *first.aliases) if title.lower().startswith(n.lower()))
-    for w in words_of(title[len(name):]):
+    for w in words_of(candidate.title[found[1]:]):
         if w.lower() not in _AUXILIARIES and not w.lower().endswith("ly"):
             return stem(w)
     return None

@@ -241,3 +241,14 @@ def test_seed_candidates_merge_the_same_in_any_order():
         shuffled = candidates[:]
         rng.shuffle(shuffled)
         assert summary(merge_events(shuffled)) == expected
+
+
+def test_a_title_naming_its_subject_after_a_title_word_is_compared_by_its_verb():
+    # "President Donald Trump ..." opens with a capitalised title before the name;
+    # the date-dispute check compares the verb after the name (it used to raise).
+    items = [
+        told("a", "President Donald Trump offered missiles to NATO countries for Ukraine", date(2024, 3, 1)),
+        told("b", "President Donald Trump offered missiles to NATO countries for Ukraine", date(2024, 10, 1)),
+    ]
+    events = merge_events(items)
+    assert len(events) == 1 and events[0].disputed and events[0].corroboration == 2
