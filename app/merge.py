@@ -53,6 +53,9 @@ CLAIM_OTHER_DATE = 0.6
 CLAIM_JOIN = 0.4
 REPORTED_LOOKBACK = timedelta(days=366)
 MIN_CLAIM_SHARED = 5
+# The farthest apart two candidates' dates can be and still be one event: whoever
+# merges incrementally must compare a new candidate with everything this close.
+MERGE_REACH = max(REPORTED_WINDOW, DISPUTE_WINDOW, CLAIM_DISPUTE_WINDOW, REPORTED_LOOKBACK)
 
 
 

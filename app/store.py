@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, text, update
 from sqlmodel import Session, select
 
 from . import models
-from .merge import merge_events, same_event, wording
+from .merge import MERGE_REACH, merge_events, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -120,8 +120,9 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     session.add_all(new_rows)
     session.flush()
 
-    _remerge(session, [(c.date_start, c.date_end) for c in analyzed.candidates], touched, entity_ids,
-             {r.id for r in new_rows})
+    # Every stored candidate the merge could pair with a new one: dates within its reach.
+    reach = [(c.date_start - MERGE_REACH, c.date_end + MERGE_REACH) for c in analyzed.candidates]
+    _remerge(session, reach, touched, entity_ids, {r.id for r in new_rows})
     bump_store_version(session)
     return StoreResult(document.id, status, len(analyzed.candidates))
 
@@ -346,7 +347,8 @@ def _joined_events(session: Session, overlap, new_row_ids: set[int]) -> set[int]
     `same_event` pairs with a new row. Reads only the columns `same_event` needs."""
     es = models.EventSource
     near = select(es.event_id).where(overlap, es.event_id.is_not(None))
-    columns = (es.id, es.event_id, es.title, es.entities, es.date_start, es.date_end, es.reported)
+    columns = (es.id, es.event_id, es.title, es.entities, es.date_start, es.date_end, es.reported,
+               es.claim, es.timex_text, es.precision)
     lite = session.execute(select(*columns).where(or_(overlap, es.id.in_(new_row_ids), es.event_id.in_(near)))).all()
     entities: dict[str, Entity] = {}
 
@@ -358,9 +360,12 @@ def _joined_events(session: Session, overlap, new_row_ids: set[int]) -> set[int]
 
     def light(row) -> tuple[EventCandidate, frozenset[str]]:
         named = [entities[k] for k in json.loads(row.entities) if k in entities]
-        candidate = EventCandidate(0, 0, 0, row.title, row.date_start, row.date_end, "", "", None,
+        # What same_event reads: title, dates, entities, the claim without its dating phrase.
+        timex = Timex(0, 0, row.timex_text, "DATE", "") if row.timex_text else None
+        candidate = EventCandidate(0, 0, 0, row.title, row.date_start, row.date_end, row.precision, "", timex,
                                    actors=tuple(e for e in named if not e.is_weapon),
-                                   weapons=tuple(e for e in named if e.is_weapon), reported=row.reported)
+                                   weapons=tuple(e for e in named if e.is_weapon), reported=row.reported,
+                                   claim=row.claim)
         return candidate, _cached_wording(row.title, row.entities, candidate)
 
     new_rows = [row for row in lite if row.id in new_row_ids]

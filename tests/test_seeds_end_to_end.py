@@ -145,3 +145,24 @@ def test_every_actor_of_a_key_event_is_highlighted_on_its_page(seeded):
     naming = [s for s in event["sources"] if "Donald Trump" in s["passage"]]
     assert naming  # the other source says only "his swearing-in"
     assert html.count('<mark class="actor">Donald Trump</mark>') == len(naming)
+
+
+def test_a_date_dispute_between_articles_is_kept_as_one_disputed_event(seeded):
+    _, client, _ = seeded
+    disputed = client.get("/api/events", params={"disputed": "true", "reported": "false"}).json()["events"]
+    assert any(len({s["document_id"] for s in e["sources"]}) >= 2 for e in disputed)
+
+
+def _dated_summary(url):
+    engine = open_database(url)
+    events = TestClient(create_app(engine)).get("/api/events", params={"reported": "false"}).json()["events"]
+    engine.dispose()
+    return sorted((e["date"], e["precision"], e["corroboration"], e["disputed"]) for e in events)
+
+
+def test_merging_one_document_at_a_time_does_not_depend_on_their_order(seeded, tmp_path):
+    url, _, _ = seeded
+    reverse = f"sqlite:///{tmp_path / 'reverse.db'}"
+    paths = [str(p) for p in sorted(SEEDS.iterdir(), reverse=True)]
+    assert CliRunner().invoke(main, ["ingest", *paths, "--db", reverse]).exit_code == 0
+    assert _dated_summary(reverse) == _dated_summary(url)
