@@ -16,6 +16,7 @@ stems bring inflections and nominalisations together.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.records import Entity, EventCandidate
 from app.word_classes import Word, is_past
@@ -49,6 +50,9 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _AUXILIARIES = frozenset("has have had was were is are be been being did does do will would".split())
 
 
+# Pure and called for every word of every candidate compared while merging:
+# news reuses a small vocabulary, so a cache answers most calls.
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem that brings inflections and nominalisations together.
 
