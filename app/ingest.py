@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -246,7 +246,7 @@ def ingest(
                 report.warnings.append(ReadError(item.origin, warning, kind="warning"))
                 progress(item.origin, f"warning: {warning}")
             if published and not item.published:
-                item = SourceDocument(**{**item.__dict__, "published": published})
+                item = replace(item, published=published)
             with Session(engine) as session:
                 known = find_document(session, content_hash(item))
             if known is not None:

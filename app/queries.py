@@ -349,11 +349,10 @@ CHRONOLOGICAL = (models.Event.date_start, models.Event.date_end, models.Event.id
 def list_events(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE,
                 with_sources: bool = False) -> tuple[int, list[EventView]]:
     """The events matching `flt`, chronological, one page of them, and their total."""
-    where = filter_where(session, flt)
-    total = cached_aggregate(
-        session, "total", replace(flt, page=1),
-        lambda: session.exec(with_where(select(func.count()).select_from(models.Event), where)).one(),
-    )
+    def count() -> int:
+        return session.exec(with_where(select(func.count()).select_from(models.Event), filter_where(session, flt))).one()
+
+    total = cached_aggregate(session, "total", replace(flt, page=1), count)
     events = session.exec(
         with_where(select(models.Event), filter_where(session, flt, drive=False))
         .order_by(*CHRONOLOGICAL)

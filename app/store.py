@@ -115,14 +115,14 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     session.flush()
     passage_ids = {row.idx: row.id for row in passage_rows}
 
-    entity_ids = _upsert_entities(session, analyzed.candidates)
+    _upsert_entities(session, analyzed.candidates)
     new_rows = [_source_row(document.id, passage_ids[c.passage_index], c) for c in analyzed.candidates]
     session.add_all(new_rows)
     session.flush()
 
     # Every stored candidate the merge could pair with a new one: dates within its reach.
     reach = [(c.date_start - MERGE_REACH, c.date_end + MERGE_REACH) for c in analyzed.candidates]
-    _remerge(session, reach, touched, entity_ids, {r.id for r in new_rows})
+    _remerge(session, reach, touched, {r.id for r in new_rows})
     bump_store_version(session)
     return StoreResult(document.id, status, len(analyzed.candidates))
 
@@ -146,7 +146,8 @@ def _remove_document(session: Session, document: models.Document) -> set[int]:
     return {i for i in event_ids if i is not None}
 
 
-def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> dict[str, int]:
+def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> None:
+    """Add the entities the candidates name; merge new aliases into known ones."""
     entities: dict[str, Entity] = {}
     for candidate in candidates:
         for entity in (*candidate.actors, *candidate.weapons, *(m.entity for m in candidate.mentions)):
@@ -168,7 +169,6 @@ def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> dict
                 _WORDING_CACHE.clear()
     session.add_all(added)
     session.flush()
-    return {row.slug: row.id for row in (*stored.values(), *added)}
 
 
 def _source_row(document_id: int, passage_id: int, c: EventCandidate) -> models.EventSource:
@@ -223,7 +223,7 @@ def _candidate_from_row(row: models.EventSource, passage_idx: int, entities: dic
     )
 
 
-def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: set[int], _ids,
+def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: set[int],
              new_row_ids: set[int] = frozenset()) -> None:
     """Merge again every stored candidate whose dates overlap `ranges`, with the
     candidates of the events they belonged to, and rewrite those events.
@@ -317,11 +317,8 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
     for old_slug, new_slug in new_slugs.items():
         if old_slug != new_slug:
             _redirect(session, old_slug, new_slug)
-    for old in old_events.values():
-        if old.slug not in new_slugs:
-            # The event is gone (its document was replaced without it): send its
-            # permalink to nothing rather than to a wrong event; the page says so.
-            pass
+    # An old event none of whose sources survives gets no redirect: its permalink
+    # answers 404 rather than pointing at a different happening.
 
 
 # Wording of stored candidates by (title, entity keys as stored): the re-merge of
