@@ -116,7 +116,7 @@ def anchor_from_dates(dates: Iterable[date]) -> date | None:
 _FORWARD = re.compile(r"\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in
                                            sorted(lexicon.FORWARD_MARKERS, key=len, reverse=True))
                       + r")\b", re.IGNORECASE)
-_FULL_WEEKDAYS = {name: number for name, number in lexicon.WEEKDAYS.items() if name.endswith("day")}
+_FULL_WEEKDAYS = {name: lexicon.WEEKDAYS[name] for name in lexicon.FULL_WEEKDAYS}
 
 
 def _looks_ahead(text: str, start: int, end: int) -> bool:
