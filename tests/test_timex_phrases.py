@@ -92,6 +92,11 @@ CASES = [
     ("The blast came at 10:35 a.m.", A, "10:35 a.m.", "TIME", "2025-01-20T10:35", None),
     ("Sirens sounded this morning.", A, "this morning", "TIME", "2025-01-20TMO", None),
     ("Drones struck last night.", A, "last night", "TIME", "2025-01-19TNI", None),
+    # a weekday's part is finer than a day: TIME, like "this morning"
+    ("The vote was held Tuesday night.", date(2013, 3, 20), "Tuesday night", "TIME", "2013-03-19TNI", None),
+    ("He spoke Wednesday afternoon.", date(2013, 3, 20), "Wednesday afternoon", "TIME", "2013-03-20TAF", None),
+    ("Shelling began late Friday night.", date(2013, 3, 20), "late Friday night", "TIME", "2013-03-15TNI", "END"),
+    ("Shelling began early Friday.", date(2013, 3, 20), "early Friday", "DATE", "2013-03-15", "START"),
     # durations and vague spans
     ("The siege lasted two years.", A, "two years", "DURATION", "P2Y", None),
     ("Losses mounted over the past two years.", A, "the past two years", "DURATION", "P2Y", None),
@@ -119,6 +124,10 @@ CASES = [
     ("The father will leave at 4 in the morning.", A, "4 in the morning", "TIME", "2025-01-20T04:00", None),
     ("The deal should close by year-end.", A, "year-end", "DATE", "2025", "END"),
     ("A year-long inquiry began.", A, "year-long", "DURATION", "P1Y", None),
+    ("A weeklong strike ended.", A, "weeklong", "DURATION", "P1W", None),
+    ("The yearlong probe ended.", A, "yearlong", "DURATION", "P1Y", None),
+    ("The monthslong standoff ended.", A, "monthslong", "DURATION", "PXM", None),
+    ("They set off on a 10-day-long trek.", A, "10-day-long", "DURATION", "P10D", None),
     ("Sales fell in the first half of the year.", A, "the first half of the year", "DATE", "2025-H1", None),
     ("He was shot last Oct. 23 at his home.", date(1999, 4, 19), "last Oct. 23", "DATE", "1998-10-23", None),
     ("Ratification began in February this year.", date(1998, 12, 3), "February this year", "DATE", "1998-02", None),
@@ -160,6 +169,8 @@ FALSE_FRIENDS = [
     "The boy, 6 years old, was rescued.",
     "It is a lesson for today's youth.",
     "Prices are high in today's dollars.",
+    "The houses belong to the family.",
+    "Headlong, he ran into the Longworth building.",
 ]
 
 

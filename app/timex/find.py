@@ -32,6 +32,7 @@ _ANCHOR_WORDS = frozenset(
                                                  "nineteen", "eighteen", "thousand", "half", "period",
                                                  "while", "time"]
     + [w + "s" for w in lexicon.WEEKDAYS]
+    + [w + "long" for w in lexicon.UNITS] + [w + "slong" for w in lexicon.UNITS]  # "weeklong", "yearlong"
     + ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties",
        "today", "tomorrow", "yesterday", "tonight"])
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
@@ -173,7 +174,7 @@ def _combine(found: list[Found], text: str) -> list[Found]:
             if code:
                 f = Found(f.start, nxt.end, "DATE", f"{nxt.value}-{code}", f.mod, nxt.basis, f.kind)
                 i += 1
-        if f.type == "DATE" and f.mod is None and f.kind not in ("ref",):
+        if (f.type == "DATE" or f.kind == "weekday") and f.mod is None and f.kind not in ("ref",):
             before = text[max(0, f.start - 30):f.start]
             pm = _PART_PREFIX.search(before)
             if pm and not (pm["w"].lower() in ("earlier", "later") and f.kind in ("decade", "century", "weekday")):

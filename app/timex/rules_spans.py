@@ -32,7 +32,7 @@ _QMOD = alternation(lexicon.QUANTITY_MODS)
 @rule(rf"{B}(?P<pre>(?:the\s+)?(?:past|last|next|first|coming|previous|following|final|remaining|initial|latest|"
       rf"entire|whole|full|same|other|better\s+part\s+of\s+the|additional)\s+|the\s+)?"
       rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?P<num>{NUM})(?P<hy>\s+|-)(?:(?:more|additional|full|straight|consecutive|long|"
-      rf"short)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?!-old)(?P<half>\s+and\s+a\s+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
+      rf"short)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<long>-long)?(?!-old)(?P<half>\s+and\s+a\s+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
 def _duration(m, ctx):
     """"two years", "the past 18 months", "nearly a decade", "a year ago" (a DATE)."""
     amount = parse_number(m["num"])
@@ -42,6 +42,8 @@ def _duration(m, ctx):
     unit = unit_name(m["unit"])
     if unit == "quarter" and re.match(r"\s+of\b", ctx.text[m.end():m.end() + 4]):
         return None  # "three-quarters of": a fraction
+    if m["long"] and m["hy"] != "-":
+        return None  # "a year-long inquiry": the article is the noun's, `_long` takes the adjective
     if unit == "second" and m["num"].lower() in ("a", "an"):
         return None  # "a second" is mostly the ordinal
     if _AGE_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()) or _AGE_AFTER.match(ctx.text, m.end()):
@@ -121,7 +123,7 @@ def _plural_units(m, ctx):
 
 @rule(rf"{B}(?P<unit>{UNIT})(?P<pl>s)?-?long{E}")
 def _long(m, ctx):
-    """"a year-long inquiry", "decades-long feud": the adjective is the duration."""
+    """"a year-long inquiry", "a weeklong strike", "decades-long feud": the adjective is the duration."""
     amount = None if m["pl"] else 1
     return Found(m.start(), m.end(), "DURATION", duration_value(amount, unit_name(m["unit"])), kind="duration")
 
