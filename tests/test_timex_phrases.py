@@ -97,6 +97,10 @@ CASES = [
     ("He spoke Wednesday afternoon.", date(2013, 3, 20), "Wednesday afternoon", "TIME", "2013-03-20TAF", None),
     ("Shelling began late Friday night.", date(2013, 3, 20), "late Friday night", "TIME", "2013-03-15TNI", "END"),
     ("Shelling began early Friday.", date(2013, 3, 20), "early Friday", "DATE", "2013-03-15", "START"),
+    ("By mid afternoon, sources said so.", A, "mid afternoon", "TIME", "2025-01-20TAF", None),
+    ("At mid-afternoon yesterday, shares rose.", A, "mid-afternoon yesterday", "TIME", "2025-01-19TAF", None),
+    ("Prices fell Friday. Dealers bought in the morning.", A, "the morning", "TIME", "2025-01-17TMO", None),
+    ("Rebels attacked late last night.", A, "late last night", "TIME", "2025-01-19TNI", "END"),
     # durations and vague spans
     ("The siege lasted two years.", A, "two years", "DURATION", "P2Y", None),
     ("Losses mounted over the past two years.", A, "the past two years", "DURATION", "P2Y", None),
@@ -114,6 +118,10 @@ CASES = [
     ("Ferries sail daily.", A, "daily", "SET", "P1D", None),
     ("The council meets each Thursday.", A, "each Thursday", "SET", "XXXX-WXX-4", None),
     ("It costs $5 a year.", A, "a year", "SET", "P1Y", None),
+    ("Qantas runs four flights a week.", A, "a week", "SET", "P1W", None),
+    ("Agents do hundreds of interviews a day.", A, "a day", "SET", "P1D", None),
+    ("Gunmen killed 30 people a day after the vote.", A, "a day", "DURATION", "P1D", None),
+    ("The ultimatum gave 300 workers a day to leave.", A, "a day", "DURATION", "P1D", None),
     # referring back to the text, and other shapes
     ("He fled on June 3, 2009 and later that year he died.", A, "later that year", "DATE", "2009", "END"),
     ("The pandemic of 2009-2010 killed 348 children.", A, "2010", "DATE", "2010", None),
@@ -171,6 +179,8 @@ FALSE_FRIENDS = [
     "Prices are high in today's dollars.",
     "The houses belong to the family.",
     "Headlong, he ran into the Longworth building.",
+    "He appeared on a morning talk show.",
+    "He runs in the morning.",
 ]
 
 

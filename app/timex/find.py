@@ -174,7 +174,7 @@ def _combine(found: list[Found], text: str) -> list[Found]:
             if code:
                 f = Found(f.start, nxt.end, "DATE", f"{nxt.value}-{code}", f.mod, nxt.basis, f.kind)
                 i += 1
-        if (f.type == "DATE" or f.kind == "weekday") and f.mod is None and f.kind not in ("ref",):
+        if (f.type == "DATE" or f.kind in ("weekday", "time")) and f.mod is None and f.kind not in ("ref",):
             before = text[max(0, f.start - 30):f.start]
             pm = _PART_PREFIX.search(before)
             if pm and not (pm["w"].lower() in ("earlier", "later") and f.kind in ("decade", "century", "weekday")):

@@ -227,6 +227,26 @@ def _today(m, ctx):
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind="day")
 
 
+# A part of a day named on its own belongs to the day the text is telling of: "by mid
+# afternoon", "placed orders in the morning". A preposition must lead to it, or
+# "morning" is just a noun ("a morning talk show").
+_DAY_PART_LEAD = re.compile(r"\b(?:in|during|by|on|until|till|through|throughout|before|after|since|at|from)\s+$", FLAGS)
+
+
+@rule(rf"{B}(?P<edge>early|mid|late)[\s-]*(?P<part>morning|afternoon|evening)(?:\s+(?P<day>today|yesterday|tomorrow))?{E}"
+      rf"|{B}the\s+(?P<part2>morning|afternoon|evening){E}")
+def _day_part(m, ctx):
+    """"mid-afternoon", "late morning yesterday" (TIME on that day); "in the morning" (TIME
+    on the day last named, see `_combine`)."""
+    if not _DAY_PART_LEAD.search(ctx.text, max(0, m.start() - 12), m.start()):
+        return None
+    if m["part2"]:
+        return Found(m.start(), m.end(), "TIME", "", basis=BASIS_RELATIVE, kind="that-" + m["part2"].lower())
+    value = shift_value(ctx.anchor, "day", _TODAY.get((m["day"] or "today").lower(), 0))
+    return Found(m.start(), m.end(), "TIME", value + "T" + lexicon.DAY_PARTS[m["part"].lower()],
+                 basis=BASIS_RELATIVE, kind="time")
+
+
 _CLOCK = (r"(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?-i:[ap]\.m\.?|[AP]\.M\.?|[ap]m|[AP]M))(?!\w)"
           r"|(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?![\d:])(?=\s+(?:GMT|UTC|local|hours|EST|EDT|ET))"
           r"|(?P<h12>1[0-2]|0?[1-9])(?::(?P<mi12>[0-5]\d))?\s+(?:o'clock\s+)?in\s+the\s+(?P<part>morning|afternoon|evening)"

@@ -18,11 +18,21 @@ from app.timex.normalize import (
 _RATE_BEFORE = re.compile(r"(?:\btimes|\btwice|\bonce|%|\bpercent|\d|\bcents?|\bdollars?|\bmillion|\bbillion|\bshare)\s*$", FLAGS)
 
 
+# "hundreds of interviews a day", "four flights a week": a counted plural right before
+# "a day" makes it a rate too
+_COUNTED_BEFORE = re.compile(
+    rf"(?:\d|\b(?:{alternation(lexicon.NUMBER_WORDS)}|hundreds|thousands|millions|dozens|several|many))"
+    r"\s+(?:[a-z]+\s+)?[a-z]{2,}s\s+$", FLAGS)
+_SPAN_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|of|to|in|into|for)\b", FLAGS)
+
+
 @rule(rf"{B}an?\s+(?P<unit>{UNIT}){E}")
 def _rate(m, ctx):
-    """"$5 a year", "twice a week": a SET."""
+    """"$5 a year", "twice a week", "four flights a week": a SET."""
     if not _RATE_BEFORE.search(ctx.text[max(0, m.start() - 15):m.start()]):
-        return None
+        if (not _COUNTED_BEFORE.search(ctx.text[max(0, m.start() - 40):m.start()])
+                or _SPAN_AFTER.match(ctx.text, m.end())):
+            return None  # "killed 30 people a day after the vote": an amount of time
     return Found(m.start(), m.end(), "SET", duration_value(1, unit_name(m["unit"])), kind="set")
 
 
