@@ -136,6 +136,14 @@ CASES = [
     ("The yearlong probe ended.", A, "yearlong", "DURATION", "P1Y", None),
     ("The monthslong standoff ended.", A, "monthslong", "DURATION", "PXM", None),
     ("They set off on a 10-day-long trek.", A, "10-day-long", "DURATION", "P10D", None),
+    ("Eight trading days after Oct. 12, the index fell.", A, "Eight trading days", "DURATION", "P8D", None),
+    ("Payment is due within 30 business days.", A, "30 business days", "DURATION", "P30D", None),
+    ("The work will be done in a fortnight.", A, "a fortnight", "DURATION", "P2W", None),
+    ("Talks ended a fortnight ago.", date(2013, 3, 20), "a fortnight ago", "DATE", "2013-W10", None),
+    ("The council meets fortnightly.", A, "fortnightly", "SET", "P2W", None),
+    ("Profit rose in Q4 2012.", A, "Q4 2012", "DATE", "2012-Q4", None),
+    ("Sales for 2013 Q1 fell.", A, "2013 Q1", "DATE", "2013-Q1", None),
+    ("H1 2013 sales rose.", A, "H1 2013", "DATE", "2013-H1", None),
     ("Sales fell in the first half of the year.", A, "the first half of the year", "DATE", "2025-H1", None),
     ("He was shot last Oct. 23 at his home.", date(1999, 4, 19), "last Oct. 23", "DATE", "1998-10-23", None),
     ("Ratification began in February this year.", date(1998, 12, 3), "February this year", "DATE", "1998-02", None),
@@ -181,6 +189,8 @@ FALSE_FRIENDS = [
     "Headlong, he ran into the Longworth building.",
     "He appeared on a morning talk show.",
     "He runs in the morning.",
+    "The H5N1 virus spread; a Q&A followed.",
+    "He drove a Q7.",
 ]
 
 

@@ -32,6 +32,7 @@ _ANCHOR_WORDS = frozenset(
                                                  "nineteen", "eighteen", "thousand", "half", "period",
                                                  "while", "time"]
     + [w + "s" for w in lexicon.WEEKDAYS]
+    + ["q", "h"]  # "Q4", "H1": the tokenizer splits letter from digit
     + [w + "long" for w in lexicon.UNITS] + [w + "slong" for w in lexicon.UNITS]  # "weeklong", "yearlong"
     + ["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties",
        "today", "tomorrow", "yesterday", "tonight"])

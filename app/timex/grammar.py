@@ -47,7 +47,7 @@ _num_phrases = alternation(lexicon.NUMBER_PHRASES)
 _vague = alternation(lexicon.VAGUE_QUANTITIES)
 NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+and\s+a\s+half|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
        rf"(?:\s+and\s+a\s+half)?|{_vague}|a\s+half|half\s+an?|(?:{_num_phrases})(?:\s+and\s+a\s+half)?)")
-UNIT = r"(?:second|minute|hour|day|week(?:end)?|month|quarter|year|decade|centur(?:y|ie))"
+UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|quarter|year|decade|centur(?:y|ie))"
 PART_OF_DAY = alternation(lexicon.DAY_PARTS)
 SEASON = alternation(lexicon.SEASONS)
 B = r"(?:(?<=mid-)|(?<![\w$£€#@/.-]))"  # left edge: not inside a word, number, amount or model name

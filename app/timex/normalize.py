@@ -204,9 +204,9 @@ def duration_value(amount: float | None, unit: str) -> str:
         "second": ("S", True), "minute": ("M", True), "hour": ("H", True),
         "day": ("D", False), "week": ("W", False), "weekend": ("WE", False),
         "month": ("M", False), "quarter": ("M", False), "year": ("Y", False),
-        "decade": ("Y", False), "century": ("Y", False),
+        "decade": ("Y", False), "century": ("Y", False), "fortnight": ("W", False),
     }[unit]
-    factor = {"quarter": 3, "decade": 10, "century": 100}.get(unit, 1)
+    factor = {"quarter": 3, "decade": 10, "century": 100, "fortnight": 2}.get(unit, 1)
     if amount is None:
         number = "X"
         if unit == "decade":

@@ -121,6 +121,23 @@ def _quarter_value(m, ctx):
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind="quarter")
 
 
+@rule(rf"(?<![\w/-])(?:(?P<y1>{YEAR})[\s-]+)?(?-i:(?P<what>[QH])(?P<n>[1-4]))(?:[\s-]+(?P<y2>{YEAR}))?(?![\w/-])")
+def _quarter_code(m, ctx):
+    """"Q4 2012", "2013 Q1", "H1": quarters and halves as business news abbreviates them."""
+    number = int(m["n"])
+    if m["what"] == "H" and number > 2:
+        return None
+    code = f"{m['what']}{number}"
+    year = m["y1"] or m["y2"]
+    if year:
+        return Found(m.start(), m.end(), "DATE", f"{year}-{code}", basis=BASIS_STATED, kind="quarter")
+    if m["what"] == "H":
+        return Found(m.start(), m.end(), "DATE", f"{shift_value(ctx.anchor, 'year', 0)}-{code}",
+                     basis=BASIS_RELATIVE, kind="quarter")
+    return Found(m.start(), m.end(), "DATE", resolve_quarter(ctx.anchor, ctx.direction(m.start(), m.end()), number),
+                 basis=BASIS_RELATIVE, kind="quarter")
+
+
 _ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 
 

@@ -42,7 +42,7 @@ _QMOD = alternation(lexicon.QUANTITY_MODS)
 @rule(rf"{B}(?P<pre>(?:the\s+)?(?:past|last|next|first|coming|previous|following|final|remaining|initial|latest|"
       rf"entire|whole|full|same|other|better\s+part\s+of\s+the|additional)\s+|the\s+)?"
       rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?P<num>{NUM})(?P<hy>\s+|-)(?:(?:more|additional|full|straight|consecutive|long|"
-      rf"short)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<long>-long)?(?!-old)(?P<half>\s+and\s+a\s+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
+      rf"short|trading|business|working)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<long>-long)?(?!-old)(?P<half>\s+and\s+a\s+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
 def _duration(m, ctx):
     """"two years", "the past 18 months", "nearly a decade", "a year ago" (a DATE)."""
     amount = parse_number(m["num"])
@@ -89,7 +89,9 @@ def _duration(m, ctx):
     if unit in ("second", "minute", "hour") or amount != int(amount):
         return duration
     steps = int(amount)
-    if unit == "decade":
+    if unit == "fortnight":
+        unit, steps = "week", steps * 2
+    elif unit == "decade":
         unit, steps = "year", steps * 10
     elif unit == "century":
         unit, steps = "year", steps * 100
