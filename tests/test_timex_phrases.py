@@ -148,6 +148,16 @@ CASES = [
     ("He was shot last Oct. 23 at his home.", date(1999, 4, 19), "last Oct. 23", "DATE", "1998-10-23", None),
     ("Ratification began in February this year.", date(1998, 12, 3), "February this year", "DATE", "1998-02", None),
     ("In July last year the leadership split.", date(1998, 2, 19), "July last year", "DATE", "1997-07", None),
+    # holidays: fixed, on a weekday of a month, moving with Easter, and their weeks
+    ("Crowds marched on St. Patrick's Day.", date(2013, 3, 20), "St. Patrick's Day", "DATE", "2013-03-17", None),
+    ("It is a theme from now to Election Day.", date(1998, 10, 26), "Election Day", "DATE", "1998-11-03", None),
+    ("He was found last Thanksgiving.", date(2000, 1, 10), "last Thanksgiving", "DATE", "1999-11-25", None),
+    ("Stores will close on Memorial Day.", date(2013, 3, 20), "Memorial Day", "DATE", "2013-05-27", None),
+    ("The pope will say Mass on Palm Sunday.", date(2013, 3, 20), "Palm Sunday", "DATE", "2013-03-24", None),
+    ("Services are held on Good Friday.", date(2025, 4, 1), "Good Friday", "DATE", "2025-04-18", None),
+    ("Easter Sunday 2012 was cold.", A, "Easter Sunday 2012", "DATE", "2012-04-08", None),
+    ("Protesters prayed as Easter week began.", date(2000, 4, 17), "Easter week", "DATE", "2000-W16", None),
+    ("Mother\u2019s Day sales rose.", date(2013, 3, 20), "Mother\u2019s Day", "DATE", "2013-05-12", None),
     # spelled-out years in broadcast transcripts
     ("It was built in nineteen ninety-six.", A, "nineteen ninety-six", "DATE", "1996", None),
 ]
@@ -191,6 +201,7 @@ FALSE_FRIENDS = [
     "He runs in the morning.",
     "The H5N1 virus spread; a Q&A followed.",
     "He drove a Q7.",
+    "Chocolate easter eggs sold well in a good season.",
 ]
 
 

@@ -28,7 +28,7 @@ _ANCHOR_WORDS = frozenset(
     list(lexicon.MONTHS) + list(lexicon.WEEKDAYS) + list(lexicon.SEASONS) + list(lexicon.DAY_PARTS)
     + [w + "s" for w in lexicon.UNITS] + list(lexicon.UNITS) + ["centuries", "nights", "mornings", "evenings"]
     + [w.split()[-1] for w in lexicon.REFERENCE_WORDS] + list(lexicon.FREQUENCY_WORDS)
-    + [w.split()[0] for w in lexicon.HOLIDAYS] + ["thanksgiving", "noon", "midday", "midnight", "overnight",
+    + [w.split()[-1].split("'")[0] for w in lexicon.ALL_HOLIDAYS] + ["noon", "midday", "midnight", "overnight",
                                                  "nineteen", "eighteen", "thousand", "half", "period",
                                                  "while", "time"]
     + [w + "s" for w in lexicon.WEEKDAYS]

@@ -23,6 +23,11 @@ NUMBER_PHRASES: dict[str, int] = _DATA["number_phrases"]
 VAGUE_QUANTITIES = tuple(_DATA["vague"]["quantities"])
 UNITS = tuple(_DATA["units"]["names"])
 HOLIDAYS = {name: (month, day) for name, (month, day) in _DATA["holidays"].items()}
+WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int, int]] = {
+    name: tuple(rule) for name, rule in _DATA["weekday_holidays"].items()}
+EASTER_HOLIDAYS: dict[str, int] = _DATA["easter_holidays"]
+HOLIDAY_WEEKS: dict[str, str] = _DATA["holiday_weeks"]
+ALL_HOLIDAYS = tuple(HOLIDAYS) + tuple(WEEKDAY_HOLIDAYS) + tuple(EASTER_HOLIDAYS) + tuple(HOLIDAY_WEEKS)
 REFERENCE_WORDS: dict[str, str] = _DATA["reference_words"]
 FREQUENCY_WORDS: dict[str, str] = _DATA["frequency_words"]
 QUANTITY_MODS: dict[str, str] = _DATA["quantity_mods"]

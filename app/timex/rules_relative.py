@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from app.records import BASIS_RELATIVE, BASIS_STATED, BASIS_YEAR_INFERRED
 from app.timex import lexicon
 from app.timex.grammar import (
-    B, E, FLAGS, YEAR, SEASON, Found, rule, alternation, day_value,
+    B, E, FLAGS, YEAR, SEASON, Found, rule, alternation,
 )
 from app.timex.normalize import (
-    resolve_weekend, FUTURE, NONE, PAST, duration_value, resolve_month_day, resolve_quarter, resolve_season, season_span, shift_value, choose_occurrence,
+    resolve_weekend, NONE, duration_value, resolve_quarter, resolve_season, season_span, shift_value, choose_occurrence,
+    safe_date, week_value,
 )
 
 
@@ -167,30 +168,87 @@ def _year_earlier(m, ctx):
     return Found(start, end, "DATE", value, basis=BASIS_RELATIVE, kind="years_back")
 
 
-_HOLIDAYS = alternation(lexicon.HOLIDAYS)
+def easter_sunday(year: int) -> date:
+    """Easter Sunday of the Gregorian calendar (the computus as Meeus gives it).
+    >>> easter_sunday(2013)
+    datetime.date(2013, 3, 31)
+    """
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    n = h + l - 7 * m + 114
+    return date(year, n // 31, n % 31 + 1)
 
 
-@rule(rf"{B}(?P<name>{_HOLIDAYS}|thanksgiving(?:\s+day)?)(?:,?\s+(?P<year>{YEAR}))?{E}")
+def holiday_day(name: str, year: int) -> date | None:
+    """The day a holiday of the lexicon falls on in `year`."""
+    if name in lexicon.HOLIDAYS:
+        return safe_date(year, *lexicon.HOLIDAYS[name])
+    if name in lexicon.EASTER_HOLIDAYS:
+        return easter_sunday(year) + timedelta(days=lexicon.EASTER_HOLIDAYS[name])
+    if name in lexicon.WEEKDAY_HOLIDAYS:
+        month, weekday, n, after = lexicon.WEEKDAY_HOLIDAYS[name]
+        if n > 0:
+            first = date(year, month, 1)
+            day = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
+        else:
+            last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+            day = last - timedelta(days=(last.isoweekday() - weekday) % 7)
+        return day + timedelta(days=after)
+    return holiday_day(lexicon.HOLIDAY_WEEKS[name], year) if name in lexicon.HOLIDAY_WEEKS else None
+
+
+def _holiday_value(name: str, day: date) -> str:
+    return week_value(day) if name in lexicon.HOLIDAY_WEEKS else day.isoformat()
+
+
+def _kind(name: str) -> str:
+    return "week" if name in lexicon.HOLIDAY_WEEKS else "day"
+
+
+# Holidays are proper names: they start with a capital ("a good Friday for stocks",
+# "easter eggs" are none)
+_HOLIDAYS = "|".join(
+    "(?-i:" + re.escape(name[0].upper()) + ")" + re.escape(name[1:]).replace(r"\ ", r"\s+").replace("'", "['\u2019]")
+    for name in sorted(lexicon.ALL_HOLIDAYS, key=len, reverse=True))
+
+
+@rule(rf"{B}(?:(?P<rel>last|next|this)\s+)?(?P<name>{_HOLIDAYS})(?:,?\s+(?P<year>{YEAR}))?{E}")
 def _holiday(m, ctx):
-    """"Christmas", "Thanksgiving", "New Year's Day 2024"."""
-    name = re.sub(r"\s+", " ", m["name"].lower())
-    if name.startswith("thanksgiving"):
-        def thanksgiving(year):
-            first = date(year, 11, 1)
-            return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
-        if m["year"]:
-            return Found(m.start(), m.end(), "DATE", thanksgiving(int(m["year"])).isoformat(), basis=BASIS_STATED, kind="day")
-        if ctx.anchor is None:
-            return Found(m.start(), m.end(), "DATE", "XXXX-11-XX", basis=BASIS_YEAR_INFERRED, kind="day")
-        k = choose_occurrence(ctx.anchor, ctx.direction(m.start(), m.end()),
-                              lambda k: (thanksgiving(ctx.anchor.year + k),) * 2)
-        return Found(m.start(), m.end(), "DATE", thanksgiving(ctx.anchor.year + k).isoformat(),
-                      basis=BASIS_YEAR_INFERRED, kind="day")
-    month, day = lexicon.HOLIDAYS[name]
+    """"Christmas", "last Thanksgiving", "Good Friday", "Holy Week", "New Year's Day 2024"."""
+    name = re.sub(r"\s+", " ", m["name"].lower().replace("\u2019", "'"))
     if m["year"]:
-        return Found(m.start(), m.end(), "DATE", day_value(int(m["year"]), month, day), basis=BASIS_STATED, kind="day")
-    value = resolve_month_day(ctx.anchor, ctx.direction(m.start(), m.end()), month, day)
-    return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind="day")
+        day = holiday_day(name, int(m["year"]))
+        return day and Found(m.start(), m.end(), "DATE", _holiday_value(name, day), basis=BASIS_STATED, kind=_kind(name))
+    if ctx.anchor is None:
+        fixed = lexicon.HOLIDAYS.get(name)
+        month_only = lexicon.WEEKDAY_HOLIDAYS.get(name)
+        value = (f"XXXX-{fixed[0]:02d}-{fixed[1]:02d}" if fixed else
+                 f"XXXX-{month_only[0]:02d}-XX" if month_only else "XXXX-XX-XX")
+        return Found(m.start(), m.end(), "DATE", value, basis=BASIS_YEAR_INFERRED, kind=_kind(name))
+    rel = (m["rel"] or "").lower()
+
+    def occurrence(k):
+        day = holiday_day(name, ctx.anchor.year + k)
+        return (day, day) if day else None
+    if rel == "this":
+        k = 0
+    elif rel in ("last", "next"):
+        # "last Thanksgiving" is the latest one before the anchor, "next Easter" the first after it
+        step = -1 if rel == "last" else 1
+        k = next(k for k in (0, step, 2 * step)
+                 if (day := occurrence(k)) and (day[0] - ctx.anchor).days * step > 0)
+    else:
+        k = choose_occurrence(ctx.anchor, ctx.direction(m.start(), m.end()), occurrence)
+    day = holiday_day(name, ctx.anchor.year + k)
+    if day is None:
+        return None
+    return Found(m.start(), m.end(), "DATE", _holiday_value(name, day),
+                 basis=BASIS_RELATIVE if rel else BASIS_YEAR_INFERRED, kind=_kind(name))
 
 
 _REFERENCE = alternation(lexicon.REFERENCE_WORDS)
