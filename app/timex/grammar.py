@@ -45,8 +45,9 @@ YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _num_words = alternation(lexicon.NUMBER_WORDS)
 _num_phrases = alternation(lexicon.NUMBER_PHRASES)
 _vague = alternation(lexicon.VAGUE_QUANTITIES)
-NUM = (rf"(?:\d+(?:\.\d+)?(?:\s+and\s+a\s+half|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
-       rf"(?:\s+and\s+a\s+half)?|{_vague}|a\s+half|half\s+an?|(?:{_num_phrases})(?:\s+and\s+a\s+half)?)")
+_AND_HALF = r"[\s-]+and[\s-]+a[\s-]+half"  # "two and a half", "six-and-a-half"
+NUM = (rf"(?:\d+(?:\.\d+)?(?:{_AND_HALF}|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
+       rf"(?:{_AND_HALF})?|{_vague}|a\s+half|half\s+an?|(?:{_num_phrases})(?:{_AND_HALF})?)")
 UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|quarter|year|decade|centur(?:y|ie))"
 PART_OF_DAY = alternation(lexicon.DAY_PARTS)
 SEASON = alternation(lexicon.SEASONS)
@@ -104,6 +105,7 @@ def day_number(word: str) -> int:
 def parse_number(words: str) -> float | None:
     """Numeric value of "two", "twenty-five", "3.5", "a couple of"; None if vague."""
     words = re.sub(r"\s+", " ", words.lower()).strip()
+    words = re.sub(r"[\s-]+and[\s-]+a[\s-]+half$", " and a half", words)
     half = 0.0
     if words.endswith(" and a half"):
         words, half = words[: -len(" and a half")], 0.5

@@ -41,11 +41,17 @@ _QMOD = alternation(lexicon.QUANTITY_MODS)
 
 @rule(rf"{B}(?P<pre>(?:the\s+)?(?:past|last|next|first|coming|previous|following|final|remaining|initial|latest|"
       rf"entire|whole|full|same|other|better\s+part\s+of\s+the|additional)\s+|the\s+)?"
-      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?P<num>{NUM})(?P<hy>\s+|-)(?:(?:more|additional|full|straight|consecutive|long|"
-      rf"short|trading|business|working)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<long>-long)?(?!-old)(?P<half>\s+and\s+a\s+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
+      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?:(?P<num>{NUM})(?P<hy>\s+|-))?(?:(?:more|additional|full|straight|consecutive|long|"
+      rf"short|trading|business|working)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<long>-long)?(?!-old)(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
 def _duration(m, ctx):
     """"two years", "the past 18 months", "nearly a decade", "a year ago" (a DATE)."""
-    amount = parse_number(m["num"])
+    if not m["num"]:
+        # "the last year and a half": the span's own words say how long it is
+        if not (m["half"] and m["pre"] and m["pre"].split()[-1].lower() in _SPAN_WORDS):
+            return None
+        amount = 1.0
+    else:
+        amount = parse_number(m["num"])
     if amount is not None and m["half"]:
         amount += 0.5
     vague = amount is None
@@ -54,12 +60,12 @@ def _duration(m, ctx):
         return None  # "three-quarters of": a fraction
     if m["long"] and m["hy"] != "-":
         return None  # "a year-long inquiry": the article is the noun's, `_long` takes the adjective
-    if unit == "second" and m["num"].lower() in ("a", "an"):
+    if unit == "second" and (m["num"] or "").lower() in ("a", "an"):
         return None  # "a second" is mostly the ordinal
     if _AGE_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start()) or _AGE_AFTER.match(ctx.text, m.end()):
         return None  # an age ("ages 6 months and older", "65 years old"), as the training data leaves them
     start = m.start()
-    after_pre = m.start("qmod") if m["qmod"] else m.start("num")
+    after_pre = m.start("qmod") if m["qmod"] else m.start("num") if m["num"] else m.start("unit")
     pre = (m["pre"] or "").split()
     if pre and pre[0].lower() == "last" and _AUXILIARY.search(ctx.text, max(0, start - 12), start):
         start = after_pre  # "will last two days": the verb
@@ -86,20 +92,18 @@ def _duration(m, ctx):
     if vague:
         ref = "PAST_REF" if direction < 0 else "FUTURE_REF"
         return Found(start, m.end(), "DATE", ref, mod, BASIS_RELATIVE, kind="ref")
-    if unit in ("second", "minute", "hour") or amount != int(amount):
+    # "a quarter century ago" is 25 years back
+    factor = {"fortnight": 2, "decade": 10, "century": 100}.get(unit, 1)
+    if unit in ("second", "minute", "hour") or amount * factor != int(amount * factor):
         return duration
-    steps = int(amount)
-    if unit == "fortnight":
-        unit, steps = "week", steps * 2
-    elif unit == "decade":
-        unit, steps = "year", steps * 10
-    elif unit == "century":
-        unit, steps = "year", steps * 100
+    steps = int(amount * factor)
+    unit = {"fortnight": "week", "decade": "year", "century": "year"}.get(unit, unit)
     value = shift_value(ctx.anchor, unit, direction * steps)
     kind = "years_back" if unit == "year" and direction < 0 else unit
     return Found(start, m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=kind)
 
 
+_SPAN_WORDS = frozenset({"past", "last", "next", "first", "coming", "previous", "following", "final", "remaining"})
 _AGE_BEFORE = re.compile(r"\b(?:age|ages|aged)\s+$", FLAGS)
 _AGE_AFTER = re.compile(r"\s+(?:old|of\s+age)\b", FLAGS)
 _AUXILIARY = re.compile(r"\b(?:will|would|to|could|can|may|might|should|must|did|does|do|not|n't)\s+$", FLAGS)
