@@ -96,9 +96,11 @@ def _opening_name(title: str) -> list[str]:
     return run if len(run) >= 2 else []
 
 
-def same_event(a: EventCandidate, b: EventCandidate) -> bool:
-    """Whether two candidates tell one happening (symmetric)."""
-    return _same(a, b, wording(a), wording(b))
+def same_event(a: EventCandidate, b: EventCandidate, words_a: frozenset[str] | None = None,
+               words_b: frozenset[str] | None = None) -> bool:
+    """Whether two candidates tell one happening (symmetric). A caller that tests one
+    candidate against many may pass their `wording`s, computed once."""
+    return _same(a, b, wording(a) if words_a is None else words_a, wording(b) if words_b is None else words_b)
 
 
 def _date_dispute(a: EventCandidate, b: EventCandidate, share: float, shared: int) -> bool:

@@ -80,11 +80,13 @@ class EventSource(SQLModel, table=True):
     """One passage that tells an event: the stored form of an EventCandidate."""
 
     __tablename__ = "event_source"
+    # Search maps matching passages to their events without reading the rows (revision 0006).
+    __table_args__ = (Index("ix_event_source_passage_event", "passage_id", "event_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
     document_id: int = Field(foreign_key="document.id", index=True)
-    passage_id: int = Field(foreign_key="passage.id", index=True)
+    passage_id: int = Field(foreign_key="passage.id")
     sentence_start: int
     sentence_end: int
     timex_start: int | None = None
@@ -100,6 +102,26 @@ class EventSource(SQLModel, table=True):
     reported: bool = False
     entities: str = "[]"  # JSON list of entity slugs the candidate names
     mentions: str = "[]"  # JSON list of [start, end, entity slug] in the passage
+
+
+class SourceWord(SQLModel, table=True):
+    """One content word of an event source's title (app.wording.wording), with the
+    source's dates: the writer finds the stored sources a new candidate may join by
+    the words they share, within the merge's reach of its dates, instead of reading
+    every source of those years."""
+
+    __tablename__ = "source_word"
+    __table_args__ = (
+        Index("ix_source_word_word_date", "word", "date_start"),
+        # Sources whose dates span more than a year (WIDE_SPAN) are few and looked up apart.
+        Index("ix_source_word_wide", "wide", "word"),
+    )
+
+    source_id: int = Field(foreign_key="event_source.id", primary_key=True)
+    word: str = Field(primary_key=True)
+    date_start: date
+    date_end: date
+    wide: bool = False
 
 
 class SlugRedirect(SQLModel, table=True):

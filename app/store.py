@@ -1,21 +1,26 @@
 """Storing analyzed documents: passages, entities, event sources, and the merged events.
 
 Events are derived data: after a document's candidates are stored, the events they
-may belong to (every stored candidate whose dates overlap theirs) are merged again
-with `merge_events` and rewritten. An event whose slug changes leaves a redirect, so
-a permalink that was shared keeps answering.
+join (app.merge.same_event with a stored source) are merged again with
+`merge_events` and rewritten. An event whose slug changes leaves a redirect, so a
+permalink that was shared keeps answering.
+
+The writer is the one serial part of an ingest, so it speaks SQLAlchemy Core with
+statements built once: a batched INSERT per kind of row, no ORM unit of work.
 """
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import delete, or_, text, update
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, delete, insert, or_, select, text, union_all, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, merge_events, same_event, wording
+from .merge import MERGE_REACH, MIN_SHARED, merge_events, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -30,6 +35,19 @@ from .slugs import event_slug
 
 # The advisory lock writers take on PostgreSQL (any constant the application owns).
 STORE_LOCK = 0x74696D656C696E65  # "timeline"
+
+_DOCUMENT = models.Document.__table__
+_PASSAGE = models.Passage.__table__
+_ENTITY = models.Entity.__table__
+_SOURCE = models.EventSource.__table__
+_EVENT = models.Event.__table__
+_EVENT_ENTITY = models.EventEntity.__table__
+_WORD = models.SourceWord.__table__
+_REDIRECT = models.SlugRedirect.__table__
+
+# A source whose dates span more than this is "wide": the word index finds the others
+# by a range of start dates, and the few wide ones apart.
+WIDE_SPAN = timedelta(days=400)
 
 
 @dataclass(frozen=True)
@@ -55,10 +73,26 @@ def refresh_statistics(engine) -> None:
         connection.exec_driver_sql("ANALYZE")
 
 
-def find_document(session: Session, content_hash: str) -> models.Document | None:
-    return session.exec(
-        select(models.Document).where(models.Document.content_hash == content_hash)
-    ).first()
+_DOCUMENT_BY_HASH = select(_DOCUMENT.c.id).where(_DOCUMENT.c.content_hash == bindparam("content_hash"))
+_DOCUMENT_BY_URL = select(_DOCUMENT.c.id).where(_DOCUMENT.c.url == bindparam("url"))
+
+
+_KNOWN_DOCUMENT = select(_DOCUMENT.c.id, _DOCUMENT.c.anchor_date).where(
+    _DOCUMENT.c.content_hash == bindparam("content_hash"))
+
+
+def find_document(session: Session, content_hash: str):
+    """The stored document with this content hash (its id and anchor_date), if any."""
+    return session.connection().execute(_KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
+
+
+_INSERT_DOCUMENT = insert(_DOCUMENT).returning(_DOCUMENT.c.id)
+_INSERT_PASSAGES = insert(_PASSAGE).returning(_PASSAGE.c.id, sort_by_parameter_order=True)
+_INSERT_SOURCES = insert(_SOURCE).returning(_SOURCE.c.id, sort_by_parameter_order=True)
+# Takes SQLite's write lock (a write that changes nothing) before anything is read.
+_TAKE_WRITE_LOCK = delete(_REDIRECT).where(text("0"))
+_BUMP_VERSION = (update(models.StoreVersion.__table__).where(models.StoreVersion.__table__.c.id == 1)
+                 .values(version=models.StoreVersion.__table__.c.version + 1))
 
 
 def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
@@ -68,136 +102,139 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     stored whole or not at all. An unchanged document (same content hash) is left
     as it is. A document with the same URL but other content replaces the old one.
     """
+    db = session.connection()
     # Several writers may share one database: their analyses run side by side,
     # their stores take turns, since the re-merge reads and rewrites events another
     # writer may be touching. Both locks last until the caller's transaction ends.
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK})
-    elif dialect == "sqlite":
-        # Take SQLite's write lock before reading (a write that changes nothing
-        # waits up to the busy timeout): a transaction that has read and then
-        # writes fails at once with "database is locked" when another writer
-        # committed in between.
-        session.execute(delete(models.SlugRedirect).where(text("0")))
-    existing = find_document(session, analyzed.content_hash)
+    if db.dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORE_LOCK})
+    elif db.dialect.name == "sqlite":
+        # A transaction that has read and then writes fails at once with "database
+        # is locked" when another writer committed in between; taking the lock
+        # first makes it wait up to the busy timeout instead.
+        db.execute(_TAKE_WRITE_LOCK)
+    existing = db.execute(_DOCUMENT_BY_HASH, {"content_hash": analyzed.content_hash}).scalar()
     if existing is not None:
-        return StoreResult(existing.id, "unchanged", 0)
+        return StoreResult(existing, "unchanged", 0)
 
     status = "stored"
     touched: set[int] = set()
     src = analyzed.source
     if src.url:
-        old = session.exec(select(models.Document).where(models.Document.url == src.url)).first()
+        old = db.execute(_DOCUMENT_BY_URL, {"url": src.url}).scalar()
         if old is not None:
-            touched |= _remove_document(session, old)
+            touched = _remove_document(db, old)
             status = "replaced"
 
-    document = models.Document(
-        content_hash=analyzed.content_hash,
-        origin=src.origin,
-        title=src.title,
-        url=src.url,
-        source=src.source,
-        published=src.published,
-        anchor_date=analyzed.anchor.date if analyzed.anchor else None,
-        anchor_basis=analyzed.anchor.basis if analyzed.anchor else None,
-        text=src.text,
-        ingested_at=datetime.now(timezone.utc),
-    )
-    session.add(document)
-    session.flush()
+    document_id = db.execute(_INSERT_DOCUMENT, {
+        "content_hash": analyzed.content_hash, "origin": src.origin, "title": src.title, "url": src.url,
+        "source": src.source, "published": src.published,
+        "anchor_date": analyzed.anchor.date if analyzed.anchor else None,
+        "anchor_basis": analyzed.anchor.basis if analyzed.anchor else None,
+        "text": src.text, "ingested_at": datetime.now(timezone.utc),
+    }).scalar_one()
+    passage_ids: dict[int, int] = {}
+    if analyzed.passages:
+        ids = db.execute(_INSERT_PASSAGES, [
+            {"document_id": document_id, "idx": p.index, "text": p.text} for p in analyzed.passages
+        ]).scalars().all()
+        passage_ids = {p.index: i for p, i in zip(analyzed.passages, ids)}
 
-    # One flush for all rows of a kind: SQLAlchemy sends them as one batched INSERT
-    # that returns their ids, instead of a round trip per row.
-    passage_rows = [models.Passage(document_id=document.id, idx=p.index, text=p.text) for p in analyzed.passages]
-    session.add_all(passage_rows)
-    session.flush()
-    passage_ids = {row.idx: row.id for row in passage_rows}
-
-    _upsert_entities(session, analyzed.candidates)
-    new_rows = [_source_row(document.id, passage_ids[c.passage_index], c) for c in analyzed.candidates]
-    session.add_all(new_rows)
-    session.flush()
-
-    # Every stored candidate the merge could pair with a new one: dates within its reach.
-    reach = [(c.date_start - MERGE_REACH, c.date_end + MERGE_REACH) for c in analyzed.candidates]
-    _remerge(session, reach, touched, {r.id for r in new_rows})
-    bump_store_version(session)
-    return StoreResult(document.id, status, len(analyzed.candidates))
+    candidates = analyzed.candidates
+    if candidates:
+        _upsert_entities(db, candidates)
+        new_ids = db.execute(_INSERT_SOURCES, [
+            _source_values(document_id, passage_ids[c.passage_index], c) for c in candidates
+        ]).scalars().all()
+        new_words = [wording(c) for c in candidates]
+        if touched:
+            # A replaced document may have split events: merge again everything its
+            # candidates could pair with, dates within the merge's reach.
+            reach = [(c.date_start - MERGE_REACH, c.date_end + MERGE_REACH) for c in candidates]
+            _remerge(db, reach, touched, set(new_ids))
+        else:
+            _remerge(db, [], _joined_events(db, list(zip(candidates, new_words))), set(new_ids))
+        _index_words(db, list(zip(new_ids, candidates, new_words)))
+    elif touched:
+        _remerge(db, [], touched)
+    db.execute(_BUMP_VERSION)
+    return StoreResult(document_id, status, len(candidates))
 
 
 def bump_store_version(session: Session) -> None:
     """Count one more write, in the writer's transaction (see models.StoreVersion)."""
-    session.execute(update(models.StoreVersion).where(models.StoreVersion.id == 1)
-                    .values(version=models.StoreVersion.version + 1))
+    session.connection().execute(_BUMP_VERSION)
 
 
-def _remove_document(session: Session, document: models.Document) -> set[int]:
+def _remove_document(db: Connection, document_id: int) -> set[int]:
     """Delete a document and its rows; return the ids of the events it fed."""
-    event_ids = set(
-        session.exec(
-            select(models.EventSource.event_id).where(models.EventSource.document_id == document.id)
-        )
-    )
-    session.execute(delete(models.EventSource).where(models.EventSource.document_id == document.id))
-    session.execute(delete(models.Passage).where(models.Passage.document_id == document.id))
-    session.execute(delete(models.Document).where(models.Document.id == document.id))
+    sources = select(_SOURCE.c.id).where(_SOURCE.c.document_id == document_id)
+    event_ids = set(db.execute(select(_SOURCE.c.event_id).where(_SOURCE.c.document_id == document_id)).scalars())
+    db.execute(delete(_WORD).where(_WORD.c.source_id.in_(sources)))
+    db.execute(delete(_SOURCE).where(_SOURCE.c.document_id == document_id))
+    db.execute(delete(_PASSAGE).where(_PASSAGE.c.document_id == document_id))
+    db.execute(delete(_DOCUMENT).where(_DOCUMENT.c.id == document_id))
     return {i for i in event_ids if i is not None}
 
 
-def _upsert_entities(session: Session, candidates: list[EventCandidate]) -> None:
+_ENTITIES_BY_SLUG = select(_ENTITY).where(_ENTITY.c.slug.in_(bindparam("slugs", expanding=True)))
+_SET_ALIASES = update(_ENTITY).where(_ENTITY.c.id == bindparam("entity_id")).values(aliases=bindparam("new_aliases"))
+
+
+def _upsert_entities(db: Connection, candidates: list[EventCandidate]) -> None:
     """Add the entities the candidates name; merge new aliases into known ones."""
     entities: dict[str, Entity] = {}
     for candidate in candidates:
         for entity in (*candidate.actors, *candidate.weapons, *(m.entity for m in candidate.mentions)):
             entities.setdefault(entity.key, entity)
-    stored = {
-        row.slug: row for row in session.exec(select(models.Entity).where(models.Entity.slug.in_(entities)))
-    } if entities else {}
-    added = []
+    if not entities:
+        return
+    stored = {row.slug: row for row in db.execute(_ENTITIES_BY_SLUG, {"slugs": list(entities)})}
+    added, changed = [], []
     for key, entity in entities.items():
         row = stored.get(key)
         if row is None:
-            added.append(models.Entity(slug=key, name=entity.name, kind=entity.kind,
-                                       is_weapon=entity.is_weapon, aliases=json.dumps(list(entity.aliases))))
+            added.append({"slug": key, "name": entity.name, "kind": entity.kind, "is_weapon": entity.is_weapon,
+                          "aliases": json.dumps(list(entity.aliases))})
         else:
             known = json.loads(row.aliases)
             merged = sorted(set(known) | set(entity.aliases))
             if merged != sorted(known):
-                row.aliases = json.dumps(merged)
-                _WORDING_CACHE.clear()
-    session.add_all(added)
-    session.flush()
+                changed.append({"entity_id": row.id, "new_aliases": json.dumps(merged)})
+    if added:
+        db.execute(insert(_ENTITY), added)
+    if changed:
+        db.execute(_SET_ALIASES, changed)
 
 
-def _source_row(document_id: int, passage_id: int, c: EventCandidate) -> models.EventSource:
-    return models.EventSource(
-        document_id=document_id,
-        passage_id=passage_id,
-        sentence_start=c.sentence_start,
-        sentence_end=c.sentence_end,
-        timex_start=c.timex.start if c.timex else None,
-        timex_end=c.timex.end if c.timex else None,
-        timex_text=c.timex.text if c.timex else None,
-        timex_value=c.timex.value if c.timex else None,
-        title=c.title,
-        claim=c.claim,
-        date_start=c.date_start,
-        date_end=c.date_end,
-        precision=c.precision,
-        basis=c.basis,
-        reported=c.reported,
-        entities=json.dumps([e.key for e in (*c.actors, *c.weapons)]),
-        mentions=json.dumps([[m.start, m.end, m.entity.key] for m in c.mentions]),
-    )
+def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict:
+    return {
+        "event_id": None,
+        "document_id": document_id,
+        "passage_id": passage_id,
+        "sentence_start": c.sentence_start,
+        "sentence_end": c.sentence_end,
+        "timex_start": c.timex.start if c.timex else None,
+        "timex_end": c.timex.end if c.timex else None,
+        "timex_text": c.timex.text if c.timex else None,
+        "timex_value": c.timex.value if c.timex else None,
+        "title": c.title,
+        "claim": c.claim,
+        "date_start": c.date_start,
+        "date_end": c.date_end,
+        "precision": c.precision,
+        "basis": c.basis,
+        "reported": c.reported,
+        "entities": json.dumps([e.key for e in (*c.actors, *c.weapons)]),
+        "mentions": json.dumps([[m.start, m.end, m.entity.key] for m in c.mentions]),
+    }
 
 
-def _entity_from_row(row: models.Entity) -> Entity:
+def _entity_from_row(row) -> Entity:
     return Entity(key=row.slug, name=row.name, kind=row.kind, aliases=tuple(json.loads(row.aliases)))
 
 
-def _candidate_from_row(row: models.EventSource, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
+def _candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
     keys = [entities[k] for k in json.loads(row.entities) if k in entities]
     timex = None
     if row.timex_start is not None:
@@ -223,65 +260,56 @@ def _candidate_from_row(row: models.EventSource, passage_idx: int, entities: dic
     )
 
 
-def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: set[int],
+_SOURCES_BY_ID = select(_SOURCE).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
+_SOURCES_BY_EVENT = select(_SOURCE).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
+_EVENT_SLUGS = select(_EVENT.c.id, _EVENT.c.slug).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
+_PASSAGE_IDX = select(_PASSAGE.c.id, _PASSAGE.c.idx).where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
+_DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
+    _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
+_UNLINK_SOURCES = (update(_SOURCE).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
+                   .values(event_id=None))
+_DELETE_EVENT_ENTITIES = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))
+_DELETE_EVENTS = delete(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_EVENTS = insert(_EVENT).returning(_EVENT.c.id, sort_by_parameter_order=True)
+_LINK_SOURCE = update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id")).values(event_id=bindparam("to_event"))
+
+
+def _remerge(db: Connection, ranges: list[tuple[date, date]], old_event_ids: set[int],
              new_row_ids: set[int] = frozenset()) -> None:
-    """Merge again every stored candidate whose dates overlap `ranges`, with the
-    candidates of the events they belonged to, and rewrite those events.
+    """Merge again the candidates of the events `old_event_ids`, the new rows
+    `new_row_ids`, and every stored candidate whose dates overlap `ranges`, with the
+    candidates of the events they belonged to; rewrite those events.
 
-    When a document only adds candidates (nothing was removed), an event that none
-    of them joins cannot change: its candidates were already merged together. Only
-    the events a new candidate joins are merged again and rewritten, so the cost of
-    a document grows with the events it touches, not with the store.
+    When a document only adds candidates, the caller passes no ranges, only the events
+    a new candidate joins (`_joined_events`): an event that none of them joins cannot
+    change, its candidates were already merged together. So the cost of a document
+    grows with the events it touches, not with the store.
     """
-    if not ranges and not touched_events:
-        return
-    conditions = [
-        (models.EventSource.date_start <= end) & (models.EventSource.date_end >= start) for start, end in ranges
-    ]
-    rows: dict[int, models.EventSource] = {}
-    if new_row_ids and not touched_events:
-        # Only the new rows and the events they join are merged again (see above).
-        old_event_ids = _joined_events(session, or_(*conditions), new_row_ids)
-        for row in session.exec(select(models.EventSource).where(models.EventSource.id.in_(new_row_ids))):
-            rows[row.id] = row
-    else:
-        if conditions:
-            for row in session.exec(select(models.EventSource).where(or_(*conditions))):
-                rows[row.id] = row
-        old_event_ids = {r.event_id for r in rows.values() if r.event_id is not None} | touched_events
+    rows = {}
+    if new_row_ids:
+        rows.update((r.id, r) for r in db.execute(_SOURCES_BY_ID, {"ids": list(new_row_ids)}))
+    if ranges:
+        overlap = or_(*((_SOURCE.c.date_start <= end) & (_SOURCE.c.date_end >= start) for start, end in ranges))
+        rows.update((r.id, r) for r in db.execute(select(_SOURCE).where(overlap)))
+    old_event_ids = {r.event_id for r in rows.values() if r.event_id is not None} | old_event_ids
+    old_slugs: dict[int, str] = {}
     if old_event_ids:
-        for row in session.exec(
-            select(models.EventSource).where(models.EventSource.event_id.in_(old_event_ids))
-        ):
-            rows[row.id] = row
+        ids = {"ids": list(old_event_ids)}
+        rows.update((r.id, r) for r in db.execute(_SOURCES_BY_EVENT, ids))
+        old_slugs = dict(db.execute(_EVENT_SLUGS, ids).all())
+    if not rows:
+        return
 
-    old_events = {
-        e.id: e for e in session.exec(select(models.Event).where(models.Event.id.in_(old_event_ids)))
-    } if old_event_ids else {}
-
-    passage_idx = dict(
-        session.exec(
-            select(models.Passage.id, models.Passage.idx).where(
-                models.Passage.id.in_({r.passage_id for r in rows.values()})
-            )
-        ).all()
-    )
-    doc_keys = dict(
-        session.exec(
-            select(models.Document.id, models.Document.content_hash).where(
-                models.Document.id.in_({r.document_id for r in rows.values()})
-            )
-        ).all()
-    )
+    passage_idx = dict(db.execute(_PASSAGE_IDX, {"ids": list({r.passage_id for r in rows.values()})}).all())
+    doc_keys = dict(db.execute(_DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows.values()})}).all())
     entity_keys = {k for r in rows.values() for k in json.loads(r.entities)} | {
         m[2] for r in rows.values() for m in json.loads(r.mentions)
     }
-    entity_rows = {
-        e.slug: e for e in session.exec(select(models.Entity).where(models.Entity.slug.in_(entity_keys)))
-    }
+    entity_rows = {e.slug: e for e in db.execute(_ENTITIES_BY_SLUG, {"slugs": list(entity_keys)})} \
+        if entity_keys else {}
     entities = {k: _entity_from_row(e) for k, e in entity_rows.items()}
 
-    # Each candidate carries its row id through the merge so the rows can be relinked.
+    # Each candidate carries its row through the merge so the rows can be relinked.
     ordered = sorted(rows.values(), key=lambda r: r.id)
     items = [
         SourcedCandidate(doc_keys[r.document_id], _candidate_from_row(r, passage_idx[r.passage_id], entities))
@@ -290,131 +318,163 @@ def _remerge(session: Session, ranges: list[tuple[date, date]], touched_events: 
     row_of = {id(item.candidate): r for item, r in zip(items, ordered)}
     merged = merge_events(items)
 
-    old_slug_by_row = {r.id: old_events[r.event_id].slug for r in ordered if r.event_id in old_events}
-    for r in ordered:
-        r.event_id = None
-    session.flush()
     if old_event_ids:
-        session.execute(delete(models.EventEntity).where(models.EventEntity.event_id.in_(old_event_ids)))
-        session.execute(delete(models.Event).where(models.Event.id.in_(old_event_ids)))
-        session.flush()
+        ids = {"ids": list(old_event_ids)}
+        db.execute(_UNLINK_SOURCES, ids)
+        db.execute(_DELETE_EVENT_ENTITIES, ids)
+        db.execute(_DELETE_EVENTS, ids)
 
+    slugs = _unique_slugs(db, [event_slug(event.date_start, event.title) for event in merged])
+    event_ids = db.execute(_INSERT_EVENTS, [_event_values(e, slug) for e, slug in zip(merged, slugs)]).scalars().all()
+    links, event_entities = [], []
     new_slugs: dict[str, str] = {}  # old slug -> new slug
-    slugs = _unique_slugs(session, [event_slug(event.date_start, event.title) for event in merged])
-    stored_events = [_event_row(event, slug) for event, slug in zip(merged, slugs)]
-    session.add_all(stored_events)
-    session.flush()
-    for event, slug, stored in zip(merged, slugs, stored_events):
-        source_rows = [row_of[id(s.candidate)] for s in event.sources]
-        for r in source_rows:
-            r.event_id = stored.id
-            if r.id in old_slug_by_row:
-                new_slugs.setdefault(old_slug_by_row[r.id], slug)
-        for entity in (*event.actors, *event.weapons):
-            if entity.key in entity_rows:
-                session.add(models.EventEntity(event_id=stored.id, entity_id=entity_rows[entity.key].id))
-    session.flush()
+    for event, slug, event_id in zip(merged, slugs, event_ids):
+        for source in event.sources:
+            r = row_of[id(source.candidate)]
+            links.append({"source_id": r.id, "to_event": event_id})
+            if r.event_id in old_slugs:
+                new_slugs.setdefault(old_slugs[r.event_id], slug)
+        event_entities += [{"event_id": event_id, "entity_id": entity_rows[e.key].id}
+                           for e in (*event.actors, *event.weapons) if e.key in entity_rows]
+    db.execute(_LINK_SOURCE, links)
+    if event_entities:
+        db.execute(insert(_EVENT_ENTITY), event_entities)
     for old_slug, new_slug in new_slugs.items():
         if old_slug != new_slug:
-            _redirect(session, old_slug, new_slug)
+            _redirect(db, old_slug, new_slug)
     # An old event none of whose sources survives gets no redirect: its permalink
     # answers 404 rather than pointing at a different happening.
 
 
-# Wording of stored candidates by (title, entity keys as stored): the re-merge of
-# every document tests many of the same stored rows. Bounded, and cleared when an
-# entity's aliases change (they are part of the wording).
-_WORDING_CACHE: dict[tuple[str, str], frozenset[str]] = {}
-_WORDING_CACHE_SIZE = 200_000
+def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozenset[str]]]) -> None:
+    """Add the content words of new sources to the word index (models.SourceWord)."""
+    rows = [
+        {"source_id": source_id, "word": word, "date_start": c.date_start, "date_end": c.date_end,
+         "wide": c.date_end - c.date_start > WIDE_SPAN}
+        for source_id, c, words in sources for word in sorted(words)
+    ]
+    if rows:
+        db.execute(insert(_WORD), rows)
 
 
-def _cached_wording(title: str, entity_json: str, candidate: EventCandidate) -> frozenset[str]:
-    key = (title, entity_json)
-    found = _WORDING_CACHE.get(key)
-    if found is None:
-        if len(_WORDING_CACHE) >= _WORDING_CACHE_SIZE:
-            _WORDING_CACHE.clear()
-        found = _WORDING_CACHE[key] = wording(candidate)
-    return found
+_WORDS = bindparam("words", expanding=True)
+_SHARING_SOURCES = union_all(
+    select(_WORD.c.source_id).where(_WORD.c.word.in_(_WORDS), _WORD.c.date_start >= bindparam("narrow_low"),
+                                    _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low"),
+                                    _WORD.c.wide.is_(False)),
+    select(_WORD.c.source_id).where(_WORD.c.wide.is_(True), _WORD.c.word.in_(_WORDS),
+                                    _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low")),
+)
 
 
-def _joined_events(session: Session, overlap, new_row_ids: set[int]) -> set[int]:
-    """Ids of the stored events that one of the new rows joins: those with a row
-    whose dates overlap (`overlap`) or a row in the same event as such a row, that
-    `same_event` pairs with a new row. Reads only the columns `same_event` needs."""
-    es = models.EventSource
-    near = select(es.event_id).where(overlap, es.event_id.is_not(None))
-    columns = (es.id, es.event_id, es.title, es.entities, es.date_start, es.date_end, es.reported,
-               es.claim, es.timex_text, es.precision)
-    lite = session.execute(select(*columns).where(or_(overlap, es.id.in_(new_row_ids), es.event_id.in_(near)))).all()
-    entities: dict[str, Entity] = {}
+def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset[str]) -> set[int]:
+    """Ids of the stored sources dated within the merge's reach of `candidate` whose
+    indexed words share as many of `words` as `same_event` needs (two, or the one
+    word a one-word title has)."""
+    if not words:
+        return set()
+    low, high = candidate.date_start - MERGE_REACH, candidate.date_end + MERGE_REACH
+    shared = Counter(db.execute(_SHARING_SOURCES, {
+        "words": sorted(words), "narrow_low": low - WIDE_SPAN, "low": low, "high": high,
+    }).scalars())
+    need = min(MIN_SHARED, len(words))
+    return {source_id for source_id, n in shared.items() if n >= need}
 
-    def load_entities(rows) -> None:
-        keys = {k for row in rows for k in json.loads(row.entities)} - entities.keys()
-        if keys:
-            for e in session.exec(select(models.Entity).where(models.Entity.slug.in_(keys))):
-                entities[e.slug] = _entity_from_row(e)
 
-    def light(row) -> tuple[EventCandidate, frozenset[str]]:
-        named = [entities[k] for k in json.loads(row.entities) if k in entities]
-        # What same_event reads: title, dates, entities, the claim without its dating phrase.
-        timex = Timex(0, 0, row.timex_text, "DATE", "") if row.timex_text else None
-        candidate = EventCandidate(0, 0, 0, row.title, row.date_start, row.date_end, row.precision, "", timex,
-                                   actors=tuple(e for e in named if not e.is_weapon),
-                                   weapons=tuple(e for e in named if e.is_weapon), reported=row.reported,
-                                   claim=row.claim)
-        return candidate, _cached_wording(row.title, row.entities, candidate)
+# The columns of a stored source that same_event reads.
+_LIGHT_COLUMNS = (_SOURCE.c.id, _SOURCE.c.event_id, _SOURCE.c.title, _SOURCE.c.entities, _SOURCE.c.date_start,
+                  _SOURCE.c.date_end, _SOURCE.c.reported, _SOURCE.c.claim, _SOURCE.c.timex_text,
+                  _SOURCE.c.precision)
+_LIGHT_SOURCES = select(*_LIGHT_COLUMNS).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)),
+                                               _SOURCE.c.event_id.is_not(None))
 
-    new_rows = [row for row in lite if row.id in new_row_ids]
-    load_entities(new_rows)
-    new = [light(row) for row in new_rows]
-    new_words = frozenset().union(*(w for _, w in new))
-    # Sharing a content word is necessary for same_event and much cheaper to test:
-    # a stored row whose wording is cached and shares no word with the new rows'
-    # stops here, before any candidate is built.
-    stored = []
-    for row in lite:
-        if row.id in new_row_ids or row.event_id is None:
-            continue
-        words = _WORDING_CACHE.get((row.title, row.entities))
-        if words is None or words & new_words:
-            stored.append(row)
-    load_entities(stored)
+
+def _joined_events(db: Connection, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
+    """Ids of the stored events that one of the new candidates joins (`same_event`).
+
+    The word index narrows the stored sources to those sharing enough words; the
+    index holds the words a source had when stored, a superset of its wording now
+    (aliases only grow, and names are not wording), so no join is missed."""
+    sharing = [_sharing_sources(db, candidate, words) for candidate, words in new]
+    ids = set().union(*sharing)
+    if not ids:
+        return set()
+    stored = db.execute(_LIGHT_SOURCES, {"ids": list(ids)}).all()
+    entities = _entities_named(db, stored)
     joined: set[int] = set()
     for row in stored:
         if row.event_id in joined:
             continue
-        candidate, words = light(row)
-        if any(words & w and same_event(n, candidate) for n, w in new):
+        candidate = _light_candidate(row, entities)
+        words = wording(candidate)
+        if any(row.id in shares and same_event(n, candidate, n_words, words)
+               for (n, n_words), shares in zip(new, sharing)):
             joined.add(row.event_id)
     return joined
 
 
-def _event_row(event: MergedEvent, slug: str) -> models.Event:
-    return models.Event(
-        slug=slug,
-        title=event.title,
-        date_start=event.date_start,
-        date_end=event.date_end,
-        precision=event.precision,
-        basis=event.basis,
-        reported=event.reported,
-        disputed=event.disputed,
-        corroboration=event.corroboration,
-    )
+def _entities_named(db: Connection, rows) -> dict[str, Entity]:
+    keys = {k for row in rows for k in json.loads(row.entities)}
+    return {e.slug: _entity_from_row(e) for e in db.execute(_ENTITIES_BY_SLUG, {"slugs": list(keys)})} \
+        if keys else {}
 
 
-def _unique_slugs(session: Session, wanted: list[str]) -> list[str]:
+def _light_candidate(row, entities: dict[str, Entity]) -> EventCandidate:
+    """A stored source as a candidate carrying what same_event and wording read:
+    title, dates, entities, the claim and its dating phrase."""
+    named = [entities[k] for k in json.loads(row.entities) if k in entities]
+    timex = Timex(0, 0, row.timex_text, "DATE", "") if row.timex_text else None
+    return EventCandidate(0, 0, 0, row.title, row.date_start, row.date_end, row.precision, "", timex,
+                          actors=tuple(e for e in named if not e.is_weapon),
+                          weapons=tuple(e for e in named if e.is_weapon), reported=row.reported, claim=row.claim)
+
+
+def index_stored_words(session: Session, batch: int = 2000) -> int:
+    """Fill the word index from the stored sources (revision 0005 upgrades a store
+    with it); return how many sources were indexed."""
+    db = session.connection()
+    done, last = 0, 0
+    while True:
+        rows = db.execute(select(*_LIGHT_COLUMNS).where(_SOURCE.c.id > last).order_by(_SOURCE.c.id)
+                          .limit(batch)).all()
+        if not rows:
+            return done
+        entities = _entities_named(db, rows)
+        sources = []
+        for row in rows:
+            candidate = _light_candidate(row, entities)
+            sources.append((row.id, candidate, wording(candidate)))
+        _index_words(db, sources)
+        done, last = done + len(rows), rows[-1].id
+
+
+def _event_values(event: MergedEvent, slug: str) -> dict:
+    return {
+        "slug": slug,
+        "title": event.title,
+        "date_start": event.date_start,
+        "date_end": event.date_end,
+        "precision": event.precision,
+        "basis": event.basis,
+        "reported": event.reported,
+        "disputed": event.disputed,
+        "corroboration": event.corroboration,
+    }
+
+
+_TAKEN_SLUGS = select(_EVENT.c.slug).where(_EVENT.c.slug.in_(bindparam("slugs", expanding=True)))
+
+
+def _unique_slugs(db: Connection, wanted: list[str]) -> list[str]:
     """`wanted` made unique against the stored events and each other (`-2`, `-3`, ...).
 
     One query answers the common case, where no wanted slug is taken yet."""
-    taken = set(session.exec(select(models.Event.slug).where(models.Event.slug.in_(set(wanted))))) if wanted else set()
+    taken = set(db.execute(_TAKEN_SLUGS, {"slugs": sorted(set(wanted))}).scalars()) if wanted else set()
     unique = []
     for slug in wanted:
         candidate, n = slug, 2
         while candidate in taken or (
-            candidate != slug
-            and session.exec(select(models.Event.id).where(models.Event.slug == candidate)).first() is not None
+            candidate != slug and db.execute(_TAKEN_SLUGS, {"slugs": [candidate]}).first() is not None
         ):
             candidate, n = f"{slug}-{n}", n + 1
         taken.add(candidate)
@@ -422,17 +482,11 @@ def _unique_slugs(session: Session, wanted: list[str]) -> list[str]:
     return unique
 
 
-def _redirect(session: Session, old_slug: str, new_slug: str) -> None:
+def _redirect(db: Connection, old_slug: str, new_slug: str) -> None:
     # Redirects that pointed at the old slug now point at the new one, so a
     # chain of renames is always one hop.
-    for row in session.exec(select(models.SlugRedirect).where(models.SlugRedirect.new_slug == old_slug)):
-        row.new_slug = new_slug
-    existing = session.get(models.SlugRedirect, old_slug)
-    if existing is None:
-        session.add(models.SlugRedirect(old_slug=old_slug, new_slug=new_slug))
-    else:
-        existing.new_slug = new_slug
+    db.execute(update(_REDIRECT).where(_REDIRECT.c.new_slug == old_slug).values(new_slug=new_slug))
+    db.execute(delete(_REDIRECT).where(_REDIRECT.c.old_slug == old_slug))
+    db.execute(insert(_REDIRECT).values(old_slug=old_slug, new_slug=new_slug))
     # A slug that is live again must not redirect away from itself.
-    live = session.get(models.SlugRedirect, new_slug)
-    if live is not None:
-        session.delete(live)
+    db.execute(delete(_REDIRECT).where(_REDIRECT.c.old_slug == new_slug))

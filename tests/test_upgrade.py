@@ -54,6 +54,12 @@ def test_database_from_the_first_revision_upgrades_with_its_data(tmp_path):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] != FIRST_REVISION
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
+    # The writer's word index (revision 0005) is filled from the stored sources as a
+    # fresh store fills it while ingesting.
+    word_columns = ["source_id", "word", "date_start", "date_end", "wide"]
+    indexed = rows(old, "source_word", word_columns)
+    assert indexed and indexed == rows(full, "source_word", word_columns)
+
     # The upgraded database answers like one made at the newest revision, search included.
     new_engine = make_engine(f"sqlite:///{full}")
     for query in ("/api/events", "/api/events?q=officials", "/api/events?actor=ukraine&page=1"):
