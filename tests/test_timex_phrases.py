@@ -136,6 +136,12 @@ CASES = [
     ("The yearlong probe ended.", A, "yearlong", "DURATION", "P1Y", None),
     ("The monthslong standoff ended.", A, "monthslong", "DURATION", "PXM", None),
     ("They set off on a 10-day-long trek.", A, "10-day-long", "DURATION", "P10D", None),
+    ("They kept the secret for more than two thousand years.", A, "more than two thousand years", "DURATION",
+     "P2000Y", "MORE_THAN"),
+    ("The pact lasted three hundred years.", A, "three hundred years", "DURATION", "P300Y", None),
+    ("Markets said 2012 was a hard year.", A, "2012", "DATE", "2012", None),
+    ("Prices fell. 1996 has been hard.", A, "1996", "DATE", "1996", None),
+    ("Nineteen ninety-six was a good year.", A, "Nineteen ninety-six", "DATE", "1996", None),
     ("In the last year and a half, prices rose.", A, "the last year and a half", "DURATION", "P1Y6M", None),
     ("The siege lasted six-and-a-half years.", A, "six-and-a-half years", "DURATION", "P6Y6M", None),
     ("The feud lasted a quarter-century.", A, "a quarter-century", "DURATION", "P25Y", None),
@@ -209,6 +215,7 @@ FALSE_FRIENDS = [
     "The H5N1 virus spread; a Q&A followed.",
     "He drove a Q7.",
     "Chocolate easter eggs sold well in a good season.",
+    "Two thousand troops arrived.",
 ]
 
 

@@ -119,13 +119,18 @@ def parse_number(words: str) -> float | None:
         return lexicon.NUMBER_WORDS[words] + half
     if words in lexicon.NUMBER_PHRASES:
         return lexicon.NUMBER_PHRASES[words] + half
-    total = 0
+    total = current = 0  # "two thousand five hundred": thousands close a group, hundreds scale it
     for part in re.split(r"[\s-]+", words):
         if part not in lexicon.NUMBER_WORDS:
             return None
         value = lexicon.NUMBER_WORDS[part]
-        total = total * value if value == 100 and total else total + value
-    return total + half
+        if value == 100:
+            current = (current or 1) * value
+        elif value >= 1000:
+            total, current = total + (current or 1) * value, 0
+        else:
+            current += value
+    return total + current + half
 
 
 def unit_name(word: str) -> str:

@@ -118,7 +118,11 @@ _NOT_YEAR_BEFORE = re.compile(
     r"\b(?:page|pages|p|pp|no|nos|number|article|model|flight|route|highway|chapter|section|"
     r"room|rule|resolution|item|vol|volume|about|some|nearly|almost|over|than|around|"
     r"approximately|exactly|only|just)\.?\s+$", FLAGS)
-_NOT_YEAR_AFTER = re.compile(r"^(?:\s*(?:%|percent\b|per\s+cent\b|[-/]\d)|\s+[a-z]+s\b(?<!\bas)|\.\d|:\d)")
+# a plural noun after the number counts it ("1990 troops"); a verb or a word that
+# merely ends in s does not ("2012 was", "1996 has been")
+_NOT_YEAR_AFTER = re.compile(
+    r"^(?:\s*(?:%|percent\b|per\s+cent\b|[-/]\d)|\.\d|:\d"
+    r"|\s+(?!(?:was|is|has|does|as|its|his|this|thus|plus|versus|us|less|unless|across|whereas)\b)[a-z]+s\b)")
 _YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|before|after|fiscal|"
                            r"year|the|and|or|to|between|early|late|mid|circa|c\.)[\s-]+$", FLAGS)
 
@@ -147,6 +151,9 @@ _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
       rf"|two\s+thousand(?:\s+and)?(?:\s+(?P<ones2>{_ONES}|{_TEENS}))?){E}")
 def _spelled_year(m, ctx):
     """Years as transcripts of broadcasts spell them: "nineteen ninety-six", "the year two thousand"."""
+    if (_NOT_YEAR_AFTER.match(ctx.text[m.end():m.end() + 20])
+            and not _YEAR_CONTEXT.search(ctx.text[max(0, m.start() - 20):m.start()])):
+        return None  # "two thousand troops" counts
     if m["century"]:
         if not (m["tens"] or m["teen"]) and "year" not in m.group().lower():
             return None
