@@ -46,12 +46,12 @@ _num_words = alternation(lexicon.NUMBER_WORDS)
 _num_phrases = alternation(lexicon.NUMBER_PHRASES)
 _vague = alternation(lexicon.VAGUE_QUANTITIES)
 _AND_HALF = r"[\s-]+and[\s-]+a[\s-]+half"  # "two and a half", "six-and-a-half"
-NUM = (rf"(?:\d+(?:\.\d+)?(?:{_AND_HALF}|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
+NUM = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:{_AND_HALF}|\s+1/2)?|(?:{_num_words})(?:[\s-]+(?:{_num_words}))*"
        rf"(?:{_AND_HALF})?|{_vague}|a\s+half|half\s+an?|(?:{_num_phrases})(?:{_AND_HALF})?)")
 UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|quarter|year|decade|centur(?:y|ie))"
 PART_OF_DAY = alternation(lexicon.DAY_PARTS)
 SEASON = alternation(lexicon.SEASONS)
-B = r"(?:(?<=mid-)|(?<![\w$£€#@/.-]))"  # left edge: not inside a word, number, amount or model name
+B = r"(?:(?<=mid-)|(?<![\w$£€#@/.-])(?<!\d,))"  # left edge: not inside a word, number, amount or model name
 E = r"(?![\w-])"
 
 
@@ -113,8 +113,8 @@ def parse_number(words: str) -> float | None:
         return 0.5
     if words.endswith(" 1/2"):
         words, half = words[:-4], 0.5
-    if re.fullmatch(r"\d+(?:\.\d+)?", words):
-        return float(words) + half
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?", words):
+        return float(words.replace(",", "")) + half
     if words in lexicon.NUMBER_WORDS:
         return lexicon.NUMBER_WORDS[words] + half
     if words in lexicon.NUMBER_PHRASES:
@@ -128,6 +128,8 @@ def parse_number(words: str) -> float | None:
             current = (current or 1) * value
         elif value >= 1000:
             total, current = total + (current or 1) * value, 0
+        elif current % 100 and (value >= 10 or current % 10):
+            return None  # "two-three", "twenty-thirty": a range, not one number
         else:
             current += value
     return total + current + half

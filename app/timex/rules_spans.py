@@ -41,7 +41,7 @@ _QMOD = alternation(lexicon.QUANTITY_MODS)
 
 @rule(rf"{B}(?P<pre>(?:the\s+)?(?:past|last|next|first|coming|previous|following|final|remaining|initial|latest|"
       rf"entire|whole|full|same|other|better\s+part\s+of\s+the|additional)\s+|the\s+)?"
-      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})\s+(?:to|or)\s+)?(?:(?P<num>{NUM})(?P<hy>\s+|-))?(?:(?:more|additional|full|straight|consecutive|long|"
+      rf"(?P<qmod>(?:{_QMOD})\s+)?(?:the\s+)?(?:(?P<low>{NUM})(?:\s+(?:to|or)\s+|\s*[-\u2013]\s*(?=\d)))?(?:(?P<num>{NUM})(?P<hy>\s+|-))?(?:(?:more|additional|full|straight|consecutive|long|"
       rf"short|trading|business|working)[\s-]+)?(?P<unit>{UNIT})(?P<pl>s)?(?P<long>-long)?(?!-old)(?P<half>[\s-]+and[\s-]+a[\s-]+half)?(?P<or>\s+or\s+so)?(?:\s+(?P<rel>ago|earlier|later|from\s+now|hence))?{E}")
 def _duration(m, ctx):
     """"two years", "the past 18 months", "nearly a decade", "a year ago" (a DATE)."""
