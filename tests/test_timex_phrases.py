@@ -120,6 +120,9 @@ CASES = [
     ("It costs $5 a year.", A, "a year", "SET", "P1Y", None),
     ("Qantas runs four flights a week.", A, "a week", "SET", "P1W", None),
     ("Agents do hundreds of interviews a day.", A, "a day", "SET", "P1D", None),
+    ("Up to 300 people a day cross the border.", A, "a day", "SET", "P1D", None),
+    ("The shop is closed on weekends.", A, "weekends", "SET", "XXXX-WXX-WE", None),
+    ("He visits in the mornings.", A, "mornings", "SET", "XXXX-XX-XXTMO", None),
     ("Gunmen killed 30 people a day after the vote.", A, "a day", "DURATION", "P1D", None),
     ("The ultimatum gave 300 workers a day to leave.", A, "a day", "DURATION", "P1D", None),
     # referring back to the text, and other shapes

@@ -26,7 +26,7 @@ from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
 # engine fast enough to run on every passage of large corpora.
 _ANCHOR_WORDS = frozenset(
     list(lexicon.MONTHS) + list(lexicon.WEEKDAYS) + list(lexicon.SEASONS) + list(lexicon.DAY_PARTS)
-    + [w + "s" for w in lexicon.UNITS] + list(lexicon.UNITS) + ["centuries", "nights", "mornings", "evenings"]
+    + [w + "s" for w in lexicon.UNITS] + list(lexicon.UNITS) + ["centuries", "nights", "mornings", "afternoons", "evenings"]
     + [w.split()[-1] for w in lexicon.REFERENCE_WORDS] + list(lexicon.FREQUENCY_WORDS)
     + [w.split()[-1].split("'")[0] for w in lexicon.ALL_HOLIDAYS] + ["noon", "midday", "midnight", "overnight",
                                                  "nineteen", "eighteen", "thousand", "half", "period",

@@ -22,7 +22,7 @@ _RATE_BEFORE = re.compile(r"(?:\btimes|\btwice|\bonce|%|\bpercent|\d|\bcents?|\b
 # "a day" makes it a rate too
 _COUNTED_BEFORE = re.compile(
     rf"(?:\d|\b(?:{alternation(lexicon.NUMBER_WORDS)}|hundreds|thousands|millions|dozens|several|many))"
-    r"\s+(?:[a-z]+\s+)?[a-z]{2,}s\s+$", FLAGS)
+    r"\s+(?:[a-z]+\s+)?(?:[a-z]{2,}s|people|children|men|women)\s+$", FLAGS)
 _SPAN_AFTER = re.compile(r"\s+(?:after|before|later|earlier|ago|of|to|in|into|for)\b", FLAGS)
 
 
@@ -171,6 +171,15 @@ def _every(m, ctx):
             amount = 2
         value = duration_value(amount, unit_name(m["unit"]))
     return Found(m.start(), m.end(), "SET", value, kind="set")
+
+
+@rule(rf"{B}(?:on|at|during|over|in\s+the)\s+(?P<span>weekends|mornings|afternoons|evenings|nights){E}")
+def _habitual(m, ctx):
+    """"on weekends", "in the mornings": every such part of the week or day, a SET."""
+    span = m["span"].lower()
+    value = ("XXXX-WXX-WE" if span == "weekends"
+             else f"XXXX-XX-XXT{lexicon.DAY_PARTS[span[:-1]]}")
+    return Found(m.start("span"), m.end(), "SET", value, kind="set")
 
 
 @rule(rf"{B}(?:for|after|in)\s+(?P<span>(?:quite\s+)?(?:some\s+time|a\s+(?:long\s+|short\s+|little\s+)?while)){E}")
