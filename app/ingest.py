@@ -3,7 +3,8 @@
 read -> passages -> temporal expressions -> entities -> event candidates -> merge -> store
 
 `analyze_document` is pure (no database); `ingest` streams a batch through it and
-stores each document in its own transaction.
+stores each document whole or not at all (a savepoint each, a transaction per
+short batch: `StoreBatch`).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from .records import (
     Anchor,
     SourceDocument,
 )
-from .store import find_document, refresh_statistics, store_document
+from .store import StoreResult, find_document, refresh_statistics, store_document
 from .timex import anchor_from_dates, anchor_from_text, find_timexes
 
 
@@ -180,6 +181,58 @@ class IngestReport:
 
 Progress = Callable[[str, str], None]  # (origin, what happened)
 
+# A transaction stores up to BATCH_DOCUMENTS documents, or what BATCH_SECONDS brings:
+# a commit per document cost the writer more than storing a small one, and a short
+# batch keeps the time a concurrent writer waits, and the work a crash undoes, small.
+BATCH_DOCUMENTS = 100
+BATCH_SECONDS = 0.25
+
+
+class StoreBatch:
+    """Stores documents in shared transactions, each document in a savepoint of its own:
+    a document that fails is rolled back alone and the batch goes on. `on_stored` and
+    `on_failed` hear of each document once its transaction has committed (or failed)."""
+
+    def __init__(self, engine: Engine, on_stored: Callable[[SourceDocument, StoreResult], None],
+                 on_failed: Callable[[SourceDocument, Exception], None]) -> None:
+        self.engine, self.on_stored, self.on_failed = engine, on_stored, on_failed
+        self.session: Session | None = None
+        self.started = 0.0
+        self.done: list[tuple[SourceDocument, StoreResult]] = []
+
+    def add(self, document: SourceDocument, analyzed: AnalyzedDocument) -> None:
+        if self.session is None:
+            self.session = Session(self.engine)
+            # A writer takes the write lock up front (BEGIN IMMEDIATE, app/db.py): two
+            # ingests at once then queue on the busy timeout instead of one failing
+            # when it upgrades a read snapshot the other has just made stale.
+            self.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            self.started = time.monotonic()
+        try:
+            with self.session.begin_nested():
+                result = store_document(self.session, analyzed)
+        except Exception as exc:  # one bad document must not stop the batch
+            self.on_failed(document, exc)
+        else:
+            self.done.append((document, result))
+        if len(self.done) >= BATCH_DOCUMENTS or time.monotonic() - self.started >= BATCH_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.session is None:
+            return
+        session, done, self.session, self.done = self.session, self.done, None, []
+        try:
+            session.commit()
+        except Exception as exc:
+            for document, _ in done:
+                self.on_failed(document, exc)
+            return
+        finally:
+            session.close()
+        for document, result in done:
+            self.on_stored(document, result)
+
 
 def _stored_anchor_dates(engine: Engine) -> list[date]:
     with Session(engine) as session:
@@ -195,7 +248,7 @@ def ingest(
     max_size: int = DEFAULT_MAX_SIZE,
     workers: int = 1,
 ) -> IngestReport:
-    """Ingest every document under `paths`; one transaction per document.
+    """Ingest every document under `paths`; each document is stored whole or not at all.
 
     Documents whose anchor must come from the corpus are held back until every
     other document of the batch has been read, so the corpus anchor can use them.
@@ -211,24 +264,18 @@ def ingest(
         report.errors.append(ReadError(document.origin, f"{type(exc).__name__}: {exc}"))
         progress(document.origin, f"failed: {exc}")
 
-    def store(document: SourceDocument, outcome: AnalyzedDocument | str | Exception) -> None:
-        if isinstance(outcome, Exception):
-            fail(document, outcome)
-            return
-        try:
-            with Session(engine) as session:
-                # A writer takes the write lock up front (BEGIN IMMEDIATE, app/db.py): two
-                # ingests at once then queue on the busy timeout instead of one failing
-                # when it upgrades a read snapshot the other has just made stale.
-                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-                result = store_document(session, outcome)
-                session.commit()
-        except Exception as exc:  # one bad document must not stop the batch
-            fail(document, exc)
-            return
+    def stored(document: SourceDocument, result: StoreResult) -> None:
         setattr(report, result.status, getattr(report, result.status) + 1)
         report.events += result.events
         progress(document.origin, result.status)
+
+    batch = StoreBatch(engine, stored, fail)
+
+    def store(document: SourceDocument, outcome: AnalyzedDocument | str | Exception) -> None:
+        if isinstance(outcome, Exception):
+            fail(document, outcome)
+        else:
+            batch.add(document, outcome)
 
     def new_documents() -> Iterator[tuple[SourceDocument, Anchor | None, bool]]:
         for item in read_paths(paths, max_size):
@@ -265,11 +312,13 @@ def ingest(
             anchors.append(outcome.anchor.date)
         store(document, outcome)
 
+    batch.commit()  # the corpus anchor reads the stored documents' anchors
     if deferred:
         corpus_date = anchor_from_dates(anchors or _stored_anchor_dates(engine))
         corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
         for document, outcome in analyze_all(((d, corpus_anchor, False) for d in deferred), knowledge, workers):
             store(document, outcome)
+        batch.commit()
     if report.stored or report.replaced:
         refresh_statistics(engine)
     return report
