@@ -65,6 +65,7 @@ CASES = [
     ("Talks resume in mid-August.", A, "mid-August", "DATE", "2024-08", "MID"),
     ("Profit rose in the third quarter.", date(2024, 10, 25), "the third quarter", "DATE", "2024-Q3", None),
     ("Profit rose at the end of the year.", A, "the end of the year", "DATE", "2025", "END"),
+    ("It will open by the end of the decade.", A, "the end of the decade", "DATE", "202", "END"),
     ("Net income for the fiscal year ended March 31 rose.", A, "the fiscal year", "DURATION", "P1Y", None),
     ("Sales were $4 million, up from $3 million a year earlier.", A, "a year earlier", "DATE", "2024", None),
     ("Third-quarter profit rose 5% from a year earlier.", date(1989, 10, 26), "a year earlier", "DATE", "1988-Q3", None),
@@ -222,6 +223,7 @@ FALSE_FRIENDS = [
     "He drove a Q7.",
     "Chocolate easter eggs sold well in a good season.",
     "Two thousand troops arrived.",
+    "During the decade, the century saw wars.",
 ]
 
 

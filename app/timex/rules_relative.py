@@ -20,12 +20,13 @@ from app.timex.normalize import (
 
 _REL_SHIFT = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1,
               "coming": 1, "following": 1, "upcoming": 1, "the": 0, "latest": -1, "present": 0}
+_PART_OF = re.compile(r"\b(?:end|start|beginning|middle|turn|close)\s+of\s+$", FLAGS)
 _ENDED = re.compile(r"\s+end(?:ed|ing)\b", FLAGS)
 
 
 @rule(rf"{B}(?:the\s+|this\s+(?=past\b))?(?P<rel>last|past|previous|this|current|next|coming|following|upcoming|latest|present)"
       rf"\s+(?:fiscal\s+|calendar\s+)?(?P<unit>week(?:end)?|month|quarter|year|decade|century|day|period){E}"
-      rf"|{B}(?P<the>the)\s+(?:fiscal\s+)?(?P<unit2>week(?:end)?|month|quarter|year|day){E}")
+      rf"|{B}(?P<the>the)\s+(?:fiscal\s+)?(?P<unit2>week(?:end)?|month|quarter|year|day|decade|century){E}")
 def _relative_unit(m, ctx):
     """"last week", "this year", "next month", "the quarter", "the past year"."""
     unit = (m["unit"] or m["unit2"]).lower()
@@ -36,6 +37,8 @@ def _relative_unit(m, ctx):
         unit = "quarter"
     if unit == "day" and rel not in ("previous", "following", "next"):
         return None
+    if rel == "the" and unit in ("decade", "century") and not _PART_OF.search(ctx.text, max(0, m.start() - 20), m.start()):
+        return None  # "the decade" alone is whichever the text is telling of; "the end of the decade" is ours
     if unit == "year" and rel == "the" and _ENDED.match(ctx.text, m.end()):
         # "the year ended March 31" is a twelve-month period, not a calendar year
         return Found(m.start(), m.end(), "DURATION", duration_value(1, "year"), kind="duration")
