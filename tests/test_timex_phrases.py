@@ -56,6 +56,8 @@ CASES = [
     ("A few days later, the company announced losses.", A, "A few days", "DURATION", "PXD", None),
     ("Two days from now the vote opens.", A, "Two days from now", "DATE", "2025-01-22", None),
     ("The season started a month earlier than usual.", A, "a month", "DURATION", "P1M", None),
+    ("A day earlier, trucks crossed the border.", A, "A day earlier", "DURATION", "P1D", None),
+    ("Prices rose 0.3% from a month earlier.", date(2013, 3, 20), "a month earlier", "DATE", "2013-02", None),
     ("The offensive stalled earlier this year.", A, "earlier this year", "DATE", "2025", "START"),
     ("Fighting resumed this summer.", date(2024, 9, 1), "this summer", "DATE", "2024-SU", None),
     ("The campaign began last fall.", A, "last fall", "DATE", "2024-FA", None),

@@ -88,6 +88,12 @@ def _duration(m, ctx):
     duration = Found(start, m.end(), "DURATION", duration_value(amount, unit), mod, kind="duration")
     if not rel:
         return duration
+    if (rel == "earlier" and unit not in ("year", "quarter")
+            and not _COMPARED.search(ctx.text, max(0, start - 25), start)):
+        # "A day earlier, trucks crossed": counted back from an event of the text like
+        # "a day later" (the training data, 1 of 1); "up 2% from a month earlier" compares
+        # with a period as "a year earlier" does
+        return duration
     direction = 1 if rel in ("later", "hence") or rel.startswith("from") else -1
     if vague:
         ref = "PAST_REF" if direction < 0 else "FUTURE_REF"
@@ -103,6 +109,7 @@ def _duration(m, ctx):
     return Found(start, m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=kind)
 
 
+_COMPARED = re.compile(r"\b(?:from|than|over|versus|vs\.?|with|since)\s+$", FLAGS)
 _SPAN_WORDS = frozenset({"past", "last", "next", "first", "coming", "previous", "following", "final", "remaining"})
 _AGE_BEFORE = re.compile(r"\b(?:age|ages|aged)\s+$", FLAGS)
 _AGE_AFTER = re.compile(r"\s+(?:old|of\s+age)\b", FLAGS)
