@@ -108,19 +108,34 @@ def ingest_command(paths, db_url, entity_files, published, max_size, workers) ->
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--ingest", "ingest_paths", multiple=True, type=click.Path(),
               help="Ingest these files or folders before serving (unchanged ones are skipped); repeatable.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes sharing the port (one per core uses every core).")
 @DB_OPTION
 @ENTITIES_OPTION
-def serve_command(host, port, ingest_paths, db_url, entity_files) -> None:
+def serve_command(host, port, ingest_paths, workers, db_url, entity_files) -> None:
     """Serve the timeline over HTTP (the database is created and migrated if needed)."""
+    import os
+
     import uvicorn
 
     from .web import create_app
 
+    # Ingest and migrate once, here, before any server process starts: the
+    # processes only read.
     if ingest_paths:
         run_ingest(ingest_paths, db_url, entity_files, quiet=True)
     engine = open_database(db_url)
-    click.echo(f"Serving {database_url(db_url)} on http://{host}:{port}/", err=True)
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    click.echo(f"Serving {database_url(db_url)} on http://{host}:{port}/"
+               + (f" ({workers} processes)" if workers > 1 else ""), err=True)
+    if workers == 1:
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+        return
+    engine.dispose()
+    # uvicorn starts each process afresh and has it import the application by
+    # name, so the processes learn the database from the environment.
+    os.environ["TIMELINE_DB"] = database_url(db_url)
+    uvicorn.run("app.web:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 def _register_commands() -> None:

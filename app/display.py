@@ -167,3 +167,23 @@ def period_name(start: date, level: str, short: bool = False) -> str:
     if level == "month":
         return f"{start:%b %Y}" if short else f"{start:%B %Y}"
     return f"{start.day} {start:%b %Y}" if short else f"{start.day} {start:%B %Y}"
+
+
+def view_link(flt, label, cls: str = "", current: bool = False, id: str = "") -> Markup:
+    """A link to the view `flt` (anything with `.url()`) that works as a plain link
+    without JavaScript and swaps the view with htmx. `label` is escaped unless it
+    is already Markup.
+
+    A timeline page holds a few hundred of them (facets, chips, axis bars); as a
+    function they cost a tenth of what a template macro did.
+
+    >>> class View:
+    ...     def url(self): return "/?q=a+%26+b"
+    >>> str(view_link(View(), "<A>", "facet on", True, "f-1"))
+    '<a href="/?q=a+%26+b" hx-get="/?q=a+%26+b" class="facet on" id="f-1" aria-current="true">&lt;A&gt;</a>'
+    """
+    url = escape(flt.url())
+    attrs = (f' class="{escape(cls)}"' if cls else "") + (f' id="{escape(id)}"' if id else "")
+    if current:
+        attrs += ' aria-current="true"'
+    return Markup(f'<a href="{url}" hx-get="{url}"{attrs}>{escape(label)}</a>')

@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import tuple_
+from sqlalchemy import bindparam, func, tuple_
 from sqlmodel import Session, select
 
 from . import models
 from .aggregate_cache import cached_aggregate
 from .axis import Axis, period_of, time_axis
 from .queries import (
-    CHRONOLOGICAL, PAGE_SIZE, EntityRef, EntitySummary, EventFilter, EventView, Facets, entity_event_ids, facets,
+    CHRONOLOGICAL, PAGE_SIZE, EntityRef, EntitySummary, EventFilter, EventView, Facets, facets,
     get_event, list_events,
 )
 from .search import search_snippets
@@ -150,28 +150,79 @@ def _refs(rows) -> list[EventRef]:
     return [EventRef(e.slug, e.title, e.date_start, e.date_end, e.precision) for e in rows]
 
 
+# Built once (see queries.EVENT_COLUMNS): a permalink runs them on every request.
+_REF_COLUMNS = (models.Event.id, models.Event.slug, models.Event.title, models.Event.date_start,
+                models.Event.date_end, models.Event.precision)
+_HERE = tuple_(*CHRONOLOGICAL)
+_KEY = tuple_(bindparam("date_start"), bindparam("date_end"), bindparam("id"))
+_BEFORE = select(*_REF_COLUMNS).where(_HERE < _KEY).order_by(*(c.desc() for c in CHRONOLOGICAL)).limit(1)
+_AFTER = select(*_REF_COLUMNS).where(_HERE > _KEY).order_by(*CHRONOLOGICAL).limit(1)
+# The next events of several actors: the first WINDOW events after this one (a walk
+# of the date index), with each actor's first ones among them. An actor named in
+# many events is found there at once; one that is not gets the query below.
+WINDOW = 500
+
+
+def next_in_window(window: int):
+    """(entity id, event id) of the first events of each entity of :entities among
+    the `window` events after :date_start, :date_end, :id (at most :per_actor each)."""
+    following = select(models.Event.id, models.Event.date_start, models.Event.date_end).where(_HERE > _KEY) \
+        .order_by(*CHRONOLOGICAL).limit(window).subquery()
+    ranked = (
+        select(models.EventEntity.entity_id, following.c.id,
+               func.row_number().over(partition_by=models.EventEntity.entity_id,
+                                      order_by=(following.c.date_start, following.c.date_end, following.c.id))
+               .label("n"))
+        .join(models.EventEntity, models.EventEntity.event_id == following.c.id)
+        .where(models.EventEntity.entity_id.in_(bindparam("entities", expanding=True)))
+        .subquery()
+    )
+    return select(ranked.c.entity_id, ranked.c.id).where(ranked.c.n <= bindparam("per_actor"))
+
+
+_NEXT_IN_WINDOW = next_in_window(WINDOW)
+_REFS_BY_ID = select(*_REF_COLUMNS).where(models.Event.id.in_(bindparam("ids", expanding=True)))
+# An actor's own events, read whole: a short list for the rarer actors the window misses.
+_NEXT_OF_ENTITY = (
+    select(*_REF_COLUMNS)
+    .where(models.Event.id.in_(select(models.EventEntity.event_id)
+                               .where(models.EventEntity.entity_id == bindparam("entity"))), _HERE > _KEY)
+    .order_by(*CHRONOLOGICAL).limit(bindparam("per_actor"))
+)
+
+
+def _next_of_actors(session: Session, event: EventView, actors: list[EntityRef],
+                    per_actor: int) -> dict[int, list[EventRef]]:
+    """Entity id -> the next `per_actor` events (after `event`) that name it."""
+    key = {"date_start": event.date_start, "date_end": event.date_end, "id": event.id}
+    ids_of: dict[int, list[int]] = {a.id: [] for a in actors}
+    for entity_id, event_id in session.execute(
+            _NEXT_IN_WINDOW, {**key, "entities": list(ids_of), "per_actor": per_actor}):
+        ids_of[entity_id].append(event_id)
+    wanted = {i for ids in ids_of.values() for i in ids}
+    refs = {row.id: row for row in session.execute(_REFS_BY_ID, {"ids": list(wanted)})} if wanted else {}
+    found: dict[int, list[EventRef]] = {}
+    for entity_id, ids in ids_of.items():
+        rows = sorted((refs[i] for i in ids), key=lambda r: (r.date_start, r.date_end, r.id))
+        if len(rows) < per_actor:
+            # Fewer than asked within the window: the actor's later events, if any, lie beyond it.
+            rows = session.execute(_NEXT_OF_ENTITY, {**key, "entity": entity_id, "per_actor": per_actor}).all()
+        found[entity_id] = _refs(rows)
+    return found
+
+
 def event_page(session: Session, slug: str, per_actor: int = 3) -> EventPage | str | None:
     """The event at `slug` with its neighbours in time and the next events of each
     of its actors; the new slug (a str) where it moved; None if unknown."""
     found = get_event(session, slug)
     if not isinstance(found, EventView):
         return found
-    here = tuple_(*CHRONOLOGICAL)
-    key = tuple_(found.date_start, found.date_end, found.id)
-    before = session.exec(
-        select(models.Event).where(here < key)
-        .order_by(*(c.desc() for c in CHRONOLOGICAL)).limit(1)
-    ).all()
-    after = session.exec(select(models.Event).where(here > key).order_by(*CHRONOLOGICAL).limit(1)).all()
-    same_actor = []
-    for actor in found.actors[:4]:
-        rows = session.exec(
-            select(models.Event)
-            .where(models.Event.id.in_(entity_event_ids(actor.slug)), here > key)
-            .order_by(*CHRONOLOGICAL).limit(per_actor)
-        ).all()
-        if rows:
-            same_actor.append((actor, _refs(rows)))
+    key = {"date_start": found.date_start, "date_end": found.date_end, "id": found.id}
+    before = session.execute(_BEFORE, key).all()
+    after = session.execute(_AFTER, key).all()
+    actors = found.actors[:4]
+    following = _next_of_actors(session, found, actors, per_actor) if actors else {}
+    same_actor = [(actor, following[actor.id]) for actor in actors if following.get(actor.id)]
     return EventPage(found, (_refs(before) or [None])[0], (_refs(after) or [None])[0], same_actor)
 
 

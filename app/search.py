@@ -117,8 +117,14 @@ MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
 
 
 def search_snippets(session: Session, q: str, event_ids: list[int]) -> dict[int, str]:
-    """For each of `event_ids` that matches `q` in a passage, a short excerpt with
-    the matched words between MATCH_OPEN and MATCH_CLOSE."""
+    """For each of `event_ids` that matches `q` in a passage, a short excerpt of its
+    first matching passage (by passage id) with the matched words between
+    MATCH_OPEN and MATCH_CLOSE.
+
+    The events' passages are listed first (a page's worth) and only those are
+    matched: an excerpt costs a read and a tokenization of its passage, so it is
+    made once per passage on the page, never for every passage the word occurs in.
+    """
     if event_ids and q and session.get_bind().dialect.name == "postgresql":
         return _pg_snippets(session, q, event_ids)
     if not event_ids or not q or session.get_bind().dialect.name != "sqlite":
@@ -127,16 +133,24 @@ def search_snippets(session: Session, q: str, event_ids: list[int]) -> dict[int,
     if not match:
         return {}
     ids = ",".join(str(int(i)) for i in event_ids)
-    rows = session.execute(
+    passages_of: dict[int, list[int]] = {}
+    for event_id, passage_id in session.execute(
+        text(f"SELECT event_id, passage_id FROM event_source WHERE event_id IN ({ids})")
+    ):
+        passages_of.setdefault(event_id, []).append(passage_id)
+    if not passages_of:
+        return {}
+    passage_ids = ",".join(str(int(p)) for p in sorted({p for ps in passages_of.values() for p in ps}))
+    excerpts = dict(session.execute(
         text(
-            "SELECT event_source.event_id, "
-            "snippet(passage_fts, 0, :open, :close, '…', 24) "
-            "FROM passage_fts JOIN event_source ON event_source.passage_id = passage_fts.rowid "
-            f"WHERE passage_fts MATCH :match AND event_source.event_id IN ({ids})"
+            "SELECT rowid, snippet(passage_fts, 0, :open, :close, '…', 24) FROM passage_fts "
+            f"WHERE passage_fts MATCH :match AND rowid IN ({passage_ids})"
         ),
         {"open": MATCH_OPEN, "close": MATCH_CLOSE, "match": match},
-    )
+    ).all())
     snippets: dict[int, str] = {}
-    for event_id, snippet in rows:
-        snippets.setdefault(event_id, snippet)
+    for event_id, passage_ids_ in passages_of.items():
+        matching = [p for p in passage_ids_ if p in excerpts]
+        if matching:
+            snippets[event_id] = excerpts[min(matching)]
     return snippets

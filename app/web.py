@@ -5,31 +5,36 @@ A page and the fragments htmx swaps into it come from the same template blocks
 swap in the HX-Target header; `_block` maps it to the block to render.
 """
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2_fragments.fastapi import Jinja2Blocks
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import display, pages, queries
-from .db import PROJECT_ROOT
+from .db import PROJECT_ROOT, database_url, make_engine
 from .export import FORMATS, export_view
 from .queries import EventFilter, FilterError
 from .search import MATCH_CLOSE, MATCH_OPEN
 from .security import secure
 from .schema import EntitySummaryOut, EventList, EventOut, entity_summary_out, event_out
 
+T = TypeVar("T")
+
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
 templates.env.filters["event_date"] = display.format_event_date
 templates.env.filters["basis_note"] = display.basis_note
 templates.env.globals["highlight_passage"] = display.highlight_passage
 templates.env.globals["quote_passage"] = display.quote_passage
+templates.env.globals["view_link"] = display.view_link
 templates.env.globals["group_events"] = display.group_events
 templates.env.globals["bucket_label"] = display.bucket_label
 templates.env.globals["period_name"] = display.period_name
@@ -49,6 +54,16 @@ def _block(request: Request, blocks: dict[str, str]) -> str | None:
     return blocks.get(request.headers.get("HX-Target", ""))
 
 
+def _reader_pragmas(dbapi_connection, _record) -> None:
+    # The server only reads. Mapping the file lets a query read its pages in place
+    # instead of copying each through a read() call into a 2 MB page cache that a
+    # large store overflows on every request (at 1,000,000 events a third of a
+    # search's time was the kernel copying pages).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA mmap_size=4294967296")  # SQLite caps it at its build's limit
+    cursor.close()
+
+
 def create_app(engine: Engine) -> FastAPI:
     """The application over the database behind `engine` (already migrated)."""
     app = FastAPI(
@@ -58,12 +73,21 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
     secure(app)  # security headers (CSP without inline script) and 400 for bad parameters
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _reader_pragmas)
 
-    def session() -> Iterator[Session]:
-        with Session(engine) as s:
-            yield s
+    def read(work: Callable[[Session], T]) -> Awaitable[T]:
+        """Run `work` with a session, in one trip to the thread pool.
 
-    SessionDep = Annotated[Session, Depends(session)]
+        Routes are async and do their database work and rendering here in one
+        call: a sync route with sync dependencies (the session, the filter) costs
+        FastAPI a thread-pool trip for each, and under many connections those
+        trips, not the queries, were what queued.
+        """
+        def run() -> T:
+            with Session(engine) as s:
+                return work(s)
+        return run_in_threadpool(run)
 
     @app.exception_handler(StarletteHTTPException)
     async def error_page(request: Request, exc: StarletteHTTPException):
@@ -75,7 +99,7 @@ def create_app(engine: Engine) -> FastAPI:
         return templates.TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
                                           status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
-    def event_filter(
+    async def event_filter(
         actor: Annotated[list[str] | None, Query(description="Actor slug; repeat to require several")] = None,
         weapon: Annotated[list[str] | None, Query(description="Weapon system slug; repeat to require several")] = None,
         source: Annotated[list[str] | None, Query(description="Id of a document that must tell the event; repeatable")] = None,
@@ -89,6 +113,7 @@ def create_app(engine: Engine) -> FastAPI:
                                                           "`false`: only dated events")] = None,
         page: Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")] = 1,
     ) -> EventFilter:
+        # async: parsing touches no database, so it runs on the event loop, not in a thread.
         try:
             return EventFilter.from_params(actor, weapon, q, date_from, date_to, page, source, disputed, reported)
         except FilterError as exc:
@@ -97,44 +122,55 @@ def create_app(engine: Engine) -> FastAPI:
     FilterDep = Annotated[EventFilter, Depends(event_filter)]
 
     @app.get("/", include_in_schema=False)
-    def timeline_page(request: Request, s: SessionDep, flt: FilterDep):
+    async def timeline_page(request: Request, flt: FilterDep):
         block = _block(request, {"view": "view", "pager": "events"})
-        view = pages.timeline(s, flt, more_only=block == "events")
-        context = {"view": view, "flt": flt, "appended": block == "events"}
         # The canonical URL (no empty fields) is the one htmx pushes to history.
         headers = {"HX-Push-Url": flt.url()} if block == "view" else None
-        return templates.TemplateResponse(request, "timeline.html", context, block_name=block, headers=headers)
+
+        def render(s: Session):
+            view = pages.timeline(s, flt, more_only=block == "events")
+            context = {"view": view, "flt": flt, "appended": block == "events"}
+            return templates.TemplateResponse(request, "timeline.html", context, block_name=block, headers=headers)
+        return await read(render)
 
     @app.get("/events/{slug}", include_in_schema=False)
-    def event_page(request: Request, slug: str, s: SessionDep):
-        found = pages.event_page(s, slug)
-        if isinstance(found, str):
-            return RedirectResponse(f"/events/{found}", status_code=301)
-        if found is None:
-            raise HTTPException(status_code=404, detail=f"No event at {slug!r}")
-        return templates.TemplateResponse(request, "event.html", {"page": found, "event": found.event})
+    async def event_page(request: Request, slug: str):
+        def render(s: Session):
+            found = pages.event_page(s, slug)
+            if isinstance(found, str):
+                return RedirectResponse(f"/events/{found}", status_code=301)
+            if found is None:
+                raise HTTPException(status_code=404, detail=f"No event at {slug!r}")
+            return templates.TemplateResponse(request, "event.html", {"page": found, "event": found.event})
+        return await read(render)
 
     @app.get("/documents/{document_id}", include_in_schema=False)
-    def document_page(request: Request, s: SessionDep,
-                      document_id: Annotated[int, Path(ge=1, le=2**63 - 1)]):  # SQLite's integer range
-        document = queries.get_document(s, document_id)
-        if document is None:
-            raise HTTPException(status_code=404, detail=f"No document {document_id}")
-        return templates.TemplateResponse(request, "document.html", {"document": document})
+    async def document_page(request: Request, document_id: Annotated[int, Path(ge=1, le=2**63 - 1)]):  # SQLite's range
+        def render(s: Session):
+            document = queries.get_document(s, document_id)
+            if document is None:
+                raise HTTPException(status_code=404, detail=f"No document {document_id}")
+            return templates.TemplateResponse(request, "document.html", {"document": document})
+        return await read(render)
 
     def entity_route(weapons: bool):
-        def entity_page(request: Request, slug: str, s: SessionDep,
-                        page: Annotated[int, Query(ge=1, le=100_000)] = 1):
-            found = pages.entity_page(s, slug, weapons, page)
-            if found is None:
-                raise HTTPException(status_code=404, detail=f"No {'weapon system' if weapons else 'actor'} {slug!r}")
-            return templates.TemplateResponse(request, "entity.html", {"page": found, "flt": found.flt})
+        async def entity_page(request: Request, slug: str, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+            def render(s: Session):
+                found = pages.entity_page(s, slug, weapons, page)
+                if found is None:
+                    raise HTTPException(status_code=404,
+                                        detail=f"No {'weapon system' if weapons else 'actor'} {slug!r}")
+                return templates.TemplateResponse(request, "entity.html", {"page": found, "flt": found.flt})
+            return await read(render)
         return entity_page
 
     def entities_route(weapons: bool):
-        def entities_page(request: Request, s: SessionDep):
-            entities = queries.list_entities(s, weapons)
-            return templates.TemplateResponse(request, "entities.html", {"entities": entities, "weapons": weapons})
+        async def entities_page(request: Request):
+            def render(s: Session):
+                entities = queries.list_entities(s, weapons)
+                return templates.TemplateResponse(request, "entities.html",
+                                                  {"entities": entities, "weapons": weapons})
+            return await read(render)
         return entities_page
 
     app.get("/actors", include_in_schema=False)(entities_route(weapons=False))
@@ -160,28 +196,39 @@ def create_app(engine: Engine) -> FastAPI:
                                  headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
     @app.get("/api/events", response_model=EventList, summary="Events matching the filters, chronological, paged")
-    def api_events(s: SessionDep, flt: FilterDep) -> EventList:
-        total, events = queries.list_events(s, flt, with_sources=True)
-        return EventList(total=total, page=flt.page, page_size=queries.PAGE_SIZE, events=[event_out(e) for e in events])
+    async def api_events(flt: FilterDep) -> EventList:
+        def listing(s: Session) -> EventList:
+            total, events = queries.list_events(s, flt, with_sources=True)
+            return EventList(total=total, page=flt.page, page_size=queries.PAGE_SIZE,
+                             events=[event_out(e) for e in events])
+        return await read(listing)
 
     @app.get("/api/events/{slug}", response_model=EventOut, summary="One event",
              responses={404: {"description": "No such event"}, 301: {"description": "The event moved to a new slug"}})
-    def api_event(slug: str, s: SessionDep):
-        found = queries.get_event(s, slug)
-        if isinstance(found, str):
-            return RedirectResponse(f"/api/events/{found}", status_code=301)
-        if found is None:
-            return JSONResponse({"detail": f"No event at {slug!r}"}, status_code=404)
-        return event_out(found)
+    async def api_event(slug: str):
+        def one(s: Session):
+            found = queries.get_event(s, slug)
+            if isinstance(found, str):
+                return RedirectResponse(f"/api/events/{found}", status_code=301)
+            if found is None:
+                return JSONResponse({"detail": f"No event at {slug!r}"}, status_code=404)
+            return event_out(found)
+        return await read(one)
 
     @app.get("/api/actors", response_model=list[EntitySummaryOut],
              summary="Every actor with its kind, aliases and event count, most events first")
-    def api_actors(s: SessionDep) -> list[EntitySummaryOut]:
-        return [entity_summary_out(e) for e in queries.list_entities(s, weapons=False)]
+    async def api_actors() -> list[EntitySummaryOut]:
+        return await read(lambda s: [entity_summary_out(e) for e in queries.list_entities(s, weapons=False)])
 
     @app.get("/api/weapons", response_model=list[EntitySummaryOut],
              summary="Every weapon system with its aliases and event count, most events first")
-    def api_weapons(s: SessionDep) -> list[EntitySummaryOut]:
-        return [entity_summary_out(e) for e in queries.list_entities(s, weapons=True)]
+    async def api_weapons() -> list[EntitySummaryOut]:
+        return await read(lambda s: [entity_summary_out(e) for e in queries.list_entities(s, weapons=True)])
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application over the database named by $TIMELINE_DB, already migrated:
+    what each process of `timeline serve --workers N` runs."""
+    return create_app(make_engine(database_url()))

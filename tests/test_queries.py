@@ -192,6 +192,18 @@ def test_event_page_has_sources_and_neighbours(engine, story):
     assert pages.event_page(session, "no-such-event") is None
 
 
+def test_next_events_of_an_actor_beyond_the_window_are_found(story, monkeypatch):
+    # An actor's next events are looked for among the next WINDOW events first; one
+    # whose events lie further on is read from its own list: both give the same.
+    session, _ = story
+    first = queries.list_events(session, EventFilter())[1][0]
+    within = pages.event_page(session, first.slug).same_actor
+    monkeypatch.setattr(pages, "_NEXT_IN_WINDOW", pages.next_in_window(1))
+    beyond = pages.event_page(session, first.slug).same_actor
+    assert within and beyond == within
+    assert all(len(refs) <= 3 for _, refs in within)
+
+
 def test_document_links_each_passage_to_its_events(story):
     session, ids = story
     doc = queries.get_document(session, ids["https://example.org/a"])
