@@ -226,6 +226,8 @@ FALSE_FRIENDS = [
     "Chocolate easter eggs sold well in a good season.",
     "Two thousand troops arrived.",
     "During the decade, the century saw wars.",
+    "The blast happened at 1900 GMT.",
+    "In the early hours, rebels attacked.",
 ]
 
 

@@ -121,7 +121,7 @@ _NOT_YEAR_BEFORE = re.compile(
 # a plural noun after the number counts it ("1990 troops"); a verb or a word that
 # merely ends in s does not ("2012 was", "1996 has been")
 _NOT_YEAR_AFTER = re.compile(
-    r"^(?:\s*(?:%|percent\b|per\s+cent\b|[-/]\d)|\.\d|:\d"
+    r"^(?:\s*(?:%|percent\b|per\s+cent\b|[-/]\d)|\.\d|:\d|\s+(?-i:GMT|UTC)\b"
     r"|\s+(?!(?:was|is|has|does|as|its|his|this|thus|plus|versus|us|less|unless|across|whereas)\b)[a-z]+s\b)")
 _YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|before|after|fiscal|"
                            r"year|the|and|or|to|between|early|late|mid|circa|c\.)[\s-]+$", FLAGS)

@@ -130,6 +130,8 @@ def _plural_units(m, ctx):
         return None
     unit = unit_name(m["unit"])
     rel = (m["rel"] or "").lower()
+    if unit == "hour" and re.search(r"\b(?:early|wee|small)\s+$", before, FLAGS):
+        return None  # "in the early hours of Thursday": a time of night, not an amount
     if rel == "following" and not m["pre"]:
         # "following months of talks": a preposition, not "the following months"
         if not _DURATION_AFTER.match(ctx.text, m.end()):
