@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -117,38 +118,55 @@ def _analyze_chunk(jobs: list[tuple[SourceDocument, Anchor | None, bool]]) -> li
     return [_analyze_job(*job, _worker_knowledge) for job in jobs]
 
 
-def analyze_all(jobs: Iterable[tuple[SourceDocument, Anchor | None, bool]], knowledge: Knowledge,
-                workers: int = 1) -> Iterator[tuple[SourceDocument, AnalyzedDocument | str | Exception]]:
-    """(document, outcome of `_analyze_job`) for each job, in the order of `jobs`.
+@dataclass(frozen=True)
+class AnalysisPool:
+    executor: ProcessPoolExecutor
+    workers: int
 
-    With `workers` > 1 the analyses run in that many processes; `jobs` is consumed
-    lazily, never more than workers * IN_FLIGHT_PER_WORKER chunks ahead.
-    """
+
+@contextmanager
+def analysis_pool(knowledge: Knowledge, workers: int) -> Iterator[AnalysisPool | None]:
+    """`workers` analysis processes for `analyze_all`, or None to analyze in this one.
+    One pool serves a whole ingest: starting a process costs about a second."""
     if workers <= 1:
-        for document, anchor, own in jobs:
-            yield document, _analyze_job(document, anchor, own, knowledge)
+        yield None
         return
     # spawn, not fork: the parent holds database connections a child must not inherit.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(knowledge, os.getpid())) as pool:
-        pending: deque = deque()
+                             initargs=(knowledge, os.getpid())) as executor:
+        yield AnalysisPool(executor, workers)
 
-        def drain(limit: int) -> Iterator:
-            while len(pending) > limit:
-                chunk, future = pending.popleft()
-                yield from zip((job[0] for job in chunk), future.result())
 
-        chunk: list = []
-        for job in jobs:
-            chunk.append(job)
-            if len(chunk) == CHUNK:
-                pending.append((chunk, pool.submit(_analyze_chunk, chunk)))
-                chunk = []
-                yield from drain(workers * IN_FLIGHT_PER_WORKER)
-        if chunk:
-            pending.append((chunk, pool.submit(_analyze_chunk, chunk)))
-        yield from drain(0)
+def analyze_all(jobs: Iterable[tuple[SourceDocument, Anchor | None, bool]], knowledge: Knowledge,
+                pool: AnalysisPool | None = None) -> Iterator[tuple[SourceDocument, AnalyzedDocument | str | Exception]]:
+    """(document, outcome of `_analyze_job`) for each job, in the order of `jobs`.
+
+    With a `pool` (`analysis_pool`) the analyses run in its processes; `jobs` is
+    consumed lazily, never more than IN_FLIGHT_PER_WORKER chunks per process ahead.
+    """
+    if pool is None:
+        for document, anchor, own in jobs:
+            yield document, _analyze_job(document, anchor, own, knowledge)
+        return
+    ahead = pool.workers * IN_FLIGHT_PER_WORKER
+    pending: deque = deque()
+
+    def drain(limit: int) -> Iterator:
+        while len(pending) > limit:
+            chunk, future = pending.popleft()
+            yield from zip((job[0] for job in chunk), future.result())
+
+    chunk: list = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) == CHUNK:
+            pending.append((chunk, pool.executor.submit(_analyze_chunk, chunk)))
+            chunk = []
+            yield from drain(ahead)
+    if chunk:
+        pending.append((chunk, pool.executor.submit(_analyze_chunk, chunk)))
+    yield from drain(0)
 
 
 def default_workers() -> int:
@@ -304,21 +322,22 @@ def ingest(
                 continue
             yield item, None, True
 
-    for document, outcome in analyze_all(new_documents(), knowledge, workers):
-        if isinstance(outcome, str):  # DEFERRED
-            deferred.append(document)
-            continue
-        if isinstance(outcome, AnalyzedDocument) and outcome.anchor:
-            anchors.append(outcome.anchor.date)
-        store(document, outcome)
-
-    batch.commit()  # the corpus anchor reads the stored documents' anchors
-    if deferred:
-        corpus_date = anchor_from_dates(anchors or _stored_anchor_dates(engine))
-        corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
-        for document, outcome in analyze_all(((d, corpus_anchor, False) for d in deferred), knowledge, workers):
+    with analysis_pool(knowledge, workers) as pool:
+        for document, outcome in analyze_all(new_documents(), knowledge, pool):
+            if isinstance(outcome, str):  # DEFERRED
+                deferred.append(document)
+                continue
+            if isinstance(outcome, AnalyzedDocument) and outcome.anchor:
+                anchors.append(outcome.anchor.date)
             store(document, outcome)
-        batch.commit()
+
+        batch.commit()  # the corpus anchor reads the stored documents' anchors
+        if deferred:
+            corpus_date = anchor_from_dates(anchors or _stored_anchor_dates(engine))
+            corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
+            for document, outcome in analyze_all(((d, corpus_anchor, False) for d in deferred), knowledge, pool):
+                store(document, outcome)
+            batch.commit()
     if report.stored or report.replaced:
         refresh_statistics(engine)
     return report
