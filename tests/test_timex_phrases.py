@@ -92,6 +92,8 @@ CASES = [
     ("Peace may come in the future.", A, "the future", "DATE", "FUTURE_REF", None),
     # times
     ("The vote closes at 5 p.m. Tuesday.", A, "5 p.m. Tuesday", "TIME", "2025-01-21T17:00", None),
+    ("He arrived Tuesday at 9 a.m.", date(2013, 3, 20), "9 a.m.", "TIME", "2013-03-19T09:00", None),
+    ("The deadline is Monday at midnight.", date(2013, 3, 20), "midnight", "TIME", "2013-03-18T24:00", None),
     ("The blast came at 10:35 a.m.", A, "10:35 a.m.", "TIME", "2025-01-20T10:35", None),
     ("Sirens sounded this morning.", A, "this morning", "TIME", "2025-01-20TMO", None),
     ("Drones struck last night.", A, "last night", "TIME", "2025-01-19TNI", None),

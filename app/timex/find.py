@@ -96,6 +96,8 @@ def _candidates(ctx: Context) -> list[Found]:
 
 
 _OF_GAP = re.compile(r"^\s+(?:of\s+)?$", FLAGS)
+_DAY_AT_GAP = re.compile(r"^,?\s+(?:at|around|about|from|until|by)\s+$", FLAGS)
+_DAY_VALUE = re.compile(r"^\d{4}-\d\d-\d\d")
 _CLOCK_DAY_GAP = re.compile(r"^(?:,?\s+(?:on\s+)?|\s*,\s*)$", FLAGS)
 _PART_PREFIX = re.compile(
     rf"(?:(?<![\w-])(?P<the>the)\s+)?(?<![\w-])(?P<w>{alternation(lexicon.PART_MODS)})"
@@ -161,6 +163,10 @@ def _combine(found: list[Found], text: str) -> list[Found]:
         if _QUARTER_VALUE.match(f.value) and f.kind != "years_back":
             last_period = f.value
         nxt = found[i + 1] if i + 1 < len(found) else None
+        # "Tuesday at 9 a.m.": the clock time is on that day, not the anchor's
+        if (f.kind in ("day", "weekday") and nxt is not None and nxt.kind == "clock"
+                and _DAY_AT_GAP.match(text[f.end:nxt.start]) and _DAY_VALUE.match(f.value)):
+            found[i + 1] = nxt = replace(nxt, value=f.value[:10] + "T" + nxt.value.split("T", 1)[1])
         # "5 p.m. Tuesday": a clock time takes the day that follows it
         if (f.kind == "clock" and nxt is not None and nxt.kind in ("day", "weekday")
                 and _CLOCK_DAY_GAP.match(text[f.end:nxt.start])):
