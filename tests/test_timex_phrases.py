@@ -69,6 +69,8 @@ CASES = [
     ("Profit rose at the end of the year.", A, "the end of the year", "DATE", "2025", "END"),
     ("It will open by the end of the decade.", A, "the end of the decade", "DATE", "202", "END"),
     ("Net income for the fiscal year ended March 31 rose.", A, "the fiscal year", "DURATION", "P1Y", None),
+    ("In the year to March, sales rose.", A, "the year", "DURATION", "P1Y", None),
+    ("We look to the year to come.", date(2013, 3, 20), "the year", "DATE", "2013", None),
     ("Sales were $4 million, up from $3 million a year earlier.", A, "a year earlier", "DATE", "2024", None),
     ("Third-quarter profit rose 5% from a year earlier.", date(1989, 10, 26), "a year earlier", "DATE", "1988-Q3", None),
     # present, past and future as wholes

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from app.records import BASIS_RELATIVE, BASIS_STATED, BASIS_YEAR_INFERRED
 from app.timex import lexicon
 from app.timex.grammar import (
-    B, E, FLAGS, YEAR, SEASON, Found, rule, alternation,
+    B, E, FLAGS, MON, YEAR, SEASON, Found, rule, alternation,
 )
 from app.timex.normalize import (
     resolve_weekend, NONE, duration_value, resolve_quarter, resolve_season, season_span, shift_value, choose_occurrence,
@@ -21,7 +21,8 @@ from app.timex.normalize import (
 _REL_SHIFT = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1,
               "coming": 1, "following": 1, "upcoming": 1, "the": 0, "latest": -1, "present": 0}
 _PART_OF = re.compile(r"\b(?:end|start|beginning|middle|turn|close)\s+of\s+$", FLAGS)
-_ENDED = re.compile(r"\s+end(?:ed|ing)\b", FLAGS)
+# "the year ended March 31", and in British reports "the year to March"
+_ENDED = re.compile(rf"\s+(?:end(?:ed|ing)\b|to\s+(?:the\s+end\s+of\s+)?{MON})", FLAGS)
 
 
 @rule(rf"{B}(?:the\s+|this\s+(?=past\b))?(?P<rel>last|past|previous|this|current|next|coming|following|upcoming|latest|present)"
@@ -40,7 +41,7 @@ def _relative_unit(m, ctx):
     if rel == "the" and unit in ("decade", "century") and not _PART_OF.search(ctx.text, max(0, m.start() - 20), m.start()):
         return None  # "the decade" alone is whichever the text is telling of; "the end of the decade" is ours
     if unit == "year" and rel == "the" and _ENDED.match(ctx.text, m.end()):
-        # "the year ended March 31" is a twelve-month period, not a calendar year
+        # "the year ended March 31" is a twelve-month period, not a calendar year (the training data)
         return Found(m.start(), m.end(), "DURATION", duration_value(1, "year"), kind="duration")
     shift = _REL_SHIFT[rel]
     if rel == "latest" and unit != "quarter":
