@@ -25,9 +25,19 @@ _cache: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
 
 
+_VERSION = select(models.StoreVersion.version).where(models.StoreVersion.id == 1)
+
+
 def store_version(session: Session) -> int:
-    """The number of writes the store has seen, as this session's snapshot sees it."""
-    return session.exec(select(models.StoreVersion.version).where(models.StoreVersion.id == 1)).first() or 0
+    """The number of writes the store has seen, as this session's snapshot sees it.
+
+    Read once per transaction (one snapshot; a page asks for several aggregates).
+    """
+    transaction, version = session.info.get("store_version", (None, 0))
+    if transaction is None or transaction is not session.get_transaction():
+        version = session.execute(_VERSION).scalar() or 0
+        session.info["store_version"] = (session.get_transaction(), version)
+    return version
 
 
 def cached_aggregate(session: Session, kind: str, args: Hashable, compute: Callable[[], T]) -> T:

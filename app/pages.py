@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import bindparam, func, tuple_
+from sqlalchemy import bindparam, func, literal, tuple_, union_all
 from sqlmodel import Session, select
 
 from . import models
@@ -155,8 +155,12 @@ _REF_COLUMNS = (models.Event.id, models.Event.slug, models.Event.title, models.E
                 models.Event.date_end, models.Event.precision)
 _HERE = tuple_(*CHRONOLOGICAL)
 _KEY = tuple_(bindparam("date_start"), bindparam("date_end"), bindparam("id"))
-_BEFORE = select(*_REF_COLUMNS).where(_HERE < _KEY).order_by(*(c.desc() for c in CHRONOLOGICAL)).limit(1)
-_AFTER = select(*_REF_COLUMNS).where(_HERE > _KEY).order_by(*CHRONOLOGICAL).limit(1)
+# The events just before and just after, in one statement (a walk of the date index each way).
+_before = select(*_REF_COLUMNS, literal(True).label("before")).where(_HERE < _KEY) \
+    .order_by(*(c.desc() for c in CHRONOLOGICAL)).limit(1).subquery()
+_after = select(*_REF_COLUMNS, literal(False).label("before")).where(_HERE > _KEY) \
+    .order_by(*CHRONOLOGICAL).limit(1).subquery()
+_NEIGHBOURS = union_all(select(_before), select(_after))
 # The next events of several actors: the first WINDOW events after this one (a walk
 # of the date index), with each actor's first ones among them. An actor named in
 # many events is found there at once; one that is not gets the query below.
@@ -177,11 +181,15 @@ def next_in_window(window: int):
         .where(models.EventEntity.entity_id.in_(bindparam("entities", expanding=True)))
         .subquery()
     )
-    return select(ranked.c.entity_id, ranked.c.id).where(ranked.c.n <= bindparam("per_actor"))
+    return (
+        select(ranked.c.entity_id, *_REF_COLUMNS)
+        .join(models.Event, models.Event.id == ranked.c.id)
+        .where(ranked.c.n <= bindparam("per_actor"))
+        .order_by(ranked.c.entity_id, *CHRONOLOGICAL)
+    )
 
 
 _NEXT_IN_WINDOW = next_in_window(WINDOW)
-_REFS_BY_ID = select(*_REF_COLUMNS).where(models.Event.id.in_(bindparam("ids", expanding=True)))
 # An actor's own events, read whole: a short list for the rarer actors the window misses.
 _NEXT_OF_ENTITY = (
     select(*_REF_COLUMNS)
@@ -195,15 +203,11 @@ def _next_of_actors(session: Session, event: EventView, actors: list[EntityRef],
                     per_actor: int) -> dict[int, list[EventRef]]:
     """Entity id -> the next `per_actor` events (after `event`) that name it."""
     key = {"date_start": event.date_start, "date_end": event.date_end, "id": event.id}
-    ids_of: dict[int, list[int]] = {a.id: [] for a in actors}
-    for entity_id, event_id in session.execute(
-            _NEXT_IN_WINDOW, {**key, "entities": list(ids_of), "per_actor": per_actor}):
-        ids_of[entity_id].append(event_id)
-    wanted = {i for ids in ids_of.values() for i in ids}
-    refs = {row.id: row for row in session.execute(_REFS_BY_ID, {"ids": list(wanted)})} if wanted else {}
+    rows_of: dict[int, list] = {a.id: [] for a in actors}
+    for row in session.execute(_NEXT_IN_WINDOW, {**key, "entities": list(rows_of), "per_actor": per_actor}):
+        rows_of[row.entity_id].append(row)
     found: dict[int, list[EventRef]] = {}
-    for entity_id, ids in ids_of.items():
-        rows = sorted((refs[i] for i in ids), key=lambda r: (r.date_start, r.date_end, r.id))
+    for entity_id, rows in rows_of.items():
         if len(rows) < per_actor:
             # Fewer than asked within the window: the actor's later events, if any, lie beyond it.
             rows = session.execute(_NEXT_OF_ENTITY, {**key, "entity": entity_id, "per_actor": per_actor}).all()
@@ -218,8 +222,9 @@ def event_page(session: Session, slug: str, per_actor: int = 3) -> EventPage | s
     if not isinstance(found, EventView):
         return found
     key = {"date_start": found.date_start, "date_end": found.date_end, "id": found.id}
-    before = session.execute(_BEFORE, key).all()
-    after = session.execute(_AFTER, key).all()
+    neighbours = session.execute(_NEIGHBOURS, key).all()
+    before = [row for row in neighbours if row.before]
+    after = [row for row in neighbours if not row.before]
     actors = found.actors[:4]
     following = _next_of_actors(session, found, actors, per_actor) if actors else {}
     same_actor = [(actor, following[actor.id]) for actor in actors if following.get(actor.id)]

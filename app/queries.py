@@ -149,9 +149,14 @@ class EventFilter:
 
     def toggle(self, kind: str, value) -> "EventFilter":
         """The filter with one actor, weapon or source switched on or off (back to page 1)."""
-        current = set(getattr(self, kind))
-        current ^= {value}
-        return replace(self, **{kind: tuple(sorted(current))}, page=1)
+        # A page toggles the same actor on many of its events' chips: each toggled
+        # filter (and so its encoded URL) is made once per filter.
+        toggled = self.__dict__.setdefault("_toggled", {})
+        if (kind, value) not in toggled:
+            current = set(getattr(self, kind))
+            current ^= {value}
+            toggled[kind, value] = replace(self, **{kind: tuple(sorted(current))}, page=1)
+        return toggled[kind, value]
 
     def with_(self, **changes) -> "EventFilter":
         """The filter with some fields changed, back to page 1."""

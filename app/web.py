@@ -30,6 +30,9 @@ from .schema import EntitySummaryOut, EventList, EventOut, entity_summary_out, e
 T = TypeVar("T")
 
 templates = Jinja2Blocks(directory=str(PROJECT_ROOT / "templates"))
+# Templates are read once: checking every file's date on each render cost a
+# permalink three stat() calls. A changed template needs a restart.
+templates.env.auto_reload = False
 templates.env.filters["event_date"] = display.format_event_date
 templates.env.filters["basis_note"] = display.basis_note
 templates.env.globals["highlight_passage"] = display.highlight_passage

@@ -5,15 +5,24 @@
    events, their entities and their source rows with SQL: copy k of an event gets
    the slug `<slug>-generated-<k>` and dates moved by a few days to years, so the
    store is generated throughout and says so. The FTS5 triggers index every copy.
-2. `timeline serve` (one process) on loopback; wrk runs each route for `--seconds`
-   at 1 connection (the time one request takes) and at 64 (throughput, the tail
-   under load, errors): the timeline page, the filtered fragment (actor + weapon +
-   date range, as htmx asks for it), a full-text search, a permalink, /api/events.
-3. `datasette serve` on the same file, and the equivalent queries on both: the
-   events filtered by an actor (ours: the htmx fragment; Datasette: its SQL page
-   with the same join), full-text search (ours: /?q=; Datasette: the event table's
-   ?_search= over the same FTS5 index), a row page (ours: the permalink; Datasette:
-   /db/event/<id>). Ratio = our latency / Datasette's (below 1: we are faster).
+   The copy is migrated to the newest revision first, so the server starts at once
+   and ANALYZE sees every index. `--reuse` keeps a database of the right size
+   from an earlier run.
+2. `timeline serve` (this checkout's code, one process, and `--workers N` for each N
+   of `--workers`) on loopback; wrk runs each route for `--seconds` at 1 connection
+   (the time one request takes) and at 64 (throughput, the tail under load,
+   errors): the timeline page, the filtered fragment (actor + weapon + date range,
+   as htmx asks for it), a full-text search, a permalink, /api/events.
+3. `datasette serve` (one process) on the same file, and the equivalent queries on
+   both: the events filtered by an actor (ours: the htmx fragment; Datasette: its
+   SQL page with the same join), full-text search (ours: /?q=; Datasette: its SQL
+   page with our search's SQL: the same FTS5 match over titles and passages, in
+   date order, 50 rows), a row page (ours: the permalink; Datasette:
+   /db/event/<id>). Datasette's own table search (?_search=, titles only, in rowid
+   order) is measured too and reported apart: it does less than our search.
+   Ratio = our latency / Datasette's (below 1: we are faster). The side-by-side
+   table compares one process with one process; our figures with more processes
+   follow it.
 
 Usage: python bench/bench_serve.py --base /tmp/timeline-bench/ingest-1000.db --sizes 100000 1000000
 Writes bench/results/serve.md (and prints it). Loopback only; every run is bounded.
@@ -32,12 +41,17 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.db import upgrade  # noqa: E402
+from app.search import fts_query  # noqa: E402
 from bench.bench_ingest import machine  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -53,6 +67,8 @@ def build_database(base: Path, target: Path, events: int) -> dict:
     with sqlite3.connect(base) as source:
         source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(base, target)
+    # Before the copies: a migration that rewrites rows then has the base's few.
+    upgrade(f"sqlite:///{target}")
     conn = sqlite3.connect(target)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
@@ -166,7 +182,7 @@ def wrk(url: str, headers: dict[str, str], connections: int, seconds: int) -> di
 
 def start(command: list[str], url: str) -> subprocess.Popen:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, cwd=ROOT)
     wait_for(url)
     if process.poll() is not None:  # another program answered on the port
         raise SystemExit(f"{command[0]} exited: {process.returncode}")
@@ -182,8 +198,46 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def serve_ours(db: Path, port: int, workers: int) -> subprocess.Popen:
+    # This checkout's code, whatever `timeline` the environment has installed.
+    command = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--db", f"sqlite:///{db}",
+               "--port", str(port), "--workers", str(workers)]
+    return start(command, f"http://127.0.0.1:{port}/api/actors")
+
+
+def warm(url: str, headers: dict[str, str], processes: int) -> int:
+    """Ask for `url` until it answers 200 (its size) and every server process has
+    cached its aggregates: requests in parallel, so that each process takes some."""
+    size = check(url, headers)
+    if processes > 1:
+        with ThreadPoolExecutor(4 * processes) as pool:
+            for _ in range(2):
+                list(pool.map(lambda _: check(url, headers), range(8 * processes)))
+    return size
+
+
+def search_sql(word: str) -> str:
+    """The SQL our search runs for its page (app/search.py, app/queries.py), for Datasette's SQL page."""
+    match = fts_query(word).replace("'", "''")
+    return ("select event.id, event.slug, event.title, event.date_start, event.date_end from event "
+            f"where event.id in (select rowid from event_fts where event_fts match '{match}' "
+            "union select event_source.event_id from event_source join passage_fts "
+            f"on passage_fts.rowid = event_source.passage_id where passage_fts match '{match}') "
+            "order by event.date_start, event.date_end, event.id limit 50")
+
+
+# The side-by-side queries: (group, what each side asks, label in the report).
+PAIRS = {
+    "pair:actor": "actor",
+    "pair:search": "search (Datasette: the same SQL)",
+    "pair:table-search": "search (Datasette: its table search, titles only, rowid order)",
+    "pair:row": "row",
+}
+
+
 def routes(t: dict, ours: str, theirs: str, db_name: str) -> list[tuple[str, str, str, dict]]:
-    """(group, name, url, headers) of every measured request."""
+    """(group, name, url, headers) of every measured request; a name starting with
+    "Datasette" is asked of Datasette, every other of our server."""
     hx = {"HX-Request": "true", "HX-Target": "view"}
     q = urllib.parse.quote
     fragment = f"{ours}/?actor={t['actor']}&weapon={t['weapon']}&from={t['from']}&to={t['to']}"
@@ -199,10 +253,23 @@ def routes(t: dict, ours: str, theirs: str, db_name: str) -> list[tuple[str, str
         ("pair:actor", "ours: actor filter (htmx fragment)", f"{ours}/?actor={t['actor']}", hx),
         ("pair:actor", "Datasette: same query, SQL page", f"{theirs}/{db_name}?sql={q(same_sql)}", {}),
         ("pair:search", "ours: full-text search", f"{ours}/?q={q(t['search'])}", {}),
-        ("pair:search", "Datasette: event?_search=", f"{theirs}/{db_name}/event?_search={q(t['search'])}", {}),
+        ("pair:search", "Datasette: same search SQL, SQL page",
+         f"{theirs}/{db_name}?sql={q(search_sql(t['search']))}", {}),
+        ("pair:table-search", "ours: full-text search", f"{ours}/?q={q(t['search'])}", {}),
+        ("pair:table-search", "Datasette: event?_search=", f"{theirs}/{db_name}/event?_search={q(t['search'])}", {}),
         ("pair:row", "ours: permalink", f"{ours}/events/{t['slug']}", {}),
         ("pair:row", "Datasette: row page", f"{theirs}/{db_name}/event/{t['event_id']}", {}),
     ]
+
+
+def measure(url: str, headers: dict, connections: list[int], seconds: int, processes: int = 1) -> list:
+    size_bytes = warm(url, headers, processes)
+    runs = []
+    for n in connections:
+        r = wrk(url, headers, n, seconds)
+        runs.append((n, size_bytes, r))
+        print(url[:100], n, r, flush=True)
+    return runs
 
 
 def main() -> None:
@@ -211,8 +278,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 64])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                        help="process counts of `timeline serve --workers` to measure (1 is compared with Datasette)")
     parser.add_argument("--search", default="missiles")
     parser.add_argument("--work", type=Path, default=Path("/tmp/timeline-bench"))
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database of the asked size left by an earlier run instead of building it")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     our_port, their_port = free_port(), free_port()
@@ -221,29 +292,58 @@ def main() -> None:
     sections = []
     for size in args.sizes:
         db = args.work / f"serve_{size}.db"
-        totals = build_database(args.base, db, size)
+        totals = (args.reuse and reuse_database(db, size)) or build_database(args.base, db, size)
         print(size, totals, flush=True)
         targets = pick_targets(db, args.search)
         print(targets, flush=True)
-        server = start(["timeline", "serve", "--db", f"sqlite:///{db}", "--port", str(our_port)], f"{ours}/api/actors")
+        measured = routes(targets, ours, theirs, db.stem)
+        results: dict[int, list] = {}  # processes -> [(group, name, connections, bytes, wrk)]
         datasette = start(["datasette", "serve", str(db), "--port", str(their_port), "--host", "127.0.0.1",
                            "--setting", "sql_time_limit_ms", "20000", "--setting", "suggest_facets", "off"],
                           f"{theirs}/-/versions.json")
-        results = []
+        theirs_results = []
         try:
-            for group, name, url, headers in routes(targets, ours, theirs, db.stem):
-                size_bytes = check(url, headers)  # answers 200, and warms the caches
-                for connections in args.connections:
-                    r = wrk(url, headers, connections, args.seconds)
-                    results.append((group, name, connections, size_bytes, r))
-                    print(name, connections, r, flush=True)
+            for group, name, url, headers in measured:
+                if name.startswith("Datasette"):
+                    theirs_results += [(group, name, n, b, r) for n, b, r in
+                                       measure(url, headers, args.connections, args.seconds)]
         finally:
-            stop(server)
             stop(datasette)
-        sections.append((size, totals, targets, results))
+        for processes in args.workers:
+            server = serve_ours(db, our_port, processes)
+            results[processes] = []
+            done: dict[tuple, list] = {}  # a URL asked in several groups is measured once
+            try:
+                for group, name, url, headers in measured:
+                    if not name.startswith("Datasette"):
+                        key = (url, tuple(sorted(headers.items())))
+                        if key not in done:
+                            done[key] = measure(url, headers, args.connections, args.seconds, processes)
+                        results[processes] += [(group, name, n, b, r) for n, b, r in done[key]]
+            finally:
+                stop(server)
+        sections.append((size, totals, targets, results, theirs_results))
 
     (RESULTS / "serve.md").write_text(report(args, sections))
     print(report(args, sections))
+
+
+def reuse_database(db: Path, events: int) -> dict | None:
+    """The totals of `db` if an earlier run left it with `events` events (brought
+    to the newest revision); None if it must be built."""
+    if not db.exists():
+        return None
+    with sqlite3.connect(db) as conn:
+        if conn.execute("SELECT count(*) FROM event").fetchone()[0] != events:
+            return None
+    upgrade(f"sqlite:///{db}")
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA analysis_limit=1000")
+    conn.execute("ANALYZE")
+    totals = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("event", "event_source", "event_entity", "passage", "document")}
+    conn.close()
+    return {**totals, "build_seconds": 0.0, "reused": True}
 
 
 def _ms_cell(r: dict, key: str) -> str:
@@ -251,39 +351,55 @@ def _ms_cell(r: dict, key: str) -> str:
     return f"{r[key]:.1f}" if r["requests"] else f"> {r.get('seconds', 0) or 'run'} s"
 
 
+def _route_table(rows) -> list[str]:
+    lines = ["| route | connections | p50 ms | p99 ms | requests/s | errors | response bytes |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for group, name, connections, size_bytes, r in rows:
+        if group == "ours":
+            lines.append(f"| {name} | {connections} | {_ms_cell(r, 'p50')} | {_ms_cell(r, 'p99')} | "
+                         f"{r['rps']:.1f} | {r['errors']} | {size_bytes:,} |")
+    return lines
+
+
+def _pair_table(ours_rows, theirs_rows) -> list[str]:
+    lines = ["| query | connections | ours p50 ms | Datasette p50 ms | ours p99 ms | Datasette p99 ms | "
+             "ours req/s | Datasette req/s | ours errors | ratio ours/Datasette (p50) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    theirs = {(g, n): r for g, _, n, _, r in theirs_rows}
+    for group, name, connections, _, a in ours_rows:
+        if group not in PAIRS:
+            continue
+        b = theirs[(group, connections)]
+        ratio = f"{a['p50'] / b['p50']:.2f}" if a["requests"] and b["requests"] else "—"
+        lines.append(f"| {PAIRS[group]} | {connections} | {_ms_cell(a, 'p50')} | {_ms_cell(b, 'p50')} | "
+                     f"{_ms_cell(a, 'p99')} | {_ms_cell(b, 'p99')} | {a['rps']:.1f} | {b['rps']:.1f} | "
+                     f"{a['errors']} | {ratio} |")
+    return lines
+
+
 def report(args, sections) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = ["# Serving benchmark", "", f"Run {stamp} on {machine()}.",
              f"Command: `python bench/bench_serve.py --base {args.base} --sizes {' '.join(map(str, args.sizes))} "
-             f"--seconds {args.seconds}`",
-             f"wrk {args.seconds} s per route and concurrency, on loopback; `timeline serve` is one uvicorn process, "
-             "Datasette one process, both on the same SQLite file. All events are generated (see bench/bench_serve.py).",
+             f"--seconds {args.seconds} --workers {' '.join(map(str, args.workers))}"
+             f"{' --reuse' if args.reuse else ''}`",
+             f"wrk {args.seconds} s per route and concurrency, on loopback; Datasette is one process; "
+             f"`timeline serve` was run with {', '.join(map(str, args.workers))} process(es) "
+             "(`--workers`), each on the same SQLite file. All events are generated (see bench/bench_serve.py).",
              ""]
-    for size, totals, targets, results in sections:
+    for size, totals, targets, results, theirs_rows in sections:
+        built = ("reused from an earlier run" if totals.get("reused")
+                 else f"copies made in {totals['build_seconds']:.0f} s")
         lines += [f"## {totals['event']:,} events (generated)", "",
                   f"{totals['event_source']:,} event sources, {totals['event_entity']:,} event-entity links, "
-                  f"{totals['passage']:,} passages, {totals['document']:,} documents; copies made in "
-                  f"{totals['build_seconds']:.0f} s. Filter: actor `{targets['actor']}`, weapon `{targets['weapon']}`, "
-                  f"{targets['from']} to {targets['to']}; search `{targets['search']}`.", "",
-                  "| route | connections | p50 ms | p99 ms | requests/s | errors | response bytes |",
-                  "|---|---:|---:|---:|---:|---:|---:|"]
-        for group, name, connections, size_bytes, r in results:
-            if group == "ours":
-                lines.append(f"| {name} | {connections} | {_ms_cell(r, 'p50')} | {_ms_cell(r, 'p99')} | "
-                             f"{r['rps']:.1f} | {r['errors']} | {size_bytes:,} |")
-        lines += ["", "Side by side with Datasette (same file, same run):", "",
-                  "| query | connections | ours p50 ms | Datasette p50 ms | ours p99 ms | Datasette p99 ms | "
-                  "ours req/s | Datasette req/s | ratio ours/Datasette (p50) |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        pairs: dict[tuple[str, int], list] = {}
-        for group, name, connections, size_bytes, r in results:
-            if group.startswith("pair:"):
-                pairs.setdefault((group, connections), []).append((name, r))
-        for (group, connections), ((_, a), (_, b)) in pairs.items():
-            ratio = f"{a['p50'] / b['p50']:.2f}" if a["requests"] and b["requests"] else "—"
-            lines.append(f"| {group[5:]} | {connections} | {_ms_cell(a, 'p50')} | {_ms_cell(b, 'p50')} | "
-                         f"{_ms_cell(a, 'p99')} | {_ms_cell(b, 'p99')} | {a['rps']:.1f} | {b['rps']:.1f} | {ratio} |")
-        lines.append("")
+                  f"{totals['passage']:,} passages, {totals['document']:,} documents; {built}. "
+                  f"Filter: actor `{targets['actor']}`, weapon `{targets['weapon']}`, "
+                  f"{targets['from']} to {targets['to']}; search `{targets['search']}`.", ""]
+        for processes, rows in results.items():
+            lines += [f"### `timeline serve --workers {processes}`", "", *_route_table(rows), "",
+                      f"Side by side with Datasette (one process), ours with {processes} "
+                      f"process{'es' if processes > 1 else ''}:", "",
+                      *_pair_table(rows, theirs_rows), ""]
     return "\n".join(lines)
 
 

@@ -37,3 +37,13 @@ def test_a_write_bumps_the_version_and_the_facets_follow(tmp_path, db_url, engin
         after = {ref.slug: n for ref, n in timeline(session, EventFilter()).facets.actors}
     assert "joe-biden" in before and "vladimir-putin" not in before
     assert "vladimir-putin" in after
+
+
+def test_the_version_is_read_again_in_a_new_transaction(tmp_path, db_url, engine):
+    # A session keeps the version of its snapshot; after a commit it reads the new one.
+    with Session(engine) as session:
+        before = store_version(session)
+        _ingest(tmp_path, db_url, "c.md", "Joe Biden allowed Ukraine to fire ATACMS into Russia on 17 November 2024.")
+        assert store_version(session) == before  # same snapshot
+        session.commit()
+        assert store_version(session) == before + 1
