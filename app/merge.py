@@ -23,7 +23,8 @@ a total order on the candidates' contents.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
@@ -85,15 +86,16 @@ def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
     return bool(name_a and name_b) and not {stem(w) for w in name_a} & {stem(w) for w in name_b}
 
 
-def _opening_name(title: str) -> list[str]:
-    """The run of two or more capitalised words a title opens with, or []:
-    "President Bill Clinton condemned" -> ["President", "Bill", "Clinton"]."""
+@lru_cache(maxsize=1 << 14)
+def _opening_name(title: str) -> tuple[str, ...]:
+    """The run of two or more capitalised words a title opens with, or ():
+    "President Bill Clinton condemned" -> ("President", "Bill", "Clinton")."""
     run = []
     for word in title.split():
         if not word[:1].isupper():
             break
         run.append(word)
-    return run if len(run) >= 2 else []
+    return tuple(run) if len(run) >= 2 else ()
 
 
 def same_event(a: EventCandidate, b: EventCandidate, words_a: frozenset[str] | None = None,
@@ -101,6 +103,24 @@ def same_event(a: EventCandidate, b: EventCandidate, words_a: frozenset[str] | N
     """Whether two candidates tell one happening (symmetric). A caller that tests one
     candidate against many may pass their `wording`s, computed once."""
     return _same(a, b, wording(a) if words_a is None else words_a, wording(b) if words_b is None else words_b)
+
+
+def may_be_same(a: EventCandidate, start: date, end: date, reported: bool, first_actor: str | None) -> bool:
+    """A necessary condition of `same_event(a, b)` that reads of b only its dates, whether it is
+    reported, and the key of its first actor: cheap to test on many stored candidates before
+    building them. Dated tellings whose dates exclude each other are one happening only as a date
+    dispute, which needs the same subject and dates within CLAIM_DISPUTE_WINDOW.
+
+    >>> from datetime import date
+    >>> c = EventCandidate(0, 0, 10, "Kyiv was struck", date(2024, 8, 6), date(2024, 8, 6), "day", BASIS_STATED, None)
+    >>> may_be_same(c, date(2024, 8, 6), date(2024, 8, 6), False, None), may_be_same(c, date(2024, 9, 6), date(2024, 9, 6), False, None)
+    (True, False)
+    """
+    if a.reported or reported or (a.date_start <= end and start <= a.date_end):
+        return True
+    first = subject(a)
+    gap = max(a.date_start, start) - min(a.date_end, end)
+    return first is not None and first.key == first_actor and gap <= CLAIM_DISPUTE_WINDOW
 
 
 def _date_dispute(a: EventCandidate, b: EventCandidate, share: float, shared: int) -> bool:
@@ -224,7 +244,7 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
     linked = [
         (-overlap(words[i], words[j])[0], i, j) for i, j in pairs
-        if _same(ordered[i].candidate, ordered[j].candidate, words[i], words[j])
+        if _linked(ordered[i].candidate, ordered[j].candidate)
     ]
     # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
@@ -247,13 +267,19 @@ def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate]
     """Whether two groups may join: no two named agents and no clashing dates across them,
     unless the clash is itself a date dispute. This keeps a chain of look-alike titles
     ("condemned the bombings" by one leader after another) from becoming one event."""
-    for i in left:
-        x = items[i].candidate
-        for j in right:
-            y = items[j].candidate
-            if _agents_differ(x, y):
-                return False
-            if not x.reported and not y.reported and not _dates_agree(x, y) \
-                    and not _date_dispute(x, y, *overlap(words[i], words[j])):
-                return False
-    return True
+    return all(_groupable(items[i].candidate, items[j].candidate) for i in left for j in right)
+
+
+# A writer merges an event again each time a new telling joins it: the same pairs are
+# tested again, so their answers are cached (candidates are frozen records).
+@lru_cache(maxsize=1 << 16)
+def _linked(a: EventCandidate, b: EventCandidate) -> bool:
+    return _same(a, b, wording(a), wording(b))
+
+
+@lru_cache(maxsize=1 << 16)
+def _groupable(x: EventCandidate, y: EventCandidate) -> bool:
+    """No two named agents, and no clashing dates unless the clash is a date dispute."""
+    if _agents_differ(x, y):
+        return False
+    return x.reported or y.reported or _dates_agree(x, y) or _date_dispute(x, y, *overlap(wording(x), wording(y)))

@@ -6,7 +6,7 @@ texts without a database or a server.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 # How a document's anchor date was obtained.
@@ -127,6 +127,20 @@ class EventCandidate:
     mentions: tuple[Mention, ...] = ()
     reported: bool = False
     claim: str = ""  # the sentence's own words, for showing disputes side by side
+
+    def __hash__(self) -> int:
+        # Computed once: app.wording caches what a candidate says by the candidate,
+        # and merging asks it of the same candidates many times.
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            value = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", value)
+            return value
+
+    def __getstate__(self) -> dict:
+        # String hashes differ between processes: a worker's must not reach the writer.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
 
 @dataclass

@@ -11,16 +11,15 @@ statements built once: a batched INSERT per kind of row, no ORM unit of work.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, delete, insert, or_, select, text, union_all, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, MIN_SHARED, merge_events, same_event, wording
+from .merge import MERGE_REACH, MIN_SHARED, may_be_same, merge_events, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -358,13 +357,16 @@ def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozen
 
 
 _WORDS = bindparam("words", expanding=True)
-_SHARING_SOURCES = union_all(
+_SHARING = union_all(
     select(_WORD.c.source_id).where(_WORD.c.word.in_(_WORDS), _WORD.c.date_start >= bindparam("narrow_low"),
                                     _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low"),
                                     _WORD.c.wide.is_(False)),
     select(_WORD.c.source_id).where(_WORD.c.wide.is_(True), _WORD.c.word.in_(_WORDS),
                                     _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low")),
-)
+).subquery()
+# Counted by the database: only the sources that share enough words come back.
+_SHARING_SOURCES = (select(_SHARING.c.source_id).group_by(_SHARING.c.source_id)
+                    .having(func.count() >= bindparam("need")))
 
 
 def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset[str]) -> set[int]:
@@ -374,11 +376,10 @@ def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset
     if not words:
         return set()
     low, high = candidate.date_start - MERGE_REACH, candidate.date_end + MERGE_REACH
-    shared = Counter(db.execute(_SHARING_SOURCES, {
+    return set(db.execute(_SHARING_SOURCES, {
         "words": sorted(words), "narrow_low": low - WIDE_SPAN, "low": low, "high": high,
+        "need": min(MIN_SHARED, len(words)),
     }).scalars())
-    need = min(MIN_SHARED, len(words))
-    return {source_id for source_id, n in shared.items() if n >= need}
 
 
 # The columns of a stored source that same_event reads.
@@ -405,10 +406,17 @@ def _joined_events(db: Connection, new: list[tuple[EventCandidate, frozenset[str
     for row in stored:
         if row.event_id in joined:
             continue
+        first_actor = next((k for k in json.loads(row.entities) if k in entities), None)
+        if first_actor is not None and entities[first_actor].is_weapon:
+            first_actor = None
+        # The cheap necessary condition first: most look-alikes are told with other dates.
+        tests = [(n, n_words) for (n, n_words), shares in zip(new, sharing) if row.id in shares
+                 and may_be_same(n, row.date_start, row.date_end, row.reported, first_actor)]
+        if not tests:
+            continue
         candidate = _light_candidate(row, entities)
         words = wording(candidate)
-        if any(row.id in shares and same_event(n, candidate, n_words, words)
-               for (n, n_words), shares in zip(new, sharing)):
+        if any(same_event(n, candidate, n_words, words) for n, n_words in tests):
             joined.add(row.event_id)
     return joined
 

@@ -73,12 +73,19 @@ def stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
+# What a candidate says is asked again and again: a writer tests a new candidate
+# against every stored one sharing its words, and merging tests every pair. Records
+# are frozen, so the answers are cached by the record itself.
+_CACHED = 16384
+
+
+@lru_cache(maxsize=_CACHED)
+def _name_words(entity: Entity) -> frozenset[str]:
+    return frozenset(stem(w) for name in (entity.name, *entity.aliases) for w in _WORD.findall(name))
+
+
 def entitywords_of(candidate: EventCandidate) -> set[str]:
-    words = set()
-    for entity in (*candidate.actors, *candidate.weapons):
-        for name in (entity.name, *entity.aliases):
-            words.update(stem(w) for w in _WORD.findall(name))
-    return words
+    return set().union(*(_name_words(e) for e in (*candidate.actors, *candidate.weapons)))
 
 
 def words_of(text: str) -> list[str]:
@@ -90,6 +97,7 @@ def words_of(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=_CACHED)
 def wording(candidate: EventCandidate) -> frozenset[str]:
     """Stems of the title's content words, without the names of its actors and weapons."""
     names = entitywords_of(candidate)
@@ -98,6 +106,7 @@ def wording(candidate: EventCandidate) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=_CACHED)
 def polarity(candidate: EventCandidate) -> frozenset[str]:
     """Which of restriction, exception and negation the title expresses."""
     stems = {stem(w) for w in words_of(candidate.title)} | {w.lower() for w in words_of(candidate.title)}
@@ -116,6 +125,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
     return (shared / min(len(a), len(b)) if a and b else 0.0), shared
 
 
+@lru_cache(maxsize=_CACHED)
 def _subject_span(candidate: EventCandidate) -> tuple[Entity, int] | None:
     """The actor the title opens with and where its name ends in the title."""
     if not candidate.actors:
@@ -136,6 +146,7 @@ def subject(candidate: EventCandidate) -> Entity | None:
     return found[0] if found else None
 
 
+@lru_cache(maxsize=_CACHED)
 def verb(candidate: EventCandidate) -> str | None:
     """The stem of the title's first word after its subject that is no auxiliary or adverb:
     "Donald Trump had previously expressed willingness" -> "express";
@@ -149,6 +160,7 @@ def verb(candidate: EventCandidate) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_CACHED)
 def claim_words(candidate: EventCandidate) -> frozenset[str]:
     """Stems of the content words of the sentences that tell the candidate, without the names
     of its actors and weapons and without its dating phrase."""
