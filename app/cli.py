@@ -9,7 +9,20 @@ from pathlib import Path
 
 import click
 
-from .db import database_url, open_database
+
+
+# The database layer (SQLAlchemy, Alembic) is imported when a command needs it: the
+# analysis processes of an ingest start from this module and need none of it.
+def open_database(url: str | None):
+    from .db import open_database as open_
+
+    return open_(url)
+
+
+def database_url(explicit: str | None = None) -> str:
+    from .db import database_url as url_of
+
+    return url_of(explicit)
 
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 
@@ -33,7 +46,18 @@ ENTITIES_OPTION = click.option("--entities", "entity_files", multiple=True, type
                                help="Extra knowledge file of actors and weapon systems (TOML); repeatable.")
 
 
-@click.group()
+class _Commands(click.Group):
+    """A group that imports some commands only when they are named (_LATER_COMMANDS)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *_LATER_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        load = _LATER_COMMANDS.get(name)
+        return load() if load else super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Turn news articles into a timeline of dated events traced to their passages."""
 
@@ -138,16 +162,28 @@ def serve_command(host, port, ingest_paths, workers, db_url, entity_files) -> No
                 log_level="warning")
 
 
-def _register_commands() -> None:
-    # Each step's own commands live beside the step; the group only gathers them.
+def _eval_group() -> click.Group:
     from .event_eval import events_eval_command
-    from .export import export_command
-    from .timex.cli import eval_group, timex_command
+    from .timex.cli import eval_group
 
     eval_group.add_command(events_eval_command, "events")
-    main.add_command(timex_command, "timex")
-    main.add_command(eval_group, "eval")
-    main.add_command(export_command, "export")
+    return eval_group
 
 
-_register_commands()
+def _timex_command() -> click.Command:
+    from .timex.cli import timex_command
+
+    return timex_command
+
+
+def _export_command() -> click.Command:
+    from .export import export_command
+
+    return export_command
+
+
+# Each step's own commands live beside the step; the group imports one when it is
+# named, so `timeline ingest` (and every analysis process it starts, which imports
+# this module again) does not pay for the web pages and evaluations.
+_LATER_COMMANDS = {"eval": _eval_group, "timex": _timex_command, "export": _export_command}
+
