@@ -184,6 +184,14 @@ CASES = [
     ("Easter Sunday 2012 was cold.", A, "Easter Sunday 2012", "DATE", "2012-04-08", None),
     ("Protesters prayed as Easter week began.", date(2000, 4, 17), "Easter week", "DATE", "2000-W16", None),
     ("Mother\u2019s Day sales rose.", date(2013, 3, 20), "Mother\u2019s Day", "DATE", "2013-05-12", None),
+    # a month modifying a noun after an article; a hyphenated "late-"/"early-" month
+    ("The March accession will enable the three to join.", date(1999, 2, 10), "March", "DATE", "1999-03", None),
+    ("It sold itself under a June agreement with a dissident group.", date(1989, 10, 27), "June", "DATE",
+     "1989-06", None),
+    ("The May elections will be close.", date(2013, 3, 20), "May", "DATE", "2013-05", None),
+    ("He was kidnapped on the late-November trip.", date(2000, 1, 28), "the late-November", "DATE", "1999-11",
+     "END"),
+    ("Troops arrived in early-March.", date(2013, 3, 20), "early-March", "DATE", "2013-03", "START"),
     # spelled-out years in broadcast transcripts
     ("It was built in nineteen ninety-six.", A, "nineteen ninety-six", "DATE", "1996", None),
 ]
@@ -232,6 +240,10 @@ FALSE_FRIENDS = [
     "During the decade, the century saw wars.",
     "The blast happened at 1900 GMT.",
     "In the early hours, rebels attacked.",
+    "Marchers joined the March of Dimes.",
+    "He joined the March for Life.",
+    "It was a May to remember.",
+    "The march was long.",
 ]
 
 

@@ -72,13 +72,21 @@ _MONTH_CONTEXT = re.compile(
     r"early|late|mid|end|beginning|and|or|between|each|every|since|that|for)[\s-]+)$", FLAGS)
 
 
+# "a June agreement", "the March accession": after an article a capitalised month
+# that modifies a noun is the month, while "the March of Dimes", "a May to remember"
+# name or use the word otherwise.
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the)\s+$", FLAGS)
+_NOUN_AFTER = re.compile(r"\s+(?!(?:of|to|for|on|in|at|by|from|with|and|or|as|is|was|be|the|a|an)\b)(?-i:[a-z]{3,})\b")
+
+
 @rule(rf"{B}(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<mon>{MON})(?!\s+(?-i:[A-Z][a-z])|\s*\d)(?![\w-])")
 def _bare_month(m, ctx):
     """"in March", "last November": a month whose year the anchor gives."""
     word = m["mon"].lower().rstrip(".")
     before = ctx.text[max(0, m.start() - 20):m.start()]
     if (word in lexicon.AMBIGUOUS_MONTHS or len(word) <= 4) and not m["rel"]:
-        if not _MONTH_CONTEXT.search(before):
+        if not (_MONTH_CONTEXT.search(before)
+                or (_ARTICLE_BEFORE.search(before) and _NOUN_AFTER.match(ctx.text, m.end()))):
             return None
     rel = (m["rel"] or "").lower()
     if rel == "this" and ctx.anchor is not None:
