@@ -34,6 +34,13 @@ def test_choose_occurrence(anchor, direction, month, day, expected):
     ("The talks are in progress Friday.", "Friday", NONE),
     ("Troops stay until Friday.", "Friday", FUTURE),
     ("Nothing changed since Friday.", "Friday", PAST),
+    # the expression's own clause outranks a nearer marker across ", and" / ", but"
+    ("The agency will publish its estimate on Tuesday, and growth is expected to slow.", "Tuesday", FUTURE),
+    ("The bank will publish the figures on Tuesday, and analysts say growth is weak.", "Tuesday", FUTURE),
+    ("Troops withdrew on Tuesday, but the talks will resume.", "Tuesday", PAST),
+    # no break: the nearest marker still wins
+    ("He said on Tuesday that the bank will cut rates.", "Tuesday", PAST),
+    ("Growth is weak on Tuesday; it will recover.", "Tuesday", NONE),
 ])
 def test_tense_direction(text, phrase, direction):
     start = text.index(phrase)

@@ -42,6 +42,10 @@ CASES = [
     ("This January was the coldest.", date(1998, 10, 25), "This January", "DATE", "1998-01", None),
     ("Ministers met on Friday.", A, "Friday", "DATE", "2025-01-17", None),
     ("Ministers will meet on Friday.", A, "Friday", "DATE", "2025-01-24", None),
+    ("The agency will publish its estimate on Tuesday, and growth is expected to slow.", date(2013, 3, 22),
+     "Tuesday", "DATE", "2013-03-26", None),
+    ("Troops withdrew on Tuesday, but the talks will resume.", date(2013, 3, 22), "Tuesday", "DATE",
+     "2013-03-19", None),
     ("The strike hit the port last Friday.", A, "last Friday", "DATE", "2025-01-17", None),
     ("The rights expire Dec. 7.", date(1989, 10, 27), "Dec. 7", "DATE", "1989-12-07", None),
     # relative dates

@@ -80,14 +80,30 @@ def tense_direction(text: str, start: int, end: int) -> int:
     if lead:
         return FUTURE if lead["future"] else PAST
     first, last = sentence_bounds(text, start, end)
-    best, best_distance = NONE, None
+    clause_first, clause_last = _clause_bounds(text, first, last, start, end)
+    best, best_distance, best_outside = NONE, None, True
     for m_start, m_end, direction in _tense_markers(text, first, last):
         if start <= m_start < end:
             continue
         distance = start - m_end if m_end <= start else m_start - end
-        if best_distance is None or distance < best_distance:
-            best_distance, best = distance, direction
+        outside = m_end <= clause_first or m_start >= clause_last
+        # a marker of the expression's own clause outranks a nearer one across
+        # ", and" / ", but": "will publish on Tuesday, and growth is slowing"
+        if best_distance is None or (outside, distance) < (best_outside, best_distance):
+            best_distance, best, best_outside = distance, direction, outside
     return best
+
+
+_CLAUSE_BREAK = re.compile(r"(?:[,;]\s+(?:and|but|while|whereas|although|though|or)\b|;)", re.IGNORECASE)
+
+
+def _clause_bounds(text: str, first: int, last: int, start: int, end: int) -> tuple[int, int]:
+    """(first, last) offsets of the coordinated clause around text[start:end] within its sentence."""
+    clause_first = first
+    for m in _CLAUSE_BREAK.finditer(text, first, start):
+        clause_first = m.end()
+    m = _CLAUSE_BREAK.search(text, end, last)
+    return clause_first, m.start() if m else last
 
 
 def anchor_from_dates(dates: Iterable[date]) -> date | None:
