@@ -188,6 +188,11 @@ CASES = [
     ("Easter Sunday 2012 was cold.", A, "Easter Sunday 2012", "DATE", "2012-04-08", None),
     ("Protesters prayed as Easter week began.", date(2000, 4, 17), "Easter week", "DATE", "2000-W16", None),
     ("Mother\u2019s Day sales rose.", date(2013, 3, 20), "Mother\u2019s Day", "DATE", "2013-05-12", None),
+    # a part of the day next to the anchor's: a TIME like "Friday morning"
+    ("He appeared in court the next morning.", date(2000, 2, 22), "the next morning", "TIME", "2000-02-23TMO", None),
+    ("They left the following evening.", A, "the following evening", "TIME", "2025-01-21TEV", None),
+    ("He had returned the previous night.", A, "the previous night", "TIME", "2025-01-19TNI", None),
+    ("He left the next day.", A, "the next day", "DATE", "2025-01-21", None),
     # a month modifying a noun after an article; a hyphenated "late-"/"early-" month
     ("The March accession will enable the three to join.", date(1999, 2, 10), "March", "DATE", "1999-03", None),
     ("It sold itself under a June agreement with a dissident group.", date(1989, 10, 27), "June", "DATE",

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from app.records import BASIS_RELATIVE, BASIS_STATED, BASIS_YEAR_INFERRED
 from app.timex import lexicon
 from app.timex.grammar import (
-    B, E, FLAGS, MON, YEAR, SEASON, Found, rule, alternation,
+    B, E, FLAGS, MON, YEAR, SEASON, PART_OF_DAY, Found, rule, alternation,
 )
 from app.timex.normalize import (
     resolve_weekend, NONE, duration_value, resolve_quarter, resolve_season, season_span, shift_value, choose_occurrence,
@@ -263,6 +263,15 @@ def _reference(m, ctx):
     """"now" (PRESENT_REF), "recently" (PAST_REF), "the future" (FUTURE_REF)."""
     word = re.sub(r"\s+", " ", m["word"].lower())
     return Found(m.start(), m.end(), "DATE", lexicon.REFERENCE_WORDS[word], basis=BASIS_RELATIVE, kind="ref")
+
+
+@rule(rf"{B}the\s+(?P<rel>next|following|previous)\s+(?P<part>{PART_OF_DAY}){E}")
+def _next_part_of_day(m, ctx):
+    """"the next morning", "the previous evening": that part of the day after (before)
+    the anchor, a TIME like "Friday morning" ("the next day" is its DATE)."""
+    day = shift_value(ctx.anchor, "day", _REL_SHIFT[m["rel"].lower()])
+    code = lexicon.DAY_PARTS[m["part"].lower()]
+    return Found(m.start(), m.end(), "TIME", f"{day}T{code}", basis=BASIS_RELATIVE, kind="time")
 
 
 @rule(rf"{B}(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year){E}")
