@@ -6,7 +6,7 @@ texts without a database or a server.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 
 # How a document's anchor date was obtained.
@@ -129,18 +129,11 @@ class EventCandidate:
     claim: str = ""  # the sentence's own words, for showing disputes side by side
 
     def __hash__(self) -> int:
-        # Computed once: app.wording caches what a candidate says by the candidate,
-        # and merging asks it of the same candidates many times.
-        try:
-            return self.__dict__["_hash"]
-        except KeyError:
-            value = hash(tuple(getattr(self, f.name) for f in fields(self)))
-            object.__setattr__(self, "_hash", value)
-            return value
-
-    def __getstate__(self) -> dict:
-        # String hashes differ between processes: a worker's must not reach the writer.
-        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+        # app.wording caches what a candidate says by the candidate, and a writer builds
+        # candidates afresh for every merge: the hash reads only the fields that tell
+        # candidates apart cheaply (their strings keep their own hashes); equality
+        # still compares every field.
+        return hash((self.title, self.claim, self.date_start, self.date_end, self.sentence_start, self.reported))
 
 
 @dataclass

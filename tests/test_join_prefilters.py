@@ -1,0 +1,112 @@
+"""The writer narrows the stored candidates a new one may join before it asks
+`same_event`: by shared content words and dates (the word index, app/store.py) and
+by `may_be_same`. A narrowing that drops a pair `same_event` accepts would split an
+event, so each is checked to be a necessary condition over every pair of candidates
+that real news articles (the TempEval-3 training documents, read in place) give,
+and through the store on candidates written to join."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from app import models
+from app.analyze import analyze_document
+from app.db import make_engine, upgrade
+from app.entities import load_knowledge
+from app.merge import MERGE_REACH, MIN_SHARED, may_be_same, same_event
+from app.records import ANCHOR_PUBLISHED, Anchor, EventCandidate, SourceDocument
+from app.store import store_document
+from app.tempeval import read_corpus
+from app.wording import wording
+
+TRAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "tempeval3" / "train" / "TimeBank"
+
+
+def first_actor(candidate: EventCandidate) -> str | None:
+    return candidate.actors[0].key if candidate.actors else None
+
+
+@pytest.fixture(scope="module")
+def news_candidates() -> list[EventCandidate]:
+    knowledge = load_knowledge()
+    found = []
+    for doc in read_corpus(TRAIN)[:120]:
+        source = SourceDocument(origin=doc.name, title=doc.name, text=doc.text, published=doc.dct)
+        found += analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge).candidates
+    return found
+
+
+def test_every_pair_same_event_accepts_passes_the_writers_prefilters(news_candidates):
+    # The same happening told by a second source: the candidates again, some moved a
+    # few days or months, so pairs across the date windows are tested too.
+    shifted = [replace(c, date_start=c.date_start + timedelta(days=d), date_end=c.date_end + timedelta(days=d))
+               for c, d in zip(news_candidates, itertools.cycle((0, 3, 40, 200)))]
+    pool = news_candidates + shifted
+    words = [wording(c) for c in pool]
+    by_word: dict[str, list[int]] = {}
+    for i, stems in enumerate(words):
+        for w in stems:
+            by_word.setdefault(w, []).append(i)
+    pairs = {(i, j) for ids in by_word.values() for n, i in enumerate(ids) for j in ids[n + 1:]}
+    accepted = 0
+    for i, j in pairs:
+        a, b = pool[i], pool[j]
+        if not same_event(a, b):
+            continue
+        accepted += 1
+        # The word index: enough shared words, dates within the merge's reach.
+        assert len(words[i] & words[j]) >= min(MIN_SHARED, len(words[i])), (a.title, b.title)
+        assert b.date_start <= a.date_end + MERGE_REACH and b.date_end >= a.date_start - MERGE_REACH
+        # may_be_same, both ways round.
+        assert may_be_same(a, b.date_start, b.date_end, b.reported, first_actor(b)), (a.title, b.title)
+        assert may_be_same(b, a.date_start, a.date_end, a.reported, first_actor(a)), (a.title, b.title)
+    assert accepted >= 50  # the check saw real joins, not only rejections
+
+
+def test_may_be_same_drops_lookalikes_told_with_other_dates(news_candidates):
+    dated = [c for c in news_candidates if not c.reported]
+    assert dated
+    c = dated[0]
+    later = c.date_end + timedelta(days=30)
+    assert may_be_same(c, c.date_start, c.date_end, False, None)
+    assert not may_be_same(c, later, later, False, "someone-else")
+    assert may_be_same(c, later, later, True, None)  # a reported statement may join at its anchor
+
+
+def test_stored_tellings_join_through_the_word_index(tmp_path, news_candidates):
+    """Each candidate told again by a second document, a day later in the store's
+    order: every one joins its first telling's event, as merging them at once does."""
+    url = f"sqlite:///{tmp_path / 'join.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    knowledge = load_knowledge()
+    docs = read_corpus(TRAIN)[:6]
+
+    def analyzed(doc, origin: str):
+        source = SourceDocument(origin=origin, title=origin, text=doc.text, published=doc.dct)
+        return analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge)
+
+    first = [analyzed(d, f"{d.name}") for d in docs]
+    again = [replace(a, content_hash=a.content_hash + "-again",
+                     source=replace(a.source, origin=a.source.origin + "-again")) for a in first]
+    with Session(engine) as session:
+        for a in first:
+            store_document(session, a)
+        session.commit()
+        events_before = session.exec(select(func.count()).select_from(models.Event)).one()
+        for a in again:
+            store_document(session, a)
+        session.commit()
+        events_after = session.exec(select(func.count()).select_from(models.Event)).one()
+        sources = session.exec(select(func.count()).select_from(models.EventSource)).one()
+        words = session.exec(select(func.count()).select_from(models.SourceWord)).one()
+    assert events_before > 10
+    # A second telling of every candidate adds sources, never events.
+    assert events_after == events_before and sources == 2 * sum(len(a.candidates) for a in first)
+    assert words > sources  # every source's words are indexed
+    engine.dispose()
