@@ -188,6 +188,12 @@ CASES = [
     ("Easter Sunday 2012 was cold.", A, "Easter Sunday 2012", "DATE", "2012-04-08", None),
     ("Protesters prayed as Easter week began.", date(2000, 4, 17), "Easter week", "DATE", "2000-W16", None),
     ("Mother\u2019s Day sales rose.", date(2013, 3, 20), "Mother\u2019s Day", "DATE", "2013-05-12", None),
+    # capitalised time words that are not names: sentence starts, leads, holidays, headlines
+    ("Today the talks resume.", A, "Today", "DATE", "2025-01-20", None),
+    ("NICOSIA, Cyprus (AP) -- Tonight the parliament votes.", A, "Tonight", "TIME", "2025-01-20TNI", None),
+    ("Elian was found Thanksgiving Day clinging to an inner tube.", date(2000, 1, 7), "Thanksgiving Day",
+     "DATE", "1999-11-25", None),
+    ("Pope Meets Benedict Two Weeks After Election", A, "Two Weeks", "DURATION", "P2W", None),
     # a part of the day next to the anchor's: a TIME like "Friday morning"
     ("He appeared in court the next morning.", date(2000, 2, 22), "the next morning", "TIME", "2000-02-23TMO", None),
     ("They left the following evening.", A, "the following evening", "TIME", "2025-01-21TEV", None),
@@ -253,6 +259,12 @@ FALSE_FRIENDS = [
     "He joined the March for Life.",
     "It was a May to remember.",
     "The march was long.",
+    # time words capitalised inside names of papers and shows
+    "He told USA Today that he would run.",
+    "Gonzalez said on CBS's ''60 Minutes.''",
+    'Baker, speaking on ABC News\' "This Week," said the request stood.',
+    "The private group runs it. This is VOA Today.",
+    "He showed a still from the film ``High Noon.''",
 ]
 
 

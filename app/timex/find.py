@@ -72,6 +72,42 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_CAPITAL_WORD = re.compile(r"(?-i:[A-Z][a-z]+)")
+_WORD = re.compile(r"[A-Za-z]{4,}")
+# a sentence, or the lead after a dateline's dash, starts here
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]|\n|\s[-\u2013\u2014]+)[\s\"'`\u201c\u2018(]*$")
+# a name runs on from a capitalised word ("USA Today") or is a quoted title ("60 Minutes")
+_NAME_BEFORE = re.compile(r"(?:(?-i:[A-Z][\w.&'-]*)\s+|[\"'`\u201c\u2018])$")
+
+
+def _in_a_name(text: str, f: Found) -> bool:
+    """Whether a time word of `f` is capitalised mid-sentence after a capitalised
+    word or an opening quote, so part of a name ("USA Today", "60 Minutes",
+    "This Week"), unless the text around is a Title Case headline or the word
+    belongs to a holiday ("Election Day").
+
+    >>> _in_a_name('He told USA Today so.', Found(12, 17, "DATE", "PRESENT_REF"))
+    True
+    """
+    for m in _CAPITAL_WORD.finditer(text, f.start, f.end):
+        word = m.group().lower()
+        if word not in lexicon.NAME_WORDS:
+            continue
+        named = re.sub(r"\s+", " ", text[f.start:f.end].lower().replace("\u2019", "'"))
+        if any(holiday in named for holiday in lexicon.ALL_HOLIDAYS):
+            return False
+        if _SENTENCE_START.search(text, max(0, m.start() - 12), m.start()):
+            continue
+        if not (_NAME_BEFORE.search(text, max(0, m.start() - 20), m.start())
+                or _NAME_BEFORE.search(text, max(0, f.start - 20), f.start)):
+            continue
+        around = _WORD.findall(text, max(0, m.start() - 60), min(len(text), m.end() + 60))
+        if sum(w[0].islower() for w in around) * 4 < len(around):
+            continue  # a headline: every word is capitalised
+        return True
+    return False
+
+
 def _candidates(ctx: Context) -> list[Found]:
     found = []
     windows = _windows(ctx.text)
@@ -79,7 +115,7 @@ def _candidates(ctx: Context) -> list[Found]:
         for start, end in windows:
             for m in pattern.finditer(ctx.text, start, end):
                 f = handler(m, ctx)
-                if f is not None and f.end > f.start:
+                if f is not None and f.end > f.start and not _in_a_name(ctx.text, f):
                     found.append((f, priority))
     found.sort(key=lambda fp: (-(fp[0].end - fp[0].start), fp[1], fp[0].start))
     # chosen spans never overlap, so sorted starts and ends tell with two bisections
