@@ -21,7 +21,11 @@ from . import models
 T = TypeVar("T")
 
 _SIZE = 1024
-_cache: OrderedDict[tuple, object] = OrderedDict()
+# Besides the entries, a bound on what they hold: an entry weighs 1 unless the
+# caller says more (a search's ordered event ids weigh one per id, 8 bytes each).
+_WEIGHT = 2_000_000
+_cache: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+_weight = 0
 _lock = threading.Lock()
 
 
@@ -40,20 +44,27 @@ def store_version(session: Session) -> int:
     return version
 
 
-def cached_aggregate(session: Session, kind: str, args: Hashable, compute: Callable[[], T]) -> T:
+def cached_aggregate(session: Session, kind: str, args: Hashable, compute: Callable[[], T],
+                     weight: Callable[[T], int] | None = None) -> T:
     """`compute()`, or its result from an earlier call with the same database, store
     version, kind and arguments (callers leave the page number out of a filter).
+    `weight(value)` says how much a large value holds (default 1).
 
     >>> # cached_aggregate(session, "facets", replace(flt, page=1), lambda: facets(session, flt))
     """
+    global _weight
     key = (str(session.get_bind().url), store_version(session), kind, args)
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
-            return _cache[key]  # type: ignore[return-value]
+            return _cache[key][0]  # type: ignore[return-value]
     value = compute()
+    units = max(1, weight(value)) if weight else 1
     with _lock:
-        _cache[key] = value
-        while len(_cache) > _SIZE:
-            _cache.popitem(last=False)
+        if key not in _cache:
+            _cache[key] = (value, units)
+            _weight += units
+        while len(_cache) > _SIZE or _weight > _WEIGHT:
+            _, (_, dropped) = _cache.popitem(last=False)
+            _weight -= dropped
     return value

@@ -12,6 +12,7 @@ event_source, the full-text index), and lists are paged with LIMIT.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -376,17 +377,48 @@ def _attach(session: Session, events, with_sources: bool) -> list[EventView]:
     return [views[i] for i in ids]
 
 
+_EVENTS_BY_ID = select(*EVENT_COLUMNS).where(_event.c.id.in_(_IDS))
+# A search's matches come from the full-text indexes in no useful order; putting
+# them in date order reads every matching event (at 1,000,000 events a common
+# word's 10,000 matches took 12 ms, on every page). The order is kept per store
+# version, as totals and facets are: the total and every page come from it, and
+# "load more" costs a page, not a search. A word matching more than this many
+# events is ordered by the database on each page instead.
+SEARCH_ORDER_LIMIT = 200_000
+
+
+def _search_order(session: Session, flt: EventFilter) -> array | None:
+    """The ids of the events matching `flt`, chronological; None if there are
+    more than SEARCH_ORDER_LIMIT."""
+    rows = session.execute(
+        with_where(select(models.Event.id), filter_where(session, flt))
+        .order_by(*CHRONOLOGICAL).limit(SEARCH_ORDER_LIMIT + 1)
+    )
+    ids = array("q", (row[0] for row in rows))
+    return ids if len(ids) <= SEARCH_ORDER_LIMIT else None
+
+
 def list_events(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE,
                 with_sources: bool = False) -> tuple[int, list[EventView]]:
     """The events matching `flt`, chronological, one page of them, and their total."""
+    whole = replace(flt, page=1)
+    offset = (flt.page - 1) * page_size
+    if flt.q:
+        order = cached_aggregate(session, "search-order", whole, lambda: _search_order(session, flt),
+                                 weight=lambda ids: len(ids) if ids is not None else 1)
+        if order is not None:
+            page_ids = order[offset:offset + page_size].tolist()
+            rows = {row.id: row for row in session.execute(_EVENTS_BY_ID, {"ids": page_ids})} if page_ids else {}
+            return len(order), _attach(session, [rows[i] for i in page_ids], with_sources)
+
     def count() -> int:
         return session.exec(with_where(select(func.count()).select_from(models.Event), filter_where(session, flt))).one()
 
-    total = cached_aggregate(session, "total", replace(flt, page=1), count)
+    total = cached_aggregate(session, "total", whole, count)
     events = session.execute(
         with_where(select(*EVENT_COLUMNS), filter_where(session, flt, drive=False))
         .order_by(*CHRONOLOGICAL)
-        .offset((flt.page - 1) * page_size)
+        .offset(offset)
         .limit(page_size)
     ).all()
     return total, _attach(session, events, with_sources)

@@ -22,7 +22,8 @@
    order) is measured too and reported apart: it does less than our search.
    Ratio = our latency / Datasette's (below 1: we are faster). The side-by-side
    table compares one process with one process; our figures with more processes
-   follow it.
+   follow it. "first request" is the time of the first request for a route on a
+   fresh server, before any of its caches (facets, axis, a search's order) hold it.
 
 Usage: python bench/bench_serve.py --base /tmp/timeline-bench/ingest-1000.db --sizes 100000 1000000
 Writes bench/results/serve.md (and prints it). Loopback only; every run is bounded.
@@ -205,10 +206,16 @@ def serve_ours(db: Path, port: int, workers: int) -> subprocess.Popen:
     return start(command, f"http://127.0.0.1:{port}/api/actors")
 
 
+# url -> ms of the first request of a run (fresh server: nothing cached yet).
+COLD: dict[str, float] = {}
+
+
 def warm(url: str, headers: dict[str, str], processes: int) -> int:
     """Ask for `url` until it answers 200 (its size) and every server process has
     cached its aggregates: requests in parallel, so that each process takes some."""
+    started = time.perf_counter()
     size = check(url, headers)
+    COLD[url] = (time.perf_counter() - started) * 1000
     if processes > 1:
         with ThreadPoolExecutor(4 * processes) as pool:
             for _ in range(2):
@@ -266,7 +273,7 @@ def measure(url: str, headers: dict, connections: list[int], seconds: int, proce
     size_bytes = warm(url, headers, processes)
     runs = []
     for n in connections:
-        r = wrk(url, headers, n, seconds)
+        r = {**wrk(url, headers, n, seconds), "cold": COLD[url]}
         runs.append((n, size_bytes, r))
         print(url[:100], n, r, flush=True)
     return runs
@@ -352,12 +359,16 @@ def _ms_cell(r: dict, key: str) -> str:
 
 
 def _route_table(rows) -> list[str]:
-    lines = ["| route | connections | p50 ms | p99 ms | requests/s | errors | response bytes |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| route | connections | p50 ms | p99 ms | requests/s | errors | response bytes | first request ms |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    seen = set()
     for group, name, connections, size_bytes, r in rows:
         if group == "ours":
+            # The first request of the run, before any cache held this view: once per route.
+            first = "" if name in seen else f"{r['cold']:.0f}"
+            seen.add(name)
             lines.append(f"| {name} | {connections} | {_ms_cell(r, 'p50')} | {_ms_cell(r, 'p99')} | "
-                         f"{r['rps']:.1f} | {r['errors']} | {size_bytes:,} |")
+                         f"{r['rps']:.1f} | {r['errors']} | {size_bytes:,} | {first} |")
     return lines
 
 

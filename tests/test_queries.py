@@ -192,6 +192,20 @@ def test_event_page_has_sources_and_neighbours(engine, story):
     assert pages.event_page(session, "no-such-event") is None
 
 
+def test_search_pages_follow_the_date_order_whether_kept_or_not(story, monkeypatch):
+    # A search's order is kept per store version; a word matching more events than
+    # SEARCH_ORDER_LIMIT is ordered by the database: the pages are the same.
+    session, _ = story
+    flt = EventFilter(q="the")
+    kept = [queries.list_events(session, replace(flt, page=p), page_size=1) for p in (1, 2, 3)]
+    monkeypatch.setattr(queries, "SEARCH_ORDER_LIMIT", 1)
+    ordered = [queries.list_events(session, replace(flt, page=p, q="The"), page_size=1) for p in (1, 2, 3)]
+    assert [(t, [e.slug for e in es]) for t, es in kept] == [(t, [e.slug for e in es]) for t, es in ordered]
+    everything = [e.slug for e in queries.iter_events(session, flt)]
+    assert kept[0][0] == len(everything) > 3
+    assert [e.slug for _, es in kept for e in es] == everything[:3]
+
+
 def test_next_events_of_an_actor_beyond_the_window_are_found(story, monkeypatch):
     # An actor's next events are looked for among the next WINDOW events first; one
     # whose events lie further on is read from its own list: both give the same.
