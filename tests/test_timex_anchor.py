@@ -38,6 +38,10 @@ def test_choose_occurrence(anchor, direction, month, day, expected):
     ("The agency will publish its estimate on Tuesday, and growth is expected to slow.", "Tuesday", FUTURE),
     ("The bank will publish the figures on Tuesday, and analysts say growth is weak.", "Tuesday", FUTURE),
     ("Troops withdrew on Tuesday, but the talks will resume.", "Tuesday", PAST),
+    # a participle after "be" has no tense of its own: the auxiliary decides
+    ("He will be installed at a Mass on March 19.", "March 19", FUTURE),
+    ("The talks are being held on Friday in Geneva.", "Friday", NONE),
+    ("He was installed on March 19.", "March 19", PAST),
     # no break: the nearest marker still wins
     ("He said on Tuesday that the bank will cut rates.", "Tuesday", PAST),
     ("Growth is weak on Tuesday; it will recover.", "Tuesday", NONE),

@@ -46,6 +46,7 @@ CASES = [
      "Tuesday", "DATE", "2013-03-26", None),
     ("Troops withdrew on Tuesday, but the talks will resume.", date(2013, 3, 22), "Tuesday", "DATE",
      "2013-03-19", None),
+    ("He will be installed at a Mass on March 19.", date(2000, 1, 7), "March 19", "DATE", "2000-03-19", None),
     ("The strike hit the port last Friday.", A, "last Friday", "DATE", "2025-01-17", None),
     ("The rights expire Dec. 7.", date(1989, 10, 27), "Dec. 7", "DATE", "1989-12-07", None),
     # relative dates

@@ -39,6 +39,8 @@ def _tense_markers(text: str, first: int, last: int):
     for i, (start, end, word) in enumerate(words):
         low = word.lower()
         following = words[i + 1] if i + 1 < len(words) else None
+        if i and words[i - 1][2].lower() in ("be", "being") and low not in _FUTURE_WORDS:
+            continue  # "will be installed", "is being held": a participle; its auxiliary has the tense
         if following and (low, following[2].lower()) in _FUTURE_PAIRS:
             yield start, following[1], FUTURE
         elif low in _FUTURE_WORDS or low.endswith("'ll"):
