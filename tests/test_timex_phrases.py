@@ -195,6 +195,8 @@ CASES = [
     ("Elian was found Thanksgiving Day clinging to an inner tube.", date(2000, 1, 7), "Thanksgiving Day",
      "DATE", "1999-11-25", None),
     ("Pope Meets Benedict Two Weeks After Election", A, "Two Weeks", "DURATION", "P2W", None),
+    ("Funds may sell junk in the weeks ahead.", A, "the weeks ahead", "DURATION", "PXW", None),
+    ("In the weeks ahead of the summit, talks stalled.", A, "weeks", "DURATION", "PXW", None),
     # a part of the day next to the anchor's: a TIME like "Friday morning"
     ("He appeared in court the next morning.", date(2000, 2, 22), "the next morning", "TIME", "2000-02-23TMO", None),
     ("They left the following evening.", A, "the following evening", "TIME", "2025-01-21TEV", None),

@@ -146,6 +146,13 @@ def _plural_units(m, ctx):
     return Found(m.start(), m.end(), "DURATION", duration_value(None, unit), kind="duration")
 
 
+@rule(rf"{B}the\s+(?P<unit>hour|day|week|month|year|decade)s\s+ahead{E}(?!\s+of\b)")
+def _units_ahead(m, ctx):
+    """"in the weeks ahead": the vague stretch from now on, as "the coming weeks" (the
+    article and "ahead" belong to it)."""
+    return Found(m.start(), m.end(), "DURATION", duration_value(None, unit_name(m["unit"])), kind="duration")
+
+
 @rule(rf"{B}(?P<unit>{UNIT})(?P<pl>s)?-?long{E}")
 def _long(m, ctx):
     """"a year-long inquiry", "a weeklong strike", "decades-long feud": the adjective is the duration."""
