@@ -42,6 +42,8 @@ def test_choose_occurrence(anchor, direction, month, day, expected):
     ("He will be installed at a Mass on March 19.", "March 19", FUTURE),
     ("The talks are being held on Friday in Geneva.", "Friday", NONE),
     ("He was installed on March 19.", "March 19", PAST),
+    ("The talks are set for Tuesday.", "Tuesday", NONE),
+    ("Growth is expected to slow on Tuesday.", "Tuesday", FUTURE),
     # no break: the nearest marker still wins
     ("He said on Tuesday that the bank will cut rates.", "Tuesday", PAST),
     ("Growth is weak on Tuesday; it will recover.", "Tuesday", NONE),

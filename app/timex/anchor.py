@@ -28,6 +28,8 @@ _FUTURE_PAIRS = frozenset(tuple(w.split()) for w in lexicon.FUTURE_MARKERS if " 
     (verb, prep) for verb in ("expected", "scheduled", "slated") for prep in ("to", "for")}
 _PAST_WORDS = frozenset(lexicon.PAST_IRREGULAR)
 _PRESENT_WORDS = frozenset({"is", "are", "am", "says", "say", "remains", "remain"})
+# after these a participle ("will be installed", "are set for") takes its tense from them
+_BE = frozenset({"be", "being", "is", "are", "am", "was", "were"})
 _NOT_PAST = frozenset({"need", "needed", "speed", "indeed", "hundred", "proceed", "exceed",
                        "succeed", "feed", "seed", "breed", "bleed", "unnamed", "united",
                        "based", "concerned", "related", "involved", "supposed", "used"})
@@ -39,12 +41,12 @@ def _tense_markers(text: str, first: int, last: int):
     for i, (start, end, word) in enumerate(words):
         low = word.lower()
         following = words[i + 1] if i + 1 < len(words) else None
-        if i and words[i - 1][2].lower() in ("be", "being") and low not in _FUTURE_WORDS:
-            continue  # "will be installed", "is being held": a participle; its auxiliary has the tense
         if following and (low, following[2].lower()) in _FUTURE_PAIRS:
             yield start, following[1], FUTURE
         elif low in _FUTURE_WORDS or low.endswith("'ll"):
             yield start, end, FUTURE
+        elif i and words[i - 1][2].lower() in _BE:
+            continue  # "will be installed", "are set for": a participle; its auxiliary has the tense
         elif low in _PAST_WORDS:
             yield start, end, PAST
         elif len(low) >= 5 and low.endswith("ed") and low not in _NOT_PAST:
