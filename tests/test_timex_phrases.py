@@ -197,6 +197,9 @@ CASES = [
     ("Pope Meets Benedict Two Weeks After Election", A, "Two Weeks", "DURATION", "P2W", None),
     ("Funds may sell junk in the weeks ahead.", A, "the weeks ahead", "DURATION", "PXW", None),
     ("In the weeks ahead of the summit, talks stalled.", A, "weeks", "DURATION", "PXW", None),
+    # a second day of the same month
+    ("The summit is on April 24 and 25.", date(1999, 2, 10), "25", "DATE", "1999-04-25", None),
+    ("The talks are set for March 19 and 20 in Brussels.", date(2013, 3, 1), "20", "DATE", "2013-03-20", None),
     # a part of the day next to the anchor's: a TIME like "Friday morning"
     ("He appeared in court the next morning.", date(2000, 2, 22), "the next morning", "TIME", "2000-02-23TMO", None),
     ("They left the following evening.", A, "the following evening", "TIME", "2025-01-21TEV", None),
@@ -269,6 +272,19 @@ FALSE_FRIENDS = [
     "The private group runs it. This is VOA Today.",
     "He showed a still from the film ``High Noon.''",
 ]
+
+# "April 24 and 25 people": the number after "and" is no second day
+SECOND_DAY_FALSE_FRIENDS = [
+    ("On April 24 and 25 people died.", "25"),
+    ("The vote on March 3 and 2 others failed.", "2"),
+    ("It was held on Feb. 28 and 30.", "30"),
+]
+
+
+@pytest.mark.parametrize("text,number", SECOND_DAY_FALSE_FRIENDS)
+def test_a_number_after_a_date_is_not_always_a_second_day(text, number):
+    found = [t.text for t in find_timexes(text, A)]
+    assert number not in found and len(found) == 1
 
 
 @pytest.mark.parametrize("text", FALSE_FRIENDS)

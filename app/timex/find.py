@@ -17,6 +17,7 @@ from app.records import Timex
 from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
 from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
+from app.timex.normalize import safe_date
 
 # ---- selection and combination --------------------------------------------
 
@@ -231,8 +232,30 @@ def _combine(found: list[Found], text: str) -> list[Found]:
             i += 1
             continue
         out.append(f)
+        second = _second_day(f, text)
+        if second is not None and (nxt is None or nxt.start >= second.end):
+            out.append(second)
         i += 1
     return out
+
+
+# "April 24 and 25": a second day of the same month, ended by punctuation or a
+# preposition (not "April 24 and 25 people")
+_SECOND_DAY = re.compile(r"\s+(?:and|or|&)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+                         r"(?=\s*(?:[.,;:)\"'\u201d]|$)|\s+(?:in|at|on|for|when|while|with|but)\b)")
+
+
+def _second_day(f: Found, text: str) -> Found | None:
+    """The second day of "April 24 and 25", a DATE of its own, or None."""
+    if f.kind != "day" or not re.fullmatch(r"(?:\d{4}|XXXX)-\d\d-\d\d", f.value):
+        return None
+    m = _SECOND_DAY.match(text, f.end)
+    if not m or not int(f.value[-2:]) < int(m["d"]) <= 31:
+        return None
+    value = f"{f.value[:-2]}{int(m['d']):02d}"
+    if value[:4].isdigit() and safe_date(int(value[:4]), int(value[5:7]), int(value[8:])) is None:
+        return None
+    return Found(m.start("d"), m.end(), "DATE", value, basis=f.basis, kind="day")
 
 
 def find_timexes(text: str, anchor: date | None = None) -> list[Timex]:
