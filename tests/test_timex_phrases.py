@@ -197,6 +197,12 @@ CASES = [
     ("Pope Meets Benedict Two Weeks After Election", A, "Two Weeks", "DURATION", "P2W", None),
     ("Funds may sell junk in the weeks ahead.", A, "the weeks ahead", "DURATION", "PXW", None),
     ("In the weeks ahead of the summit, talks stalled.", A, "weeks", "DURATION", "PXW", None),
+    # "one day" after a modal is some day to come; elsewhere an amount
+    ("Islam will one day be the second largest religion.", A, "one day", "DATE", "FUTURE_REF", None),
+    ("He hopes he might one day return.", A, "one day", "DATE", "FUTURE_REF", None),
+    ("The strike will last one day.", A, "one day", "DURATION", "P1D", None),
+    ("He was sentenced to one day in jail.", A, "one day", "DURATION", "P1D", None),
+    ("It could take one day or two.", A, "one day", "DURATION", "P1D", None),
     # a second day of the same month
     ("The summit is on April 24 and 25.", date(1999, 2, 10), "25", "DATE", "1999-04-25", None),
     ("The talks are set for March 19 and 20 in Brussels.", date(2013, 3, 1), "20", "DATE", "2013-03-20", None),

@@ -56,6 +56,10 @@ def _duration(m, ctx):
         amount += 0.5
     vague = amount is None
     unit = unit_name(m["unit"])
+    if (unit == "day" and (m["num"] or "").lower() == "one" and not m["pre"] and not m["rel"]
+            and _MODAL_BEFORE.search(ctx.text, max(0, m.start() - 10), m.start())):
+        # "Islam will one day be ...": some day to come, not an amount of one day
+        return Found(m.start(), m.end(), "DATE", "FUTURE_REF", basis=BASIS_RELATIVE, kind="ref")
     if unit == "quarter" and re.match(r"\s+of\b", ctx.text[m.end():m.end() + 4]):
         return None  # "three-quarters of": a fraction
     if m["long"] and m["hy"] != "-":
@@ -109,6 +113,7 @@ def _duration(m, ctx):
     return Found(start, m.end(), "DATE", value, mod, BASIS_RELATIVE, kind=kind)
 
 
+_MODAL_BEFORE = re.compile(r"(?:\b(?:will|would|could|can|may|might|should|shall|must)|'ll)\s+$", FLAGS)
 _COMPARED = re.compile(r"\b(?:from|than|over|versus|vs\.?|with|since)\s+$", FLAGS)
 _SPAN_WORDS = frozenset({"past", "last", "next", "first", "coming", "previous", "following", "final", "remaining"})
 _AGE_BEFORE = re.compile(r"\b(?:age|ages|aged)\s+$", FLAGS)
