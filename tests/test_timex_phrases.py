@@ -203,6 +203,8 @@ CASES = [
     ("The strike will last one day.", A, "one day", "DURATION", "P1D", None),
     ("He was sentenced to one day in jail.", A, "one day", "DURATION", "P1D", None),
     ("It could take one day or two.", A, "one day", "DURATION", "P1D", None),
+    ("He earns $50 an hour.", A, "an hour", "SET", "PT1H", None),
+    ("The trip took 10 hours.", A, "10 hours", "DURATION", "PT10H", None),
     # a second day of the same month
     ("The summit is on April 24 and 25.", date(1999, 2, 10), "25", "DATE", "1999-04-25", None),
     ("The talks are set for March 19 and 20 in Brussels.", date(2013, 3, 1), "20", "DATE", "2013-03-20", None),
@@ -277,6 +279,11 @@ FALSE_FRIENDS = [
     'Baker, speaking on ABC News\' "This Week," said the request stood.',
     "The private group runs it. This is VOA Today.",
     "He showed a still from the film ``High Noon.''",
+    # units of measure built on a time unit
+    "The car drove at 60 miles per hour.",
+    "Wind gusts of 100 kilometers an hour hit the coast.",
+    "The chip runs 15 million instructions per second.",
+    "The plant makes 500 kilowatt hours of power.",
 ]
 
 # "April 24 and 25 people": the number after "and" is no second day

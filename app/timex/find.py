@@ -109,6 +109,24 @@ def _in_a_name(text: str, f: Found) -> bool:
     return False
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s-]+$")
+
+
+def _a_measure(text: str, f: Found) -> bool:
+    """Whether `f` is the time part of a unit of measure: a speed ("60 miles per
+    hour"), "500 kilowatt hours", "light years"."""
+    if f.type not in ("SET", "DURATION"):
+        return False
+    m = _WORD_BEFORE.search(text, max(0, f.start - 20), f.start)
+    if not m:
+        return False
+    word = m[1].lower()
+    first = text[f.start:f.end].split(None, 1)[0].lower()
+    if first in ("per", "a", "an"):
+        return word in lexicon.PER_TIME_MEASURES
+    return word in lexicon.TIME_MEASURE_PREFIXES
+
+
 def _candidates(ctx: Context) -> list[Found]:
     found = []
     windows = _windows(ctx.text)
@@ -116,7 +134,8 @@ def _candidates(ctx: Context) -> list[Found]:
         for start, end in windows:
             for m in pattern.finditer(ctx.text, start, end):
                 f = handler(m, ctx)
-                if f is not None and f.end > f.start and not _in_a_name(ctx.text, f):
+                if (f is not None and f.end > f.start and not _in_a_name(ctx.text, f)
+                        and not _a_measure(ctx.text, f)):
                     found.append((f, priority))
     found.sort(key=lambda fp: (-(fp[0].end - fp[0].start), fp[1], fp[0].start))
     # chosen spans never overlap, so sorted starts and ends tell with two bisections
