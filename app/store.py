@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, text, union_all, update
+from sqlalchemy import Boolean, bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -30,6 +30,7 @@ from .records import (
     Timex,
 )
 from .slugs import event_slug
+from .wording import subject
 
 
 # The advisory lock writers take on PostgreSQL (any constant the application owns).
@@ -349,7 +350,8 @@ def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozen
     """Add the content words of new sources to the word index (models.SourceWord)."""
     rows = [
         {"source_id": source_id, "word": word, "date_start": c.date_start, "date_end": c.date_end,
-         "wide": c.date_end - c.date_start > WIDE_SPAN}
+         "wide": c.date_end - c.date_start > WIDE_SPAN, "reported": c.reported,
+         "first_actor": c.actors[0].key if c.actors else None}
         for source_id, c, words in sources for word in sorted(words)
     ]
     if rows:
@@ -357,12 +359,18 @@ def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozen
 
 
 _WORDS = bindparam("words", expanding=True)
+# merge.may_be_same in SQL: a source told with dates that exclude the new candidate's
+# may join it only if either is reported, or as a date dispute by the same subject.
+_MAY_BE_SAME = or_(bindparam("reported", type_=Boolean), _WORD.c.reported.is_(True),
+                   (_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")),
+                   _WORD.c.first_actor == bindparam("subject"))
 _SHARING = union_all(
     select(_WORD.c.source_id).where(_WORD.c.word.in_(_WORDS), _WORD.c.date_start >= bindparam("narrow_low"),
                                     _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low"),
-                                    _WORD.c.wide.is_(False)),
+                                    _WORD.c.wide.is_(False), _MAY_BE_SAME),
     select(_WORD.c.source_id).where(_WORD.c.wide.is_(True), _WORD.c.word.in_(_WORDS),
-                                    _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low")),
+                                    _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low"),
+                                    _MAY_BE_SAME),
 ).subquery()
 # Counted by the database: only the sources that share enough words come back.
 _SHARING_SOURCES = (select(_SHARING.c.source_id).group_by(_SHARING.c.source_id)
@@ -370,15 +378,17 @@ _SHARING_SOURCES = (select(_SHARING.c.source_id).group_by(_SHARING.c.source_id)
 
 
 def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset[str]) -> set[int]:
-    """Ids of the stored sources dated within the merge's reach of `candidate` whose
-    indexed words share as many of `words` as `same_event` needs (two, or the one
-    word a one-word title has)."""
+    """Ids of the stored sources dated within the merge's reach of `candidate` that
+    pass `may_be_same` and whose indexed words share as many of `words` as
+    `same_event` needs (two, or the one word a one-word title has)."""
     if not words:
         return set()
     low, high = candidate.date_start - MERGE_REACH, candidate.date_end + MERGE_REACH
+    first = subject(candidate)
     return set(db.execute(_SHARING_SOURCES, {
         "words": sorted(words), "narrow_low": low - WIDE_SPAN, "low": low, "high": high,
-        "need": min(MIN_SHARED, len(words)),
+        "need": min(MIN_SHARED, len(words)), "reported": candidate.reported,
+        "start": candidate.date_start, "end": candidate.date_end, "subject": first.key if first else None,
     }).scalars())
 
 

@@ -26,6 +26,8 @@ def upgrade() -> None:
         sa.Column("date_start", sa.Date(), nullable=False),
         sa.Column("date_end", sa.Date(), nullable=False),
         sa.Column("wide", sa.Boolean(), nullable=False),
+        sa.Column("reported", sa.Boolean(), nullable=False),
+        sa.Column("first_actor", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.ForeignKeyConstraint(["source_id"], ["event_source.id"]),
         sa.PrimaryKeyConstraint("source_id", "word"),
     )
