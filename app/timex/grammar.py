@@ -51,7 +51,7 @@ NUM = (rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:{_AND_HALF}|\s+1/2)?|(?:
 UNIT = r"(?:second|minute|hour|day|week(?:end)?|fortnight|month|quarter|year|decade|centur(?:y|ie))"
 PART_OF_DAY = alternation(lexicon.DAY_PARTS)
 SEASON = alternation(lexicon.SEASONS)
-B = r"(?:(?<=mid-)|(?<=early-)|(?<=late-)|(?<![\w$£€#@/.-])(?<!\d,))"  # left edge: not inside a word, number, amount or model name
+B = r"(?:(?<![\w$£€#@/.-])(?<!\d,)|(?<=-)(?:(?<=mid-)|(?<=early-)|(?<=late-)))"  # left edge: not inside a word, number, amount or model name
 E = r"(?![\w-])"
 
 
