@@ -111,10 +111,11 @@ class SourceWord(SQLModel, table=True):
     every source of those years."""
 
     __tablename__ = "source_word"
+    # Covers the writer's query (app/store.py): equal `wide` and word, a range of start
+    # dates, and no table row to read.
     __table_args__ = (
-        Index("ix_source_word_word_date", "word", "date_start"),
-        # Sources whose dates span more than a year (WIDE_SPAN) are few and looked up apart.
-        Index("ix_source_word_wide", "wide", "word"),
+        Index("ix_source_word_lookup", "wide", "word", "date_start", "date_end", "reported", "first_actor",
+              "source_id"),
     )
 
     source_id: int = Field(foreign_key="event_source.id", primary_key=True)

@@ -110,3 +110,26 @@ def test_stored_tellings_join_through_the_word_index(tmp_path, news_candidates):
     assert events_after == events_before and sources == 2 * sum(len(a.candidates) for a in first)
     assert words > sources  # every source's words are indexed
     engine.dispose()
+
+
+def test_the_writers_lookup_reads_only_its_covering_index(tmp_path):
+    """EXPLAIN QUERY PLAN of the word-index query: both parts search the covering
+    index by wide, word and a range of start dates, and read no table row."""
+    import sqlite3
+
+    from sqlalchemy.dialects import sqlite
+
+    from app.store import _SHARING_SOURCES
+
+    path = tmp_path / "plan.db"
+    upgrade(f"sqlite:///{path}")
+    day = date(2024, 8, 6)
+    statement = _SHARING_SOURCES.params(
+        words=["offens", "launch"], narrow_low=day - MERGE_REACH - timedelta(days=400), low=day - MERGE_REACH,
+        high=day + MERGE_REACH, need=2, reported=False, start=day, end=day, subject="ukraine")
+    sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with sqlite3.connect(path) as conn:
+        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    searches = [step for step in plan if step.startswith(("SEARCH", "SCAN source_word"))]
+    assert len(searches) == 2, plan
+    assert all("COVERING INDEX ix_source_word_lookup (wide=? AND word=? AND date_start" in s for s in searches), plan

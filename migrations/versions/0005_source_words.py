@@ -31,8 +31,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["source_id"], ["event_source.id"]),
         sa.PrimaryKeyConstraint("source_id", "word"),
     )
-    op.create_index("ix_source_word_word_date", "source_word", ["word", "date_start"])
-    op.create_index("ix_source_word_wide", "source_word", ["wide", "word"])
+    op.create_index("ix_source_word_lookup", "source_word",
+                    ["wide", "word", "date_start", "date_end", "reported", "first_actor", "source_id"])
     from app.store import index_stored_words
 
     with Session(bind=op.get_bind()) as session:
@@ -40,6 +40,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_source_word_wide", table_name="source_word")
-    op.drop_index("ix_source_word_word_date", table_name="source_word")
+    op.drop_index("ix_source_word_lookup", table_name="source_word")
     op.drop_table("source_word")
