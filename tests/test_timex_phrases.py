@@ -205,6 +205,11 @@ CASES = [
     ("It could take one day or two.", A, "one day", "DURATION", "P1D", None),
     ("He earns $50 an hour.", A, "an hour", "SET", "PT1H", None),
     ("The trip took 10 hours.", A, "10 hours", "DURATION", "PT10H", None),
+    # a day counted from the start of an event; "today is" puts it on the anchor
+    ("It was the second day of talks.", A, "the second day", "DATE", "XXXX-XX-XX", None),
+    ("He would do so on his first day in office.", A, "first day", "DATE", "XXXX-XX-XX", None),
+    ("Today is the eighth day of the operation.", date(1990, 8, 15), "the eighth day", "DATE", "1990-08-15",
+     None),
     # a second day of the same month
     ("The summit is on April 24 and 25.", date(1999, 2, 10), "25", "DATE", "1999-04-25", None),
     ("The talks are set for March 19 and 20 in Brussels.", date(2013, 3, 1), "20", "DATE", "2013-03-20", None),
@@ -279,6 +284,7 @@ FALSE_FRIENDS = [
     'Baker, speaking on ABC News\' "This Week," said the request stood.',
     "The private group runs it. This is VOA Today.",
     "He showed a still from the film ``High Noon.''",
+    "The first day-care center opened.",
     # units of measure built on a time unit
     "The car drove at 60 miles per hour.",
     "Wind gusts of 100 kilometers an hour hit the coast.",

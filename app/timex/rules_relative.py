@@ -265,6 +265,20 @@ def _reference(m, ctx):
     return Found(m.start(), m.end(), "DATE", lexicon.REFERENCE_WORDS[word], basis=BASIS_RELATIVE, kind="ref")
 
 
+_IS_BEFORE = re.compile(r"\b(?:is|it's|it\u2019s|today's)\s+(?:the\s+)?$", FLAGS)
+
+
+@rule(rf"{B}(?:(?P<the>the)\s+)?(?P<ord>{alternation(lexicon.ORDINAL_DAYS)}|\d+(?:st|nd|rd|th))\s+(?:full\s+)?day{E}"
+      r"(?=\s+(?:of|in|as|at|on|since|after|for)\b)")
+def _ordinal_day(m, ctx):
+    """"the second day of talks", "his first day in office": a day counted from the
+    start of an event, which only "today is the eighth day" places (on the anchor)."""
+    today = _IS_BEFORE.search(ctx.text, max(0, m.start() - 12), m.start())
+    if today and ctx.anchor is not None:
+        return Found(m.start(), m.end(), "DATE", ctx.anchor.isoformat(), basis=BASIS_RELATIVE, kind="day")
+    return Found(m.start(), m.end(), "DATE", "XXXX-XX-XX", basis=BASIS_RELATIVE, kind="ordinal-day")
+
+
 @rule(rf"{B}the\s+(?P<rel>next|following|previous)\s+(?P<part>{PART_OF_DAY}){E}")
 def _next_part_of_day(m, ctx):
     """"the next morning", "the previous evening": that part of the day after (before)
