@@ -210,6 +210,8 @@ CASES = [
     ("He would do so on his first day in office.", A, "first day", "DATE", "XXXX-XX-XX", None),
     ("Today is the eighth day of the operation.", date(1990, 8, 15), "the eighth day", "DATE", "1990-08-15",
      None),
+    ("The post-1959 politics split families.", A, "post-1959", "DATE", "1959", "AFTER"),
+    ("Prices fell to pre-2008 levels.", A, "pre-2008", "DATE", "2008", "BEFORE"),
     # a second day of the same month
     ("The summit is on April 24 and 25.", date(1999, 2, 10), "25", "DATE", "1999-04-25", None),
     ("The talks are set for March 19 and 20 in Brussels.", date(2013, 3, 1), "20", "DATE", "2013-03-20", None),

@@ -150,6 +150,13 @@ def _year(m, ctx):
     return Found(m.start(), m.end(), "DATE", m["year"], basis=BASIS_STATED, kind="year")
 
 
+@rule(rf"{B}(?P<side>pre|post)-(?P<year>{YEAR})(?![\w-])")
+def _side_of_year(m, ctx):
+    """"post-1959 politics", "pre-2008 levels": the time after (before) a year (training: 1 of 1)."""
+    mod = "AFTER" if m["side"].lower() == "post" else "BEFORE"
+    return Found(m.start(), m.end(), "DATE", m["year"], mod, BASIS_STATED, kind="year")
+
+
 _ONES = "one|two|three|four|five|six|seven|eight|nine"
 _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
