@@ -13,7 +13,8 @@ class Document(SQLModel, table=True):
     content_hash: str = Field(index=True, unique=True)
     origin: str
     title: str
-    url: str | None = None
+    # Indexed: the writer looks up the stored version of each new document by its URL.
+    url: str | None = Field(default=None, index=True)
     source: str | None = None
     published: date | None = None
     anchor_date: date | None = None

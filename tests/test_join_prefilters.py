@@ -133,3 +133,22 @@ def test_the_writers_lookup_reads_only_its_covering_index(tmp_path):
     searches = [step for step in plan if step.startswith(("SEARCH", "SCAN source_word"))]
     assert len(searches) == 2, plan
     assert all("COVERING INDEX ix_source_word_lookup (wide=? AND word=? AND date_start" in s for s in searches), plan
+
+
+def test_the_writers_document_lookups_use_an_index(tmp_path):
+    """By content hash (unchanged?) and by URL (a new version?): never a scan of the
+    documents, whose rows carry the whole text."""
+    import sqlite3
+
+    from sqlalchemy.dialects import sqlite
+
+    from app.store import _DOCUMENT_BY_URL, _KNOWN_DOCUMENT
+
+    path = tmp_path / "plan.db"
+    upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        for statement, value in ((_DOCUMENT_BY_URL, {"url": "https://example.org/a"}),
+                                 (_KNOWN_DOCUMENT, {"content_hash": "0" * 64})):
+            sql = str(statement.params(value).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert plan.startswith("SEARCH document USING") and "INDEX" in plan, plan

@@ -1,5 +1,6 @@
 """source_word: the content words of every event source, so the writer finds the
-sources a new candidate may join by shared words instead of by dates alone
+sources a new candidate may join by shared words instead of by dates alone; and an
+index on document.url, by which the writer finds the older version of a document
 
 Existing sources are indexed here (app.store.index_stored_words), so an existing
 database is upgraded in place.
@@ -33,6 +34,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_source_word_lookup", "source_word",
                     ["wide", "word", "date_start", "date_end", "reported", "first_actor", "source_id"])
+    op.create_index("ix_document_url", "document", ["url"])
     from app.store import index_stored_words
 
     with Session(bind=op.get_bind()) as session:
@@ -40,5 +42,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_document_url", table_name="document")
     op.drop_index("ix_source_word_lookup", table_name="source_word")
     op.drop_table("source_word")
