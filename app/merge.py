@@ -271,13 +271,17 @@ def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate]
 
 
 # A writer merges an event again each time a new telling joins it: the same pairs are
-# tested again, so their answers are cached (candidates are frozen records).
-@lru_cache(maxsize=1 << 16)
+# tested again, so their answers are cached (candidates are frozen records). The cache
+# holds its candidates: bounded, so the writer's memory stays flat.
+PAIRS_CACHED = 1 << 14
+
+
+@lru_cache(maxsize=PAIRS_CACHED)
 def _linked(a: EventCandidate, b: EventCandidate) -> bool:
     return _same(a, b, wording(a), wording(b))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=PAIRS_CACHED)
 def _groupable(x: EventCandidate, y: EventCandidate) -> bool:
     """No two named agents, and no clashing dates unless the clash is a date dispute."""
     if _agents_differ(x, y):
