@@ -195,14 +195,16 @@ def test_event_page_has_sources_and_neighbours(engine, story):
 def test_search_pages_follow_the_date_order_whether_kept_or_not(story, monkeypatch):
     # A search's order is kept per store version; a word matching more events than
     # SEARCH_ORDER_LIMIT is ordered by the database: the pages are the same.
+    # (A word both engines index: PostgreSQL's English configuration drops "the".
+    # The second query is the same search under another cache key.)
     session, _ = story
-    flt = EventFilter(q="the")
+    flt = EventFilter(q="2021")
     kept = [queries.list_events(session, replace(flt, page=p), page_size=1) for p in (1, 2, 3)]
     monkeypatch.setattr(queries, "SEARCH_ORDER_LIMIT", 1)
-    ordered = [queries.list_events(session, replace(flt, page=p, q="The"), page_size=1) for p in (1, 2, 3)]
+    ordered = [queries.list_events(session, replace(flt, page=p, q="2021 2021"), page_size=1) for p in (1, 2, 3)]
     assert [(t, [e.slug for e in es]) for t, es in kept] == [(t, [e.slug for e in es]) for t, es in ordered]
     everything = [e.slug for e in queries.iter_events(session, flt)]
-    assert kept[0][0] == len(everything) > 3
+    assert kept[0][0] == len(everything) >= 3
     assert [e.slug for _, es in kept for e in es] == everything[:3]
 
 
