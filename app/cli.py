@@ -142,7 +142,7 @@ def serve_command(host, port, ingest_paths, workers, db_url, entity_files) -> No
 
     import uvicorn
 
-    from .web import create_app
+    from .web import create_app, settle
 
     # Ingest and migrate once, here, before any server process starts: the
     # processes only read.
@@ -152,7 +152,9 @@ def serve_command(host, port, ingest_paths, workers, db_url, entity_files) -> No
     click.echo(f"Serving {database_url(db_url)} on http://{host}:{port}/"
                + (f" ({workers} processes)" if workers > 1 else ""), err=True)
     if workers == 1:
-        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+        app = create_app(engine)
+        settle()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
         return
     engine.dispose()
     # uvicorn starts each process afresh and has it import the application by
