@@ -273,7 +273,7 @@ def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate]
 # A writer merges an event again each time a new telling joins it: the same pairs are
 # tested again, so their answers are cached (candidates are frozen records). The cache
 # holds its candidates: bounded, so the writer's memory stays flat.
-PAIRS_CACHED = 1 << 14
+PAIRS_CACHED = 1 << 13
 
 
 @lru_cache(maxsize=PAIRS_CACHED)

@@ -161,11 +161,6 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     return StoreResult(document_id, status, len(candidates))
 
 
-def bump_store_version(session: Session) -> None:
-    """Count one more write, in the writer's transaction (see models.StoreVersion)."""
-    session.connection().execute(_BUMP_VERSION)
-
-
 def _remove_document(db: Connection, document_id: int) -> set[int]:
     """Delete a document and its rows; return the ids of the events it fed."""
     sources = select(_SOURCE.c.id).where(_SOURCE.c.document_id == document_id)

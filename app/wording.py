@@ -76,7 +76,7 @@ def stem(word: str) -> str:
 # What a candidate says is asked again and again: a writer tests a new candidate
 # against every stored one sharing its words, and merging tests every pair. Records
 # are frozen, so the answers are cached by the record itself.
-_CACHED = 16384
+_CACHED = 4096
 
 
 @lru_cache(maxsize=_CACHED)
