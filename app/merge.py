@@ -107,9 +107,10 @@ def same_event(a: EventCandidate, b: EventCandidate, words_a: frozenset[str] | N
 
 def may_be_same(a: EventCandidate, start: date, end: date, reported: bool, first_actor: str | None) -> bool:
     """A necessary condition of `same_event(a, b)` that reads of b only its dates, whether it is
-    reported, and the key of its first actor: cheap to test on many stored candidates before
-    building them. Dated tellings whose dates exclude each other are one happening only as a date
-    dispute, which needs the same subject and dates within CLAIM_DISPUTE_WINDOW.
+    reported, and the key of its first actor, which the writer's word index keeps: app/store.py
+    applies it in SQL to the stored candidates before reading them. Dated tellings whose dates
+    exclude each other are one happening only as a date dispute, which needs the same subject
+    and dates within CLAIM_DISPUTE_WINDOW.
 
     >>> from datetime import date
     >>> c = EventCandidate(0, 0, 10, "Kyiv was struck", date(2024, 8, 6), date(2024, 8, 6), "day", BASIS_STATED, None)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, MIN_SHARED, may_be_same, merge_events, same_event, wording
+from .merge import MERGE_REACH, MIN_SHARED, merge_events, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -73,7 +73,6 @@ def refresh_statistics(engine) -> None:
         connection.exec_driver_sql("ANALYZE")
 
 
-_DOCUMENT_BY_HASH = select(_DOCUMENT.c.id).where(_DOCUMENT.c.content_hash == bindparam("content_hash"))
 _DOCUMENT_BY_URL = select(_DOCUMENT.c.id).where(_DOCUMENT.c.url == bindparam("url"))
 
 
@@ -113,9 +112,9 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         # is locked" when another writer committed in between; taking the lock
         # first makes it wait up to the busy timeout instead.
         db.execute(_TAKE_WRITE_LOCK)
-    existing = db.execute(_DOCUMENT_BY_HASH, {"content_hash": analyzed.content_hash}).scalar()
+    existing = db.execute(_KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash}).first()
     if existing is not None:
-        return StoreResult(existing, "unchanged", 0)
+        return StoreResult(existing.id, "unchanged", 0)
 
     status = "stored"
     touched: set[int] = set()
@@ -401,9 +400,10 @@ _LIGHT_SOURCES = select(*_LIGHT_COLUMNS).where(_SOURCE.c.id.in_(bindparam("ids",
 def _joined_events(db: Connection, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
     """Ids of the stored events that one of the new candidates joins (`same_event`).
 
-    The word index narrows the stored sources to those sharing enough words; the
-    index holds the words a source had when stored, a superset of its wording now
-    (aliases only grow, and names are not wording), so no join is missed."""
+    The word index narrows the stored sources to those sharing enough words that
+    pass `may_be_same` (`_sharing_sources`); the index holds the words a source had
+    when stored, a superset of its wording now (aliases only grow, and names are not
+    wording), so no join is missed."""
     sharing = [_sharing_sources(db, candidate, words) for candidate, words in new]
     ids = set().union(*sharing)
     if not ids:
@@ -414,12 +414,7 @@ def _joined_events(db: Connection, new: list[tuple[EventCandidate, frozenset[str
     for row in stored:
         if row.event_id in joined:
             continue
-        first_actor = next((k for k in json.loads(row.entities) if k in entities), None)
-        if first_actor is not None and entities[first_actor].is_weapon:
-            first_actor = None
-        # The cheap necessary condition first: most look-alikes are told with other dates.
-        tests = [(n, n_words) for (n, n_words), shares in zip(new, sharing) if row.id in shares
-                 and may_be_same(n, row.date_start, row.date_end, row.reported, first_actor)]
+        tests = [(n, n_words) for (n, n_words), shares in zip(new, sharing) if row.id in shares]
         if not tests:
             continue
         candidate = _light_candidate(row, entities)

@@ -152,3 +152,42 @@ def test_the_writers_document_lookups_use_an_index(tmp_path):
             sql = str(statement.params(value).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert plan.startswith("SEARCH document USING") and "INDEX" in plan, plan
+
+
+def test_the_word_index_query_applies_may_be_same_as_merge_states_it(tmp_path):
+    """The writer no longer tests `may_be_same` in Python: the query must select
+    exactly the stored sources that share enough words, lie within the merge's
+    reach and pass `may_be_same`, for candidates told again days to months later."""
+    from app.store import _sharing_sources
+
+    url = f"sqlite:///{tmp_path / 'sql.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    knowledge = load_knowledge()
+    stored = []
+    with Session(engine) as session:
+        for doc in read_corpus(TRAIN)[:8]:
+            source = SourceDocument(origin=doc.name, title=doc.name, text=doc.text, published=doc.dct)
+            analyzed = analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge)
+            store_document(session, analyzed)
+            stored += analyzed.candidates
+        session.commit()
+        rows = session.exec(select(models.EventSource).order_by(models.EventSource.id)).all()
+        assert len(rows) == len(stored)
+        compared = 0
+        for c, d in zip(stored, itertools.cycle((0, 40, 200, -90))):
+            moved = replace(c, date_start=c.date_start + timedelta(days=d), date_end=c.date_end + timedelta(days=d))
+            words = wording(moved)
+            if not words:
+                continue
+            low, high = moved.date_start - MERGE_REACH, moved.date_end + MERGE_REACH
+            expected = {
+                row.id for row, old in zip(rows, stored)
+                if len(words & wording(old)) >= min(MIN_SHARED, len(words))
+                and old.date_start <= high and old.date_end >= low
+                and may_be_same(moved, old.date_start, old.date_end, old.reported, first_actor(old))
+            }
+            assert _sharing_sources(session.connection(), moved, words) == expected, moved.title
+            compared += bool(expected)
+    assert compared > 20
+    engine.dispose()
