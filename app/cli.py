@@ -67,7 +67,8 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
                workers: int | None = None) -> int:
     """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
     from .entities import load_knowledge
-    from .ingest import CHUNK, default_workers, ingest
+    from .analyze import CHUNK
+    from .ingest import default_workers, ingest
     from .read import DEFAULT_MAX_SIZE, iter_files
 
     engine = open_database(db_url)

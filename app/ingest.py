@@ -19,15 +19,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from . import models
-from .analyze import CHUNK, analysis_pool, analyze_all, content_hash
+from .analyze import analysis_pool, analyze_all, content_hash
 from .entities import Knowledge
 from .read import DEFAULT_MAX_SIZE, ReadError, read_paths
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
 from .store import StoreResult, find_document, refresh_statistics, store_document
 from .timex import anchor_from_dates
-
-__all__ = ["CHUNK", "IngestReport", "StoreBatch", "default_workers", "ingest"]
-
 
 def default_workers() -> int:
     """Analysis processes by default: one per core this process may use."""
