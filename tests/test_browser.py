@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 from app.cli import run_ingest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from live_server import start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -30,33 +28,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(paths: tuple[str, ...], folder: Path):
     """Ingest `paths` into a new database and serve it; yields the base URL."""
     url = f"sqlite:///{folder / 'timeline.db'}"
     assert run_ingest(paths, url, (), quiet=True) == 0
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--db", url],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/events", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("server did not start: " + process.stderr.read().decode()[-2000:])
-            time.sleep(0.2)
+    process, base = start_server(["--db", url])
     try:
         yield base
     finally:

@@ -8,7 +8,6 @@ import contextlib
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,9 +21,11 @@ import pytest
 
 try:  # tests/ may or may not be a package
     from .bad_inputs import write_bad_inputs
+    from .live_server import start_server
     from .synthetic import write_articles
 except ImportError:
     from bad_inputs import write_bad_inputs
+    from live_server import start_server
     from synthetic import write_articles
 
 TIMELINE = [sys.executable, "-c", "from app.cli import main; main()"]
@@ -182,12 +183,6 @@ def test_bad_inputs_through_the_real_command(tmp_path):
                                    f"good documents beside them lost: {len(good) - stored_good}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serving_while_an_ingest_writes_fails_no_request(tmp_path):
     db = tmp_path / "live.db"
     url = f"sqlite:///{db}"
@@ -195,21 +190,8 @@ def test_serving_while_an_ingest_writes_fails_no_request(tmp_path):
     write_articles(tmp_path / "first", 40, seed=3)
     assert timeline("ingest", str(tmp_path / "first"), "--db", url).returncode == 0
     write_articles(tmp_path / "second", 160, seed=4)
-    port = free_port()
-    server = subprocess.Popen([*TIMELINE, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", url],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_server(["--db", url])
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/events", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
-
         stop = threading.Event()
         counts: Counter = Counter()
         failures: list[str] = []

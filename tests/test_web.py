@@ -247,34 +247,20 @@ def test_permalink_lists_weapons_apart_from_actors(site):
 @pytest.mark.sqlite_only  # a file database the server processes open by URL
 def test_serve_with_several_processes_ingests_once_and_every_process_answers(tmp_path):
     import shutil
-    import socket
     import sqlite3
     import subprocess
-    import time
     import urllib.request
+
+    from live_server import start_server
 
     root = Path(__file__).resolve().parent.parent
     articles = tmp_path / "articles"
     articles.mkdir()
     shutil.copy(sorted((root / "seeds").glob("*.txt"))[0], articles)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     db = tmp_path / "timeline.db"
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port),
-         "--db", f"sqlite:///{db}", "--ingest", str(articles), "--workers", "2"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    process, base = start_server(["--db", f"sqlite:///{db}", "--ingest", str(articles), "--workers", "2"],
+                                 ready="/api/actors", within=90)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(base + "/api/actors", timeout=5)
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
-                time.sleep(0.3)
         # Two server processes besides the one that started them (uvicorn's workers).
         children = subprocess.run(["pgrep", "-P", str(process.pid), "-f", "spawn_main"],
                                   capture_output=True, text=True).stdout.split()
