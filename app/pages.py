@@ -46,6 +46,12 @@ def timeline(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE, mor
         _, before = list_events(session, replace(flt, page=(flt.page - 1) * page_size), page_size=1)
         previous = before[0] if before else None
     names = filter_names(session, flt)
+    snippets = {}
+    if flt.q:
+        # An excerpt costs a read and a tokenization of its passage; like the search
+        # order, a page's excerpts only change when the store does.
+        snippets = cached_aggregate(session, "snippets", (flt, page_size),
+                                    lambda: search_snippets(session, flt.q, [e.id for e in events]), weight=len)
     return TimelineView(
         flt=flt,
         total=total,
@@ -53,7 +59,7 @@ def timeline(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE, mor
         previous=previous,
         facets=None if more_only else cached_aggregate(session, "facets", whole, lambda: facets(session, flt)),
         axis=None if more_only else cached_aggregate(session, "axis", whole, lambda: time_axis(session, flt)),
-        snippets=search_snippets(session, flt.q, [e.id for e in events]) if flt.q else {},
+        snippets=snippets,
         names=names,
         page_size=page_size,
     )

@@ -47,3 +47,21 @@ def test_the_version_is_read_again_in_a_new_transaction(tmp_path, db_url, engine
         assert store_version(session) == before  # same snapshot
         session.commit()
         assert store_version(session) == before + 1
+
+
+def test_search_excerpts_are_kept_per_version_and_follow_a_write(tmp_path, db_url, engine, monkeypatch):
+    from app import pages
+
+    _ingest(tmp_path, db_url, "d.md", "Joe Biden allowed Ukraine to fire ATACMS into Russia on 17 November 2024.")
+    calls = []
+    real = pages.search_snippets
+    monkeypatch.setattr(pages, "search_snippets", lambda *a: calls.append(a) or real(*a))
+    with Session(engine) as session:
+        first = timeline(session, EventFilter(q="ATACMS")).snippets
+    with Session(engine) as session:
+        assert timeline(session, EventFilter(q="ATACMS")).snippets == first
+    assert len(calls) == 1 and len(first) == 1
+    _ingest(tmp_path, db_url, "e.md", "Ukraine fired ATACMS at an airfield in Kursk on 19 November 2024.")
+    with Session(engine) as session:
+        after = timeline(session, EventFilter(q="ATACMS")).snippets
+    assert len(calls) == 2 and len(after) == 2
