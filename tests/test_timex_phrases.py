@@ -116,7 +116,12 @@ CASES = [
     # durations and vague spans
     ("The siege lasted two years.", A, "two years", "DURATION", "P2Y", None),
     ("Losses mounted over the past two years.", A, "the past two years", "DURATION", "P2Y", None),
-    ("It could take several days or weeks.", A, "several days", "DURATION", "PXD", None),
+    # vague amounts offered as alternatives are one vague span
+    ("It could take several days or weeks.", A, "several days or weeks", "DURATION", "PXD", None),
+    ("He died within weeks or months of his capture.", A, "weeks or months", "DURATION", "PXW", None),
+    ("In recent years and decades, prices rose.", A, "recent years and decades", "DATE", "PAST_REF", None),
+    ("The talks lasted two days and 3 hours.", A, "3 hours", "DURATION", "PT3H", None),
+    ("It lasted three days or weeks.", A, "three days", "DURATION", "P3D", None),
     ("More attacks are expected in the upcoming weeks.", A, "the upcoming weeks", "DURATION", "PXW", None),
     ("The convoy waited for hours.", A, "hours", "DURATION", "PTXH", None),
     ("He served a year and a half.", A, "a year and a half", "DURATION", "P1Y6M", None),
@@ -142,7 +147,7 @@ CASES = [
     ("The pandemic of 2009-2010 killed 348 children.", A, "2010", "DATE", "2010", None),
     ("Protesters gathered over the weekend.", date(2013, 3, 20), "the weekend", "DATE", "2013-W11-WE", None),
     ("Talks will resume this weekend.", date(2013, 3, 18), "this weekend", "DATE", "2013-W12-WE", None),
-    ("The delivery could take weeks or even months.", A, "months", "DURATION", "PXM", None),
+    ("The delivery could take weeks or even months.", A, "weeks or even months", "DURATION", "PXW", None),
     ("The step came following months of requests.", A, "months", "DURATION", "PXM", None),
     ("The father will leave at 4 in the morning.", A, "4 in the morning", "TIME", "2025-01-20T04:00", None),
     ("The deal should close by year-end.", A, "year-end", "DATE", "2025", "END"),

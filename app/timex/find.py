@@ -202,6 +202,21 @@ def _that_period(f: Found, last_date: Found | None) -> Found | None:
     return replace(f, value=value, type="TIME" if "T" in value else "DATE", kind=unit)
 
 
+# "weeks or months", "recent weeks and months": vague amounts joined by "or"/"and"
+# are one vague span, as the training data marks them (2 of 2), not two durations
+_ALTERNATIVE_GAP = re.compile(r"^,?\s+(?:or|and)\s+(?:even\s+|perhaps\s+|possibly\s+)?$", FLAGS)
+_VAGUE_UNITS = re.compile(r"^(?:the\s+)?(?:second|minute|hour|day|week|month|quarter|year|decade|centurie)s$", FLAGS)
+
+
+def _vague_alternative(f: Found, nxt: Found | None, text: str) -> bool:
+    """Whether `nxt` is a bare plural unit offered as an alternative to the vague
+    amount `f` ("several days or weeks"): it then belongs to `f`'s span."""
+    vague = "X" in f.value or f.value in ("PAST_REF", "FUTURE_REF")
+    return (nxt is not None and f.kind in ("duration", "ref") and vague
+            and nxt.kind == "duration" and _VAGUE_UNITS.match(text[nxt.start:nxt.end]) is not None
+            and _ALTERNATIVE_GAP.match(text[f.end:nxt.start]) is not None)
+
+
 def _combine(found: list[Found], text: str) -> list[Found]:
     out: list[Found] = []
     last_period = None
@@ -219,6 +234,10 @@ def _combine(found: list[Found], text: str) -> list[Found]:
         if _QUARTER_VALUE.match(f.value) and f.kind != "years_back":
             last_period = f.value
         nxt = found[i + 1] if i + 1 < len(found) else None
+        while _vague_alternative(f, nxt, text):
+            f = replace(f, end=nxt.end)
+            i += 1
+            nxt = found[i + 1] if i + 1 < len(found) else None
         # "Tuesday at 9 a.m.": the clock time is on that day, not the anchor's
         if (f.kind in ("day", "weekday") and nxt is not None and nxt.kind == "clock"
                 and _DAY_AT_GAP.match(text[f.end:nxt.start]) and _DAY_VALUE.match(f.value)):
