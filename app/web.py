@@ -39,6 +39,7 @@ templates.env.filters["basis_note"] = display.basis_note
 templates.env.globals["highlight_passage"] = display.highlight_passage
 templates.env.globals["quote_passage"] = display.quote_passage
 templates.env.globals["view_link"] = display.view_link
+templates.env.globals["entity_chips"] = display.entity_chips
 templates.env.globals["group_events"] = display.group_events
 templates.env.globals["bucket_label"] = display.bucket_label
 templates.env.globals["period_name"] = display.period_name

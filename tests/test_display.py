@@ -46,3 +46,32 @@ def test_highlight_skips_overlapping_and_out_of_range_spans():
 def test_slugs_are_ascii_and_dated():
     assert slugify("Zelenskyy’s “push” — Kursk!") == "zelenskyys-push-kursk"
     assert event_slug(date(2024, 11, 17), "Biden allows ATACMS strikes") == "2024-11-17-biden-allows-atacms-strikes"
+
+
+@dataclass(frozen=True)
+class Ref:
+    slug: str
+    name: str
+
+
+@dataclass
+class WithEntities:
+    actors: list
+    weapons: list
+
+
+def test_chips_toggle_their_entity_in_the_view_and_escape_names():
+    from app.display import entity_chips
+    from app.queries import EventFilter
+
+    event = WithEntities([Ref("ukraine", "Ukraine"), Ref("x", "<b>X</b>")], [Ref("atacms", "ATACMS")])
+    html = str(entity_chips(EventFilter(actors=("ukraine",)), event))
+    # The chip of an entity already in the view takes it out, and says it is current.
+    assert '<a href="/" hx-get="/" class="chip actor" aria-current="true">Ukraine</a>' in html
+    assert 'href="/?actor=ukraine&amp;actor=x"' in html and "&lt;b&gt;X&lt;/b&gt;" in html
+    assert 'href="/?actor=ukraine&amp;weapon=atacms" hx-get="/?actor=ukraine&amp;weapon=atacms" class="chip weapon">' in html
+    # The same event in another view links to that view's toggles, not the first one's.
+    assert 'href="/?weapon=atacms&amp;q=kursk"' in str(entity_chips(EventFilter(q="kursk"), event))
+    unlinked = str(entity_chips(None, event, linked=False))
+    assert '<a class="chip weapon" href="/weapons/atacms">ATACMS</a>' in unlinked and "hx-get" not in unlinked
+    assert str(entity_chips(EventFilter(), WithEntities([], []))) == ""
