@@ -144,6 +144,9 @@ CASES = [
     ("The ultimatum gave 300 workers a day to leave.", A, "a day", "DURATION", "P1D", None),
     # referring back to the text, and other shapes
     ("He fled on June 3, 2009 and later that year he died.", A, "later that year", "DATE", "2009", "END"),
+    # "that quarter" is the quarter last named, not the day last named
+    ("It lost money in the second quarter, ended Oct. 31. Results for that quarter included a charge.",
+     date(1989, 10, 27), "that quarter", "DATE", "1989-Q2", None),
     ("The pandemic of 2009-2010 killed 348 children.", A, "2010", "DATE", "2010", None),
     ("Protesters gathered over the weekend.", date(2013, 3, 20), "the weekend", "DATE", "2013-W11-WE", None),
     ("Talks will resume this weekend.", date(2013, 3, 18), "this weekend", "DATE", "2013-W12-WE", None),
@@ -285,6 +288,7 @@ FALSE_FRIENDS = [
     "He joined the March for Life.",
     "It was a May to remember.",
     "The march was long.",
+    "Results for that quarter included a charge.",  # no quarter named before it
     # time words capitalised inside names of papers and shows
     "He told USA Today that he would run.",
     "Gonzalez said on CBS's ''60 Minutes.''",

@@ -179,10 +179,15 @@ def _same_period_earlier(f: Found, last_period: str | None) -> Found:
 _ANAPHOR_WIDTH = {"year": 4, "month": 7, "day": 10, "morning": 10, "afternoon": 10, "evening": 10, "night": 10}
 
 
-def _that_period(f: Found, last_date: Found | None) -> Found | None:
-    """"that year" takes the year of the date last named; dropped when none was named
-    or the named one is coarser than the unit ("that day" after "in 2010")."""
+def _that_period(f: Found, last_date: Found | None, last_period: str | None = None) -> Found | None:
+    """"that year" takes the year of the date last named, "that quarter" the quarter last
+    named; dropped when none was named or the named one is coarser than the unit
+    ("that day" after "in 2010")."""
     unit = f.kind[len("that-"):]
+    if unit == "quarter":
+        if last_period is None or "Q" not in last_period:
+            return None
+        return replace(f, value=last_period, kind="quarter")
     if last_date is None:
         return None
     if unit == "week":
@@ -225,7 +230,7 @@ def _combine(found: list[Found], text: str) -> list[Found]:
     while i < len(found):
         f = _same_period_earlier(found[i], last_period)
         if f.kind.startswith("that-"):
-            f = _that_period(f, last_date)
+            f = _that_period(f, last_date, last_period)
             if f is None:
                 i += 1
                 continue

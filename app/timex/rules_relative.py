@@ -294,7 +294,7 @@ def _year_end(m, ctx):
     return Found(m.start(), m.end(), "DATE", shift_value(ctx.anchor, "year", 0), "END", BASIS_RELATIVE, kind="year")
 
 
-@rule(rf"{B}(?:(?P<side>earlier|later)\s+)?(?:that|the\s+same)\s+(?:same\s+)?(?P<unit>day|week|month|year|morning|afternoon|evening|night){E}")
+@rule(rf"{B}(?:(?P<side>earlier|later)\s+)?(?:that|the\s+same)\s+(?:same\s+)?(?P<unit>day|week|month|quarter|year|morning|afternoon|evening|night){E}")
 def _that_unit(m, ctx):
     """"that year", "later that day": the period of the date the text last named (see _combine)."""
     mod = {"earlier": "START", "later": "END"}.get((m["side"] or "").lower())
