@@ -223,6 +223,12 @@ CASES = [
     # a second day of the same month
     ("The summit is on April 24 and 25.", date(1999, 2, 10), "25", "DATE", "1999-04-25", None),
     ("The talks are set for March 19 and 20 in Brussels.", date(2013, 3, 1), "20", "DATE", "2013-03-20", None),
+    ("The banks stayed shut March 16-27, officials said.", date(2013, 3, 30), "27", "DATE", "2013-03-27", None),
+    ("The fair runs Sept. 12 to 15 in Paris.", date(2013, 3, 30), "15", "DATE", "2013-09-15", None),
+    # a year after a possessive names a thing, even before a plural noun
+    ("The company restated its 2012 results.", date(2013, 3, 22), "2012", "DATE", "2012", None),
+    # an hour named with o'clock
+    ("He spoke at nine o'clock.", A, "nine o'clock", "TIME", "2025-01-20T09:00", None),
     # a part of the day next to the anchor's: a TIME like "Friday morning"
     ("He appeared in court the next morning.", date(2000, 2, 22), "the next morning", "TIME", "2000-02-23TMO", None),
     ("They left the following evening.", A, "the following evening", "TIME", "2025-01-21TEV", None),
@@ -288,6 +294,7 @@ FALSE_FRIENDS = [
     "He joined the March for Life.",
     "It was a May to remember.",
     "The march was long.",
+    "Its 2,000 employees left; the plant runs around the clock.",
     "Results for that quarter included a charge.",  # no quarter named before it
     # time words capitalised inside names of papers and shows
     "He told USA Today that he would run.",
@@ -306,6 +313,7 @@ FALSE_FRIENDS = [
 # "April 24 and 25 people": the number after "and" is no second day
 SECOND_DAY_FALSE_FRIENDS = [
     ("On April 24 and 25 people died.", "25"),
+    ("Scores were March 3-4 points.", "4"),
     ("The vote on March 3 and 2 others failed.", "2"),
     ("It was held on Feb. 28 and 30.", "30"),
 ]

@@ -29,7 +29,7 @@ _ANCHOR_WORDS = frozenset(
     list(lexicon.MONTHS) + list(lexicon.WEEKDAYS) + list(lexicon.SEASONS) + list(lexicon.DAY_PARTS)
     + [w + "s" for w in lexicon.UNITS] + list(lexicon.UNITS) + ["centuries", "nights", "mornings", "afternoons", "evenings"]
     + [w.split()[-1] for w in lexicon.REFERENCE_WORDS] + list(lexicon.FREQUENCY_WORDS)
-    + [w.split()[-1].split("'")[0] for w in lexicon.ALL_HOLIDAYS] + ["noon", "midday", "midnight", "overnight",
+    + [w.split()[-1].split("'")[0] for w in lexicon.ALL_HOLIDAYS] + ["noon", "midday", "midnight", "overnight", "clock",
                                                  "nineteen", "eighteen", "thousand", "half", "period",
                                                  "while", "time"]
     + [w + "s" for w in lexicon.WEEKDAYS]
@@ -282,9 +282,9 @@ def _combine(found: list[Found], text: str) -> list[Found]:
     return out
 
 
-# "April 24 and 25": a second day of the same month, ended by punctuation or a
-# preposition (not "April 24 and 25 people")
-_SECOND_DAY = re.compile(r"\s+(?:and|or|&)\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
+# "April 24 and 25", "March 16-27": a second day of the same month, ended by
+# punctuation or a preposition (not "April 24 and 25 people")
+_SECOND_DAY = re.compile(r"(?:\s+(?:and|or|&|to|through|until)\s+|\s*[-\u2013]\s*)(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
                          r"(?=\s*(?:[.,;:)\"'\u201d]|$)|\s+(?:in|at|on|for|when|while|with|but)\b)")
 
 

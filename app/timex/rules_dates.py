@@ -131,8 +131,11 @@ _NOT_YEAR_BEFORE = re.compile(
 _NOT_YEAR_AFTER = re.compile(
     r"^(?:\s*(?:%|percent\b|per\s+cent\b|[-/]\d)|\.\d|:\d|\s+(?-i:GMT|UTC)\b"
     r"|\s+(?!(?:was|is|has|does|as|its|his|this|thus|plus|versus|us|less|unless|across|whereas)\b)[a-z]+s\b)")
+# after a possessive a number is a year that names a thing ("its 2012 results"): news
+# prints a count of that size with a comma ("its 2,000 employees")
 _YEAR_CONTEXT = re.compile(r"\b(?:in|since|of|from|by|until|till|through|during|before|after|fiscal|"
-                           r"year|the|and|or|to|between|early|late|mid|circa|c\.)[\s-]+$", FLAGS)
+                           r"year|the|and|or|to|between|early|late|mid|circa|c\.|its|his|her|their|our)[\s-]+$",
+                           FLAGS)
 
 
 @rule(rf"(?:(?<=mid-)|(?<=\d-)|(?<![\w$£€#@/.,-]))(?:(?P<fiscal>fiscal\s+(?:year\s+)?)|(?P<named>the\s+year\s+))?"
@@ -269,9 +272,11 @@ def _day_part(m, ctx):
                  basis=BASIS_RELATIVE, kind="time")
 
 
+_CLOCK_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
 _CLOCK = (r"(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>(?-i:[ap]\.m\.?|[AP]\.M\.?|[ap]m|[AP]M))(?!\w)"
           r"|(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)(?![\d:])(?=\s+(?:GMT|UTC|local|hours|EST|EDT|ET))"
           r"|(?P<h12>1[0-2]|0?[1-9])(?::(?P<mi12>[0-5]\d))?\s+(?:o'clock\s+)?in\s+the\s+(?P<part>morning|afternoon|evening)"
+          rf"|(?P<oc>1[0-2]|0?[1-9]|{_CLOCK_WORDS})\s+o['\u2019]clock"
           r"|(?P<named>noon|midday|midnight)")
 _ZONE = r"(?:\s+(?-i:EST|EDT|CST|CDT|MST|MDT|PST|PDT|GMT|UTC|BST|CET|ET|PT)(?![\w])|\s+local\s+time)?"
 
@@ -284,6 +289,10 @@ def _clock(m, ctx):
     elif m["h12"]:
         hour = int(m["h12"]) % 12 + (0 if m["part"].lower() == "morning" else 12)
         clock = f"{hour:02d}:{m['mi12'] or '00'}"
+    elif m["oc"]:
+        # "nine o'clock" names the hour without its half of the day: kept as written
+        hour = m["oc"] if m["oc"].isdigit() else lexicon.NUMBER_WORDS[m["oc"].lower()]
+        clock = f"{int(hour):02d}:00"
     elif m["h24"]:
         clock = f"{int(m['h24']):02d}:{m['mi24']}"
     else:
