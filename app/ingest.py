@@ -23,7 +23,7 @@ from .analyze import analysis_pool, analyze_all, content_hash
 from .entities import Knowledge
 from .read import DEFAULT_MAX_SIZE, ReadError, read_paths
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
-from .store import StoreResult, find_document, refresh_statistics, store_document
+from .store import StoreResult, find_document, forget_stored, refresh_statistics, store_document
 from .timex import anchor_from_dates
 
 def default_workers() -> int:
@@ -81,12 +81,13 @@ class StoreBatch:
             # A writer takes the write lock up front (BEGIN IMMEDIATE, app/db.py): two
             # ingests at once then queue on the busy timeout instead of one failing
             # when it upgrades a read snapshot the other has just made stale.
-            self.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            self.connection = self.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             self.started = time.monotonic()
         try:
             with self.session.begin_nested():
                 result = store_document(self.session, analyzed)
         except Exception as exc:  # one bad document must not stop the batch
+            forget_stored(self.connection)
             self.on_failed(document, exc)
         else:
             self.done.append((document, result))
@@ -100,6 +101,7 @@ class StoreBatch:
         try:
             session.commit()
         except Exception as exc:
+            forget_stored(self.connection)
             for document, _ in done:
                 self.on_failed(document, exc)
             return

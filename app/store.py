@@ -11,6 +11,7 @@ statements built once: a batched INSERT per kind of row, no ORM unit of work.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -112,8 +113,14 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         # is locked" when another writer committed in between; taking the lock
         # first makes it wait up to the busy timeout instead.
         db.execute(_TAKE_WRITE_LOCK)
+    memory = _memory(db)
+    version = db.execute(_VERSION).scalar()
+    if version is None or memory.version != version:
+        memory.clear()  # another writer (or a rolled-back transaction) changed the store
+    memory.version = None  # until this document is stored whole
     existing = db.execute(_KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash}).first()
     if existing is not None:
+        memory.version = version
         return StoreResult(existing.id, "unchanged", 0)
 
     status = "stored"
@@ -122,7 +129,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     if src.url:
         old = db.execute(_DOCUMENT_BY_URL, {"url": src.url}).scalar()
         if old is not None:
-            touched = _remove_document(db, old)
+            touched = _remove_document(db, old, memory)
             status = "replaced"
 
     document_id = db.execute(_INSERT_DOCUMENT, {
@@ -141,29 +148,34 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
 
     candidates = analyzed.candidates
     if candidates:
-        _upsert_entities(db, candidates)
-        new_ids = db.execute(_INSERT_SOURCES, [
-            _source_values(document_id, passage_ids[c.passage_index], c) for c in candidates
-        ]).scalars().all()
+        _upsert_entities(db, candidates, memory)
+        values = [_source_values(document_id, passage_ids[c.passage_index], c) for c in candidates]
+        new_ids = db.execute(_INSERT_SOURCES, values).scalars().all()
+        for source_id, c, row in zip(new_ids, candidates, values):
+            memory.remember(source_id, None, analyzed.content_hash, _stored_form(row, c.passage_index, memory))
         new_words = [wording(c) for c in candidates]
         if touched:
             # A replaced document may have split events: merge again everything its
             # candidates could pair with, dates within the merge's reach.
             reach = [(c.date_start - MERGE_REACH, c.date_end + MERGE_REACH) for c in candidates]
-            _remerge(db, reach, touched, set(new_ids))
+            _remerge(db, memory, reach, touched, set(new_ids))
         else:
-            _remerge(db, [], _joined_events(db, list(zip(candidates, new_words))), set(new_ids))
+            _remerge(db, memory, [], _joined_events(db, memory, list(zip(candidates, new_words))), set(new_ids))
         _index_words(db, list(zip(new_ids, candidates, new_words)))
     elif touched:
-        _remerge(db, [], touched)
+        _remerge(db, memory, [], touched)
     db.execute(_BUMP_VERSION)
+    memory.version = version + 1
     return StoreResult(document_id, status, len(candidates))
 
 
-def _remove_document(db: Connection, document_id: int) -> set[int]:
+def _remove_document(db: Connection, document_id: int, memory: "_Memory") -> set[int]:
     """Delete a document and its rows; return the ids of the events it fed."""
     sources = select(_SOURCE.c.id).where(_SOURCE.c.document_id == document_id)
-    event_ids = set(db.execute(select(_SOURCE.c.event_id).where(_SOURCE.c.document_id == document_id)).scalars())
+    removed = db.execute(select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.document_id == document_id)).all()
+    event_ids = {r.event_id for r in removed}
+    for r in removed:
+        memory.forget(r.id)
     db.execute(delete(_WORD).where(_WORD.c.source_id.in_(sources)))
     db.execute(delete(_SOURCE).where(_SOURCE.c.document_id == document_id))
     db.execute(delete(_PASSAGE).where(_PASSAGE.c.document_id == document_id))
@@ -175,7 +187,7 @@ _ENTITIES_BY_SLUG = select(_ENTITY).where(_ENTITY.c.slug.in_(bindparam("slugs", 
 _SET_ALIASES = update(_ENTITY).where(_ENTITY.c.id == bindparam("entity_id")).values(aliases=bindparam("new_aliases"))
 
 
-def _upsert_entities(db: Connection, candidates: list[EventCandidate]) -> None:
+def _upsert_entities(db: Connection, candidates: list[EventCandidate], memory: "_Memory") -> None:
     """Add the entities the candidates name; merge new aliases into known ones."""
     entities: dict[str, Entity] = {}
     for candidate in candidates:
@@ -183,7 +195,7 @@ def _upsert_entities(db: Connection, candidates: list[EventCandidate]) -> None:
             entities.setdefault(entity.key, entity)
     if not entities:
         return
-    stored = {row.slug: row for row in db.execute(_ENTITIES_BY_SLUG, {"slugs": list(entities)})}
+    stored = memory.entity_rows(db, entities)
     added, changed = [], []
     for key, entity in entities.items():
         row = stored.get(key)
@@ -191,14 +203,17 @@ def _upsert_entities(db: Connection, candidates: list[EventCandidate]) -> None:
             added.append({"slug": key, "name": entity.name, "kind": entity.kind, "is_weapon": entity.is_weapon,
                           "aliases": json.dumps(list(entity.aliases))})
         else:
-            known = json.loads(row.aliases)
+            known = row[1].aliases
             merged = sorted(set(known) | set(entity.aliases))
             if merged != sorted(known):
-                changed.append({"entity_id": row.id, "new_aliases": json.dumps(merged)})
+                changed.append({"entity_id": row[0], "new_aliases": json.dumps(merged)})
     if added:
         db.execute(insert(_ENTITY), added)
     if changed:
         db.execute(_SET_ALIASES, changed)
+    if added or changed:
+        memory.entities_changed(db, [a["slug"] for a in added],
+                                {row[1].key for row in stored.values() if row[0] in {c["entity_id"] for c in changed}})
 
 
 def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict:
@@ -255,20 +270,163 @@ def _candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> E
 
 
 _SOURCES_BY_ID = select(_SOURCE).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
-_SOURCES_BY_EVENT = select(_SOURCE).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
-_EVENT_SLUGS = select(_EVENT.c.id, _EVENT.c.slug).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
+_MEMBERS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
+_EVENTS_BY_ID = select(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
+_EVENT_ENTITIES = select(_EVENT_ENTITY.c.event_id, _EVENT_ENTITY.c.entity_id).where(
+    _EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))
 _PASSAGE_IDX = select(_PASSAGE.c.id, _PASSAGE.c.idx).where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
 _DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
     _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
+_VERSION = select(models.StoreVersion.__table__.c.version).where(models.StoreVersion.__table__.c.id == 1)
 _UNLINK_SOURCES = (update(_SOURCE).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
                    .values(event_id=None))
 _DELETE_EVENT_ENTITIES = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))
+_DELETE_EVENT_ENTITY = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id == bindparam("ee_event"),
+                                                   _EVENT_ENTITY.c.entity_id == bindparam("ee_entity"))
 _DELETE_EVENTS = delete(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
 _INSERT_EVENTS = insert(_EVENT).returning(_EVENT.c.id, sort_by_parameter_order=True)
 _LINK_SOURCE = update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id")).values(event_id=bindparam("to_event"))
 
 
-def _remerge(db: Connection, ranges: list[tuple[date, date]], old_event_ids: set[int],
+# --- The writer's memory of what it stored -----------------------------------------
+# Every telling that joins an event merges it again from all its tellings. Reading
+# them back from the database (rows, JSON, new records) cost the writer more than the
+# merge itself, and new records defeat the merge's caches, which then compare every
+# field of two equal candidates. So the writer keeps the stored form of the sources it
+# stored or read, with their events, for as long as it alone writes: the store's
+# version (bumped by every document) tells it whether anyone else wrote since. The
+# memory is bounded (least recently used sources go), so the writer's memory stays flat.
+SOURCES_REMEMBERED = 40_000
+ENTITIES_REMEMBERED = 50_000
+
+
+class _Memory:
+    def __init__(self) -> None:
+        self.version: int | None = None
+        # source id -> [event id, SourcedCandidate in its stored form]
+        self.sources: OrderedDict[int, list] = OrderedDict()
+        self.entities: dict[str, tuple[int, Entity]] = {}  # slug -> (id, Entity as stored)
+
+    def clear(self) -> None:
+        self.sources.clear()
+        self.entities.clear()
+
+    def remember(self, source_id: int, event_id: int | None, document_key: str, candidate: EventCandidate) -> list:
+        entry = [event_id, SourcedCandidate(document_key, candidate)]
+        self.sources[source_id] = entry
+        if len(self.sources) > SOURCES_REMEMBERED:
+            self.sources.popitem(last=False)
+        return entry
+
+    def forget(self, source_id: int) -> None:
+        self.sources.pop(source_id, None)
+
+    def linked(self, source_id: int, event_id: int) -> None:
+        entry = self.sources.get(source_id)
+        if entry is not None:
+            entry[0] = event_id
+
+    def entity_rows(self, db: Connection, keys) -> dict[str, tuple[int, Entity]]:
+        """(id, Entity) of the stored entities among `keys`."""
+        missing = [k for k in keys if k not in self.entities]
+        if missing:
+            if len(self.entities) > ENTITIES_REMEMBERED:
+                self.entities.clear()
+            for row in db.execute(_ENTITIES_BY_SLUG, {"slugs": missing}):
+                self.entities[row.slug] = (row.id, _entity_from_row(row))
+        return {k: self.entities[k] for k in keys if k in self.entities}
+
+    def entities_changed(self, db: Connection, added: list[str], changed: set[str]) -> None:
+        """Read again entities just added or given new aliases; forget the sources that
+        name one whose aliases changed (wording reads aliases)."""
+        for key in (*added, *changed):
+            self.entities.pop(key, None)
+        self.entity_rows(db, [*added, *changed])
+        if changed:
+            stale = [i for i, (_, item) in self.sources.items() if _names_any(item.candidate, changed)]
+            for i in stale:
+                del self.sources[i]
+
+
+def _names_any(c: EventCandidate, keys: set[str]) -> bool:
+    return any(e.key in keys for e in (*c.actors, *c.weapons)) or any(m.entity.key in keys for m in c.mentions)
+
+
+_MEMORY = "timeline.writer_memory"
+
+
+def _memory(db: Connection) -> _Memory:
+    """The memory kept with this database connection."""
+    memory = db.info.get(_MEMORY)
+    if memory is None:
+        memory = db.info[_MEMORY] = _Memory()
+    return memory
+
+
+def forget_stored(connection: Connection) -> None:
+    """Drop what the writer remembers of the store: after a rollback it may describe
+    rows that were never committed. (The store's version would tell too, unless
+    another writer happened to bring it back to the same number.)"""
+    connection.info.pop(_MEMORY, None)
+
+
+def _stored_form(values: dict, passage_idx: int, memory: _Memory) -> EventCandidate:
+    """A new source as `_candidate_from_row` reads it back (entities as stored)."""
+    return _candidate_from_row(_Row(values), passage_idx, _EntityView(memory))
+
+
+class _Row:
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str):
+        return self._values[name]
+
+
+class _EntityView:
+    """memory.entities as a mapping of slug -> Entity."""
+    __slots__ = ("_entities",)
+
+    def __init__(self, memory: _Memory) -> None:
+        self._entities = memory.entities
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entities
+
+    def __getitem__(self, key: str) -> Entity:
+        return self._entities[key][1]
+
+
+def _sources(db: Connection, memory: _Memory, ids) -> dict[int, list]:
+    """source id -> [event id, SourcedCandidate] for `ids`, from memory or read (and remembered)."""
+    found: dict[int, list] = {}
+    missing = []
+    for i in ids:
+        entry = memory.sources.get(i)
+        if entry is None:
+            missing.append(i)
+        else:
+            memory.sources.move_to_end(i)
+            found[i] = entry
+    if not missing:
+        return found
+    rows = db.execute(_SOURCES_BY_ID, {"ids": missing}).all()
+    if not rows:
+        return found
+    passage_idx = dict(db.execute(_PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}).all())
+    doc_keys = dict(db.execute(_DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}).all())
+    keys = {k for r in rows for k in json.loads(r.entities)} | {m[2] for r in rows for m in json.loads(r.mentions)}
+    memory.entity_rows(db, keys)
+    entities = _EntityView(memory)
+    for r in sorted(rows, key=lambda r: r.id):
+        candidate = _candidate_from_row(r, passage_idx[r.passage_id], entities)
+        found[r.id] = memory.remember(r.id, r.event_id, doc_keys[r.document_id], candidate)
+    return found
+
+
+def _remerge(db: Connection, memory: _Memory, ranges: list[tuple[date, date]], old_event_ids: set[int],
              new_row_ids: set[int] = frozenset()) -> None:
     """Merge again the candidates of the events `old_event_ids`, the new rows
     `new_row_ids`, and every stored candidate whose dates overlap `ranges`, with the
@@ -278,61 +436,111 @@ def _remerge(db: Connection, ranges: list[tuple[date, date]], old_event_ids: set
     a new candidate joins (`_joined_events`): an event that none of them joins cannot
     change, its candidates were already merged together. So the cost of a document
     grows with the events it touches, not with the store.
+
+    An event whose tellings all stay together keeps its row (and its id, and its slug
+    while its date and title make the same one): only what changed is written, and
+    only the sources that move are linked again.
     """
-    rows = {}
-    if new_row_ids:
-        rows.update((r.id, r) for r in db.execute(_SOURCES_BY_ID, {"ids": list(new_row_ids)}))
+    ids = set(new_row_ids)
     if ranges:
         overlap = or_(*((_SOURCE.c.date_start <= end) & (_SOURCE.c.date_end >= start) for start, end in ranges))
-        rows.update((r.id, r) for r in db.execute(select(_SOURCE).where(overlap)))
-    old_event_ids = {r.event_id for r in rows.values() if r.event_id is not None} | old_event_ids
-    old_slugs: dict[int, str] = {}
+        ids.update(db.execute(select(_SOURCE.c.id).where(overlap)).scalars())
+    known = _sources(db, memory, ids)
+    old_event_ids = {e for e, _ in known.values() if e is not None} | set(old_event_ids)
+    members: dict[int, set[int]] = {}
+    old_events: dict[int, object] = {}
+    old_entities: dict[int, set[int]] = {}
     if old_event_ids:
-        ids = {"ids": list(old_event_ids)}
-        rows.update((r.id, r) for r in db.execute(_SOURCES_BY_EVENT, ids))
-        old_slugs = dict(db.execute(_EVENT_SLUGS, ids).all())
-    if not rows:
+        ids_param = {"ids": list(old_event_ids)}
+        member_rows = db.execute(_MEMBERS, ids_param).all()
+        for r in member_rows:
+            members.setdefault(r.event_id, set()).add(r.id)
+        known.update(_sources(db, memory, [r.id for r in member_rows if r.id not in known]))
+        for r in member_rows:  # what the database says, should memory disagree
+            known[r.id][0] = r.event_id
+        old_events = {r.id: r for r in db.execute(_EVENTS_BY_ID, ids_param)}
+        for r in db.execute(_EVENT_ENTITIES, ids_param):
+            old_entities.setdefault(r.event_id, set()).add(r.entity_id)
+    if not known:
         return
-
-    passage_idx = dict(db.execute(_PASSAGE_IDX, {"ids": list({r.passage_id for r in rows.values()})}).all())
-    doc_keys = dict(db.execute(_DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows.values()})}).all())
-    entity_keys = {k for r in rows.values() for k in json.loads(r.entities)} | {
-        m[2] for r in rows.values() for m in json.loads(r.mentions)
-    }
-    entity_rows = {e.slug: e for e in db.execute(_ENTITIES_BY_SLUG, {"slugs": list(entity_keys)})} \
-        if entity_keys else {}
-    entities = {k: _entity_from_row(e) for k, e in entity_rows.items()}
+    told_by = {i: entry[0] for i, entry in known.items()}  # each source's event before this merge
 
     # Each candidate carries its row through the merge so the rows can be relinked.
-    ordered = sorted(rows.values(), key=lambda r: r.id)
-    items = [
-        SourcedCandidate(doc_keys[r.document_id], _candidate_from_row(r, passage_idx[r.passage_id], entities))
-        for r in ordered
-    ]
-    row_of = {id(item.candidate): r for item, r in zip(items, ordered)}
+    order = sorted(known)
+    items = [known[i][1] for i in order]
+    source_of = {id(item): i for item, i in zip(items, order)}
     merged = merge_events(items)
 
-    if old_event_ids:
-        ids = {"ids": list(old_event_ids)}
-        db.execute(_UNLINK_SOURCES, ids)
-        db.execute(_DELETE_EVENT_ENTITIES, ids)
-        db.execute(_DELETE_EVENTS, ids)
+    # Which merged event keeps which old event's row: the one that holds all its tellings.
+    kept: dict[int, int] = {}  # index in merged -> old event id
+    for n, event in enumerate(merged):
+        sids = {source_of[id(s)] for s in event.sources}
+        olds = {told_by[i] for i in sids} - {None}
+        if len(olds) == 1:
+            (old,) = olds
+            if old in old_events and members.get(old, set()) <= sids:
+                kept[n] = old
+    gone = [e for e in old_event_ids if e not in set(kept.values())]
+    if gone:
+        ids_param = {"ids": gone}
+        db.execute(_UNLINK_SOURCES, ids_param)
+        db.execute(_DELETE_EVENT_ENTITIES, ids_param)
+        db.execute(_DELETE_EVENTS, ids_param)
+        gone_set = set(gone)
+        for entry in known.values():
+            if entry[0] in gone_set:
+                entry[0] = None
 
-    slugs = _unique_slugs(db, [event_slug(event.date_start, event.title) for event in merged])
-    event_ids = db.execute(_INSERT_EVENTS, [_event_values(e, slug) for e, slug in zip(merged, slugs)]).scalars().all()
-    links, event_entities = [], []
+    # Slugs: a kept event whose date and title still make its slug keeps it.
+    slugs: list[str | None] = []
+    wanted: list[str] = []
+    for n, event in enumerate(merged):
+        slug = event_slug(event.date_start, event.title)
+        old = old_events.get(kept.get(n))
+        if old is not None and slug == event_slug(old.date_start, old.title):
+            slugs.append(old.slug)
+        else:
+            slugs.append(None)
+            wanted.append(slug)
+    fresh = iter(_unique_slugs(db, wanted))
+    slugs = [s if s is not None else next(fresh) for s in slugs]
+
+    inserted = [n for n in range(len(merged)) if n not in kept]
+    new_ids = db.execute(_INSERT_EVENTS, [_event_values(merged[n], slugs[n]) for n in inserted]).scalars().all() \
+        if inserted else []
+    event_ids = dict(zip(inserted, new_ids)) | kept
+    for n, old_id in kept.items():
+        values = _event_values(merged[n], slugs[n])
+        old = old_events[old_id]
+        changed = {k: v for k, v in values.items() if getattr(old, k) != v}
+        if changed:
+            db.execute(update(_EVENT).where(_EVENT.c.id == old_id).values(**changed))
+
+    entity_ids = {k: i for k, (i, _) in memory.entity_rows(
+        db, {e.key for event in merged for e in (*event.actors, *event.weapons)}).items()}
+    links, added_entities, removed_entities = [], [], []
     new_slugs: dict[str, str] = {}  # old slug -> new slug
-    for event, slug, event_id in zip(merged, slugs, event_ids):
+    for n, event in enumerate(merged):
+        event_id, slug = event_ids[n], slugs[n]
         for source in event.sources:
-            r = row_of[id(source.candidate)]
-            links.append({"source_id": r.id, "to_event": event_id})
-            if r.event_id in old_slugs:
-                new_slugs.setdefault(old_slugs[r.event_id], slug)
-        event_entities += [{"event_id": event_id, "entity_id": entity_rows[e.key].id}
-                           for e in (*event.actors, *event.weapons) if e.key in entity_rows]
-    db.execute(_LINK_SOURCE, links)
-    if event_entities:
-        db.execute(insert(_EVENT_ENTITY), event_entities)
+            sid = source_of[id(source)]
+            entry = known[sid]
+            previous = old_events.get(told_by[sid])
+            if previous is not None:
+                new_slugs.setdefault(previous.slug, slug)
+            if entry[0] != event_id:
+                links.append({"source_id": sid, "to_event": event_id})
+                entry[0] = event_id
+        wanted_entities = {entity_ids[e.key] for e in (*event.actors, *event.weapons) if e.key in entity_ids}
+        had = old_entities.get(event_id, set()) if n in kept else set()
+        added_entities += [{"event_id": event_id, "entity_id": i} for i in sorted(wanted_entities - had)]
+        removed_entities += [{"ee_event": event_id, "ee_entity": i} for i in sorted(had - wanted_entities)]
+    if links:
+        db.execute(_LINK_SOURCE, links)
+    if removed_entities:
+        db.execute(_DELETE_EVENT_ENTITY, removed_entities)
+    if added_entities:
+        db.execute(insert(_EVENT_ENTITY), added_entities)
     for old_slug, new_slug in new_slugs.items():
         if old_slug != new_slug:
             _redirect(db, old_slug, new_slug)
@@ -397,30 +605,28 @@ _LIGHT_SOURCES = select(*_LIGHT_COLUMNS).where(_SOURCE.c.id.in_(bindparam("ids",
                                                _SOURCE.c.event_id.is_not(None))
 
 
-def _joined_events(db: Connection, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
+def _joined_events(db: Connection, memory: _Memory, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
     """Ids of the stored events that one of the new candidates joins (`same_event`).
 
     The word index narrows the stored sources to those sharing enough words that
     pass `may_be_same` (`_sharing_sources`); the index holds the words a source had
     when stored, a superset of its wording now (aliases only grow, and names are not
-    wording), so no join is missed."""
+    wording), so no join is missed. The sources are tested in their stored form, as
+    the merge that follows reads them."""
     sharing = [_sharing_sources(db, candidate, words) for candidate, words in new]
     ids = set().union(*sharing)
     if not ids:
         return set()
-    stored = db.execute(_LIGHT_SOURCES, {"ids": list(ids)}).all()
-    entities = _entities_named(db, stored)
+    stored = _sources(db, memory, sorted(ids))
     joined: set[int] = set()
-    for row in stored:
-        if row.event_id in joined:
+    for source_id, (event_id, item) in stored.items():
+        if event_id is None or event_id in joined:
             continue
-        tests = [(n, n_words) for (n, n_words), shares in zip(new, sharing) if row.id in shares]
-        if not tests:
-            continue
-        candidate = _light_candidate(row, entities)
+        tests = [(n, n_words) for (n, n_words), shares in zip(new, sharing) if source_id in shares]
+        candidate = item.candidate
         words = wording(candidate)
         if any(same_event(n, candidate, n_words, words) for n, n_words in tests):
-            joined.add(row.event_id)
+            joined.add(event_id)
     return joined
 
 

@@ -1,0 +1,92 @@
+"""The writer remembers the sources it stored (app.store._Memory) only while it alone
+writes: another writer's documents, or a document rolled back half-stored, make it read
+the store again, so the events come out as if it had remembered nothing."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from app import models, store
+from app.db import make_engine, upgrade
+
+sys.path.insert(0, str(Path(__file__).parent))
+from explorer_story import ARTICLE_A, ARTICLE_B  # noqa: E402
+
+
+def copies(article, prefix: str, n: int):
+    for i in range(n):
+        url = f"https://example.org/{prefix}/{i}"
+        yield replace(article, content_hash=f"{prefix}-{i}", source=replace(article.source, url=url, origin=url))
+
+
+def documents():
+    a, b = list(copies(ARTICLE_A, "a", 4)), list(copies(ARTICLE_B, "b", 4))
+    return [d for pair in zip(a, b) for d in pair]
+
+
+def events(engine) -> list[tuple]:
+    with Session(engine) as session:
+        rows = session.exec(select(models.Event.title, models.Event.date_start, models.Event.corroboration,
+                                   models.Event.disputed)).all()
+        sources = session.exec(select(models.EventSource.event_id, models.Document.content_hash)
+                               .join(models.Document)).all()
+    unlinked = [s for s in sources if s[0] is None]
+    return sorted(map(tuple, rows)) + [("unlinked", len(unlinked))]
+
+
+def new_engine(tmp_path, name: str):
+    url = f"sqlite:///{tmp_path / name}"
+    upgrade(url)
+    return make_engine(url)
+
+
+def test_two_writers_taking_turns_merge_as_one_does(tmp_path):
+    one = new_engine(tmp_path, "one.db")
+    for document in documents():
+        with Session(one) as session:
+            store.store_document(session, document)
+            session.commit()
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    upgrade(url)
+    first, second = make_engine(url), make_engine(url)
+    for n, document in enumerate(documents()):
+        with Session(first if n % 3 else second) as session:
+            store.store_document(session, document)
+            session.commit()
+    assert events(first) == events(one)
+    for engine in (one, first, second):
+        engine.dispose()
+
+
+def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
+    one = new_engine(tmp_path, "one.db")
+    docs = documents()
+    with Session(one) as session:
+        for document in docs:
+            store.store_document(session, document)
+        session.commit()
+
+    engine = new_engine(tmp_path, "failing.db")
+    real = store._index_words
+
+    def fail_once(db, sources):
+        real(db, sources)
+        raise RuntimeError("disk full")
+
+    with Session(engine) as session:
+        for n, document in enumerate(docs):
+            if n == 3:  # fails after its sources were stored, merged and remembered
+                monkeypatch.setattr(store, "_index_words", fail_once)
+                with pytest.raises(RuntimeError), session.begin_nested():
+                    store.store_document(session, document)
+                monkeypatch.setattr(store, "_index_words", real)
+            with session.begin_nested():
+                store.store_document(session, document)
+        session.commit()
+    assert events(engine) == events(one)
+    one.dispose()
+    engine.dispose()
