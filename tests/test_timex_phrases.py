@@ -124,6 +124,10 @@ CASES = [
     ("It lasted three days or weeks.", A, "three days", "DURATION", "P3D", None),
     ("More attacks are expected in the upcoming weeks.", A, "the upcoming weeks", "DURATION", "PXW", None),
     ("The convoy waited for hours.", A, "hours", "DURATION", "PTXH", None),
+    # vague decades, quarters, centuries in the unit a counted one is written in
+    ("The feud has lasted for decades.", A, "decades", "DURATION", "PXY", None),
+    ("Insurance has been a tough business in recent quarters.", A, "recent quarters", "DURATION", "PXM", None),
+    ("The town was ruled from Moscow for centuries.", A, "centuries", "DURATION", "PXY", None),
     ("He served a year and a half.", A, "a year and a half", "DURATION", "P1Y6M", None),
     ("A 10-hour flight.", A, "10-hour", "DURATION", "PT10H", None),
     ("The truce held for nearly two years.", A, "nearly two years", "DURATION", "P2Y", "EQUAL_OR_LESS"),

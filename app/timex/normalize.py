@@ -208,13 +208,10 @@ def duration_value(amount: float | None, unit: str) -> str:
     }[unit]
     factor = {"quarter": 3, "decade": 10, "century": 100, "fortnight": 2}.get(unit, 1)
     if amount is None:
+        # vague ones too, in the unit a counted one is written in: "for decades" PXY,
+        # "recent quarters" PXM (the training data, 1 of 1 each; its centuries
+        # are PXE and PXC, written neither way)
         number = "X"
-        if unit == "decade":
-            letter = "DE"
-        elif unit == "century":
-            letter = "CE"
-        elif unit == "quarter":
-            letter = "Q"
     else:
         total = amount * factor
         # TimeML writes fractions in the next smaller unit: P2Y6M, PT5H30M, PT12H
