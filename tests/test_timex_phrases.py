@@ -238,6 +238,14 @@ CASES = [
     ("They left the following evening.", A, "the following evening", "TIME", "2025-01-21TEV", None),
     ("He had returned the previous night.", A, "the previous night", "TIME", "2025-01-19TNI", None),
     ("He left the next day.", A, "the next day", "DATE", "2025-01-21", None),
+    # a day counted from an event: beside a date it is that date, else next to the day last named
+    ("He arrived the day before yesterday.", A, "the day before yesterday", "DATE", "2025-01-18", None),
+    ("He leaves the day after tomorrow.", A, "the day after tomorrow", "DATE", "2025-01-22", None),
+    ("Trading days after Oct. 12, the day before the plunge, prices fell.", date(1989, 10, 30), "the day",
+     "DATE", "1989-10-12", None),
+    ("He was shot on Friday, Oct. 23. Two men came the day after his death.", date(1998, 11, 21), "the day",
+     "DATE", "1998-10-24", None),
+    ("They came the day after his death.", A, "the day", "DATE", "XXXX-XX-XX", None),
     # a month modifying a noun after an article; a hyphenated "late-"/"early-" month
     ("The March accession will enable the three to join.", date(1999, 2, 10), "March", "DATE", "1999-03", None),
     ("It sold itself under a June agreement with a dissident group.", date(1989, 10, 27), "June", "DATE",
@@ -298,6 +306,8 @@ FALSE_FRIENDS = [
     "He joined the March for Life.",
     "It was a May to remember.",
     "The march was long.",
+    "He spoke later in the day before returning home.",
+    "He was seen, the day before authorities issued a warrant.",
     "Its 2,000 employees left; the plant runs around the clock.",
     "Results for that quarter included a charge.",  # no quarter named before it
     # time words capitalised inside names of papers and shows

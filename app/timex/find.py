@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.records import Timex
 from app.timex import lexicon
@@ -222,6 +222,28 @@ def _vague_alternative(f: Found, nxt: Found | None, text: str) -> bool:
             and _ALTERNATIVE_GAP.match(text[f.end:nxt.start]) is not None)
 
 
+_APPOSITION_GAP = re.compile(r"^\s*,\s*$")
+
+
+def _event_day(f: Found, before: Found | None, last_date: Found | None, text: str) -> Found:
+    """The date of "the day after his death": set beside a date ("Oct. 12, the day
+    before the plunge") it is that date; otherwise the day after (before) the day the
+    text last named, as the event it is counted from is mostly the one just dated
+    (the training data, 1 of 1 each); with no day named it stays XXXX-XX-XX."""
+    if not f.kind.startswith("event-day-"):
+        return f
+    if (before is not None and _DAY_VALUE.match(before.value)
+            and _APPOSITION_GAP.match(text[before.end:f.start])):
+        return replace(f, value=before.value[:10], basis=before.basis)
+    if last_date is None or not _DAY_VALUE.match(last_date.value):
+        return f
+    day = safe_date(*map(int, last_date.value[:10].split("-")))
+    if day is None:
+        return f
+    day += timedelta(days=1 if f.kind.endswith("after") else -1)
+    return replace(f, value=day.isoformat())
+
+
 def _combine(found: list[Found], text: str) -> list[Found]:
     out: list[Found] = []
     last_period = None
@@ -274,6 +296,7 @@ def _combine(found: list[Found], text: str) -> list[Found]:
         if out and f.start < out[-1].end:
             i += 1
             continue
+        f = _event_day(f, out[-1] if out else None, last_date, text)
         out.append(f)
         second = _second_day(f, text)
         if second is not None and (nxt is None or nxt.start >= second.end):

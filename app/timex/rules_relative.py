@@ -57,6 +57,31 @@ def _relative_unit(m, ctx):
     return Found(m.start(), m.end(), "DATE", value, basis=BASIS_RELATIVE, kind=unit)
 
 
+# "the day after his death", "the day before the vote": a determiner opens the event
+# the day is counted from ("the day before authorities issued a warrant" is left, as
+# the training data leaves it)
+_EVENT_AFTER = re.compile(r"\s+(?P<side>before|after)\s+(?:the|his|her|their|its|a|an)\s", FLAGS)
+_IN_BEFORE = re.compile(r"\b(?:in|of|during|all)\s+$", FLAGS)
+
+
+@rule(rf"{B}the\s+day(?:\s+(?P<side>before|after)\s+(?P<word>yesterday|tomorrow))?{E}")
+def _day_around(m, ctx):
+    """"the day before yesterday" (two days back), "the day after his death" (a DATE
+    counted from an event the text tells of; the training data marks 2 of 3)."""
+    if m["word"]:
+        delta = {"yesterday": -2, "tomorrow": 2}[m["word"].lower()]
+        if (m["side"].lower() == "before") != (delta < 0):
+            return None  # "the day after yesterday" is today: no one writes it so
+        return Found(m.start(), m.end(), "DATE", shift_value(ctx.anchor, "day", delta), basis=BASIS_RELATIVE,
+                     kind="day")
+    side = _EVENT_AFTER.match(ctx.text, m.end())
+    if _IN_BEFORE.search(ctx.text, max(0, m.start() - 8), m.start()) or not side:
+        return None  # "later in the day before returning": the day of the text
+    # the day is fixed from the date named before it (see `_combine`)
+    return Found(m.start(), m.end(), "DATE", "XXXX-XX-XX", basis=BASIS_RELATIVE,
+                 kind="event-day-" + side["side"].lower())
+
+
 @rule(rf"{B}(?:(?P<rel>this\s+past|this|last|next|the\s+past|the\s+coming|the|early|late|mid)[\s-]+)?(?P<season>{SEASON})"
       rf"(?:\s+(?:of\s+)?(?P<year>{YEAR}))?{E}")
 def _season(m, ctx):
