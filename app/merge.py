@@ -22,7 +22,7 @@ a total order on the candidates' contents.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -110,14 +110,22 @@ def may_be_same(a: EventCandidate, start: date, end: date, reported: bool, first
     reported, and the key of its first actor, which the writer's word index keeps: app/store.py
     applies it in SQL to the stored candidates before reading them. Dated tellings whose dates
     exclude each other are one happening only as a date dispute, which needs the same subject
-    and dates within CLAIM_DISPUTE_WINDOW.
+    and dates within CLAIM_DISPUTE_WINDOW. Two reported statements need anchors within
+    REPORTED_WINDOW; a reported statement joins only a telling dated from REPORTED_LOOKBACK
+    before it to REPORTED_WINDOW after it.
 
     >>> from datetime import date
     >>> c = EventCandidate(0, 0, 10, "Kyiv was struck", date(2024, 8, 6), date(2024, 8, 6), "day", BASIS_STATED, None)
     >>> may_be_same(c, date(2024, 8, 6), date(2024, 8, 6), False, None), may_be_same(c, date(2024, 9, 6), date(2024, 9, 6), False, None)
     (True, False)
     """
-    if a.reported or reported or (a.date_start <= end and start <= a.date_end):
+    if a.reported and reported:
+        return a.date_start - REPORTED_WINDOW <= end and start - REPORTED_WINDOW <= a.date_end
+    if a.reported:
+        return start <= a.date_end + REPORTED_WINDOW and end >= a.date_start - REPORTED_LOOKBACK
+    if reported:
+        return a.date_start <= end + REPORTED_WINDOW and a.date_end >= start - REPORTED_LOOKBACK
+    if a.date_start <= end and start <= a.date_end:
         return True
     first = subject(a)
     gap = max(a.date_start, start) - min(a.date_end, end)
@@ -236,7 +244,8 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     [2]
     """
     ordered = sorted(items, key=_order)
-    words = [wording(item.candidate) for item in ordered]
+    keys = [_essence(item.candidate) for item in ordered]
+    words = [_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(keys, ordered)]
     # Only candidates that share a word of their titles can tell the same event.
     by_word: dict[str, list[int]] = {}
     for i, stems in enumerate(words):
@@ -245,14 +254,14 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
     linked = [
         (-overlap(words[i], words[j])[0], i, j) for i, j in pairs
-        if _linked(ordered[i].candidate, ordered[j].candidate)
+        if _cached(_LINKED, (keys[i], keys[j]), _linked, ordered[i].candidate, ordered[j].candidate)
     ]
     # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     owner = list(range(len(ordered)))
     for _, i, j in sorted(linked):
         a, b = owner[i], owner[j]
-        if a == b or not _compatible(groups[a], groups[b], ordered, words):
+        if a == b or not _compatible(groups[a], groups[b], ordered, keys):
             continue
         keep, gone = min(a, b), max(a, b)
         for x in groups[gone]:
@@ -263,26 +272,48 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
                                          [_order(s) for s in e.sources]))
 
 
-def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate],
-                words: list[frozenset[str]]) -> bool:
+def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[tuple]) -> bool:
     """Whether two groups may join: no two named agents and no clashing dates across them,
     unless the clash is itself a date dispute. This keeps a chain of look-alike titles
     ("condemned the bombings" by one leader after another) from becoming one event."""
-    return all(_groupable(items[i].candidate, items[j].candidate) for i in left for j in right)
+    return all(_cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate)
+               for i in left for j in right)
 
 
 # A writer merges an event again each time a new telling joins it: the same pairs are
-# tested again, so their answers are cached (candidates are frozen records). The cache
-# holds its candidates: bounded, so the writer's memory stays flat.
-PAIRS_CACHED = 1 << 13
+# tested again, so their answers are kept, by what the tests read of a candidate
+# (`_essence`): copies of one sentence told by several articles (agencies' copy,
+# syndication) differ only in where they stand, and records built afresh for each merge
+# would otherwise be compared field by field on every look-up. Bounded, so the
+# writer's memory stays flat.
+PAIRS_CACHED = 1 << 15
+_LINKED: OrderedDict = OrderedDict()
+_GROUPABLE: OrderedDict = OrderedDict()
+_WORDINGS: OrderedDict = OrderedDict()
 
 
-@lru_cache(maxsize=PAIRS_CACHED)
+def _essence(c: EventCandidate) -> tuple:
+    """What same_event, wording and the groups' compatibility read of a candidate: its title,
+    claim, dating phrase, dates, whether it is reported, and its actors and weapons
+    (names and aliases, which wording leaves out). Not its position or its mentions."""
+    return (c.title, c.claim, c.timex.text if c.timex is not None else None, c.date_start, c.date_end,
+            c.reported, tuple((e.key, e.name, e.kind, e.aliases) for e in c.actors),
+            tuple((e.key, e.name, e.kind, e.aliases) for e in c.weapons))
+
+
+def _cached(cache: OrderedDict, key, compute, *args):
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = compute(*args)
+        if len(cache) > PAIRS_CACHED:
+            cache.popitem(last=False)
+    return found
+
+
 def _linked(a: EventCandidate, b: EventCandidate) -> bool:
     return _same(a, b, wording(a), wording(b))
 
 
-@lru_cache(maxsize=PAIRS_CACHED)
 def _groupable(x: EventCandidate, y: EventCandidate) -> bool:
     """No two named agents, and no clashing dates unless the clash is a date dispute."""
     if _agents_differ(x, y):

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, MIN_SHARED, merge_events, same_event, wording
+from .merge import (MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, merge_events, same_event,
+                    wording)
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -563,9 +564,24 @@ def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozen
 _WORDS = bindparam("words", expanding=True)
 # merge.may_be_same in SQL: a source told with dates that exclude the new candidate's
 # may join it only if either is reported, or as a date dispute by the same subject.
-_MAY_BE_SAME = or_(bindparam("reported", type_=Boolean), _WORD.c.reported.is_(True),
-                   (_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")),
-                   _WORD.c.first_actor == bindparam("subject"))
+# Reported statements (dated by their article's anchor) only within their windows:
+# parameters "told_*" and "dated_*" are the new candidate's dates moved by those windows.
+_MAY_BE_SAME = or_(
+    # the new candidate reported: another reported statement anchored close to it,
+    # or a telling dated from REPORTED_LOOKBACK before it to REPORTED_WINDOW after it
+    bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(True)
+    & (_WORD.c.date_start <= bindparam("told_end")) & (_WORD.c.date_end >= bindparam("told_start")),
+    bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(False)
+    & (_WORD.c.date_start <= bindparam("told_end")) & (_WORD.c.date_end >= bindparam("lookback_start")),
+    # the new candidate dated: a reported statement anchored from REPORTED_WINDOW before
+    # its dates to REPORTED_LOOKBACK after them
+    ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(True)
+    & (_WORD.c.date_start <= bindparam("lookback_end")) & (_WORD.c.date_end >= bindparam("told_start")),
+    # both dated: overlapping dates, or a date dispute by the same subject
+    ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(False)
+    & (((_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")))
+       | (_WORD.c.first_actor == bindparam("subject"))),
+)
 # Both parts are served by the covering index ix_source_word_lookup: equal wide and
 # word, a range of start dates, no table row read (0.25 ms a query at 10,000
 # documents, against 2 ms with an index of (wide, word) alone).
@@ -594,6 +610,9 @@ def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset
         "words": sorted(words), "narrow_low": low - WIDE_SPAN, "low": low, "high": high,
         "need": min(MIN_SHARED, len(words)), "reported": candidate.reported,
         "start": candidate.date_start, "end": candidate.date_end, "subject": first.key if first else None,
+        "told_start": candidate.date_start - REPORTED_WINDOW, "told_end": candidate.date_end + REPORTED_WINDOW,
+        "lookback_start": candidate.date_start - REPORTED_LOOKBACK,
+        "lookback_end": candidate.date_end + REPORTED_LOOKBACK,
     }).scalars())
 
 
