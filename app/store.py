@@ -11,6 +11,7 @@ statements built once: a batched INSERT per kind of row, no ORM unit of work.
 from __future__ import annotations
 
 import json
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -353,14 +354,17 @@ def _names_any(c: EventCandidate, keys: set[str]) -> bool:
     return any(e.key in keys for e in (*c.actors, *c.weapons)) or any(m.entity.key in keys for m in c.mentions)
 
 
-_MEMORY = "timeline.writer_memory"
+# One memory per engine (not per pooled connection: a batch may be handed another
+# connection of the pool than the last one, and would find its memory stale).
+_MEMORIES: "weakref.WeakKeyDictionary[object, _Memory]" = weakref.WeakKeyDictionary()
 
 
 def _memory(db: Connection) -> _Memory:
-    """The memory kept with this database connection."""
-    memory = db.info.get(_MEMORY)
+    """The memory kept for this connection's engine (read and changed only by a writer
+    holding the store's write lock)."""
+    memory = _MEMORIES.get(db.engine)
     if memory is None:
-        memory = db.info[_MEMORY] = _Memory()
+        memory = _MEMORIES[db.engine] = _Memory()
     return memory
 
 
@@ -368,7 +372,7 @@ def forget_stored(connection: Connection) -> None:
     """Drop what the writer remembers of the store: after a rollback it may describe
     rows that were never committed. (The store's version would tell too, unless
     another writer happened to bring it back to the same number.)"""
-    connection.info.pop(_MEMORY, None)
+    _MEMORIES.pop(connection.engine, None)
 
 
 def _stored_form(values: dict, passage_idx: int, memory: _Memory) -> EventCandidate:
