@@ -119,7 +119,8 @@ MATCH_OPEN, MATCH_CLOSE = "\x02", "\x03"
 def search_snippets(session: Session, q: str, event_ids: list[int]) -> dict[int, str]:
     """For each of `event_ids` that matches `q` in a passage, a short excerpt of its
     first matching passage (by passage id) with the matched words between
-    MATCH_OPEN and MATCH_CLOSE.
+    MATCH_OPEN and MATCH_CLOSE; a passage with the words as typed comes before one
+    that only has words they begin.
 
     The events' passages are listed first (a page's worth) and only those are
     matched: an excerpt costs a read and a tokenization of its passage, so it is
@@ -129,8 +130,8 @@ def search_snippets(session: Session, q: str, event_ids: list[int]) -> dict[int,
         return _pg_snippets(session, q, event_ids)
     if not event_ids or not q or session.get_bind().dialect.name != "sqlite":
         return {}
-    match = fts_query(q)
-    if not match:
+    words = _WORD.findall(q)
+    if not words:
         return {}
     ids = ",".join(str(int(i)) for i in event_ids)
     passages_of: dict[int, list[int]] = {}
@@ -138,19 +139,25 @@ def search_snippets(session: Session, q: str, event_ids: list[int]) -> dict[int,
         text(f"SELECT event_id, passage_id FROM event_source WHERE event_id IN ({ids})")
     ):
         passages_of.setdefault(event_id, []).append(passage_id)
-    if not passages_of:
-        return {}
-    passage_ids = ",".join(str(int(p)) for p in sorted({p for ps in passages_of.values() for p in ps}))
-    excerpts = dict(session.execute(
-        text(
-            "SELECT rowid, snippet(passage_fts, 0, :open, :close, '…', 24) FROM passage_fts "
-            f"WHERE passage_fts MATCH :match AND rowid IN ({passage_ids})"
-        ),
-        {"open": MATCH_OPEN, "close": MATCH_CLOSE, "match": match},
-    ).all())
     snippets: dict[int, str] = {}
-    for event_id, passage_ids_ in passages_of.items():
-        matching = [p for p in passage_ids_ if p in excerpts]
-        if matching:
-            snippets[event_id] = excerpts[min(matching)]
+    # The words as typed first: FTS5 answers a prefix query ("the"*) by merging the
+    # lists of every word that begins so (then, there, theory, ...), over the whole
+    # index whatever the rowids asked: 0.9 s for "the" at 100,000 events, against 6 ms
+    # for the word itself. The prefix query is left for the events still without one.
+    for match in (" ".join(f'"{w}"' for w in words), fts_query(q)):
+        todo = {e: ps for e, ps in passages_of.items() if e not in snippets}
+        if not todo:
+            break
+        passage_ids = ",".join(str(int(p)) for p in sorted({p for ps in todo.values() for p in ps}))
+        excerpts = dict(session.execute(
+            text(
+                "SELECT rowid, snippet(passage_fts, 0, :open, :close, '…', 24) FROM passage_fts "
+                f"WHERE passage_fts MATCH :match AND rowid IN ({passage_ids})"
+            ),
+            {"open": MATCH_OPEN, "close": MATCH_CLOSE, "match": match},
+        ).all())
+        for event_id, passage_ids_ in todo.items():
+            matching = [p for p in passage_ids_ if p in excerpts]
+            if matching:
+                snippets[event_id] = excerpts[min(matching)]
     return snippets

@@ -94,6 +94,16 @@ def test_snippets_mark_the_matched_words(story):
     assert f"{MATCH_OPEN}pickets" in snippet
 
 
+def test_snippets_come_from_words_a_search_word_only_begins(story):
+    # "pick" is no word of the story, only the start of "pickets": the excerpt is
+    # found by the prefix search that found the event.
+    session, _ = story
+    view = pages.timeline(session, EventFilter(q="pick"))
+    assert view.total == 1
+    (snippet,) = view.snippets.values()
+    assert f"{MATCH_OPEN}pickets" in snippet
+
+
 def test_search_index_follows_a_replaced_document(engine, story):
     session, _ = story
     changed = replace(ARTICLE_A, content_hash="hash-a-2", passages=[
