@@ -90,3 +90,31 @@ def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
     assert events(engine) == events(one)
     one.dispose()
     engine.dispose()
+
+
+def test_a_document_another_writer_replaced_is_read_again(tmp_path):
+    """Another writer replaces a document: its sources are deleted and SQLite may give
+    their ids to the new ones. A writer that trusted its memory would merge the old
+    tellings under the new ids."""
+    url = "https://example.org/replaced"
+    first = replace(ARTICLE_A, content_hash="first", source=replace(ARTICLE_A.source, url=url, origin=url))
+    replacement = replace(ARTICLE_B, content_hash="replacement", source=replace(ARTICLE_B.source, url=url, origin=url))
+    later = [replace(ARTICLE_B, content_hash=f"later-{i}", source=replace(ARTICLE_B.source, url=f"{url}/{i}",
+                                                                          origin=f"{url}/{i}")) for i in range(2)]
+    sequence = [first, replacement, *later]
+
+    one = new_engine(tmp_path, "one.db")
+    for document in sequence:
+        with Session(one) as session:
+            store.store_document(session, document)
+            session.commit()
+    db = f"sqlite:///{tmp_path / 'two.db'}"
+    upgrade(db)
+    writer, other = make_engine(db), make_engine(db)
+    for document, engine in zip(sequence, (writer, other, writer, writer)):
+        with Session(engine) as session:
+            store.store_document(session, document)
+            session.commit()
+    assert events(writer) == events(one)
+    for engine in (one, writer, other):
+        engine.dispose()
