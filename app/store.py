@@ -15,6 +15,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from sqlalchemy import Boolean, bindparam, delete, func, insert, or_, select, text, union_all, update
 from sqlalchemy.engine import Connection
@@ -514,12 +515,16 @@ def _remerge(db: Connection, memory: _Memory, ranges: list[tuple[date, date]], o
     new_ids = db.execute(_INSERT_EVENTS, [_event_values(merged[n], slugs[n]) for n in inserted]).scalars().all() \
         if inserted else []
     event_ids = dict(zip(inserted, new_ids)) | kept
+    updates: dict[tuple[str, ...], list[dict]] = {}  # changed columns -> their new values, by event
     for n, old_id in kept.items():
         values = _event_values(merged[n], slugs[n])
         old = old_events[old_id]
         changed = {k: v for k, v in values.items() if getattr(old, k) != v}
         if changed:
-            db.execute(update(_EVENT).where(_EVENT.c.id == old_id).values(**changed))
+            updates.setdefault(tuple(sorted(changed)), []).append(
+                {"kept_event": old_id, **{f"new_{k}": v for k, v in changed.items()}})
+    for columns, rows in updates.items():
+        db.execute(_update_events(columns), rows)
 
     entity_ids = {k: i for k, (i, _) in memory.entity_rows(
         db, {e.key for event in merged for e in (*event.actors, *event.weapons)}).items()}
@@ -551,6 +556,14 @@ def _remerge(db: Connection, memory: _Memory, ranges: list[tuple[date, date]], o
             _redirect(db, old_slug, new_slug)
     # An old event none of whose sources survives gets no redirect: its permalink
     # answers 404 rather than pointing at a different happening.
+
+
+@lru_cache(maxsize=128)
+def _update_events(columns: tuple[str, ...]):
+    """UPDATE of only these columns of events (the title's full-text index is written
+    again only when the title is among them)."""
+    return (update(_EVENT).where(_EVENT.c.id == bindparam("kept_event"))
+            .values({c: bindparam(f"new_{c}") for c in columns}))
 
 
 def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozenset[str]]]) -> None:
