@@ -23,7 +23,8 @@ from .analyze import analysis_pool, analyze_all, content_hash
 from .entities import Knowledge
 from .read import DEFAULT_MAX_SIZE, ReadError, read_paths
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
-from .store import StoreResult, find_document, forget_stored, refresh_statistics, store_document
+from .source_memory import forget_stored
+from .store import StoreResult, find_document, refresh_statistics, store_document
 from .timex import anchor_from_dates
 
 def default_workers() -> int:

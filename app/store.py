@@ -11,8 +11,6 @@ statements built once: a batched INSERT per kind of row, no ORM unit of work.
 from __future__ import annotations
 
 import json
-import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -29,11 +27,10 @@ from .records import (
     Entity,
     EventCandidate,
     MergedEvent,
-    Mention,
-    SourcedCandidate,
     Timex,
 )
 from .slugs import event_slug
+from .source_memory import ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, stored_form
 from .wording import subject
 
 
@@ -116,7 +113,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         # is locked" when another writer committed in between; taking the lock
         # first makes it wait up to the busy timeout instead.
         db.execute(_TAKE_WRITE_LOCK)
-    memory = _memory(db)
+    memory = memory_of(db)
     version = db.execute(_VERSION).scalar()
     if version is None or memory.version != version:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
@@ -155,7 +152,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         values = [_source_values(document_id, passage_ids[c.passage_index], c) for c in candidates]
         new_ids = db.execute(_INSERT_SOURCES, values).scalars().all()
         for source_id, c, row in zip(new_ids, candidates, values):
-            memory.remember(source_id, None, analyzed.content_hash, _stored_form(row, c.passage_index, memory))
+            memory.remember(source_id, None, analyzed.content_hash, stored_form(row, c.passage_index, memory))
         new_words = [wording(c) for c in candidates]
         if touched:
             # A replaced document may have split events: merge again everything its
@@ -172,7 +169,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     return StoreResult(document_id, status, len(candidates))
 
 
-def _remove_document(db: Connection, document_id: int, memory: "_Memory") -> set[int]:
+def _remove_document(db: Connection, document_id: int, memory: "SourceMemory") -> set[int]:
     """Delete a document and its rows; return the ids of the events it fed."""
     sources = select(_SOURCE.c.id).where(_SOURCE.c.document_id == document_id)
     removed = db.execute(select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.document_id == document_id)).all()
@@ -186,11 +183,10 @@ def _remove_document(db: Connection, document_id: int, memory: "_Memory") -> set
     return {i for i in event_ids if i is not None}
 
 
-_ENTITIES_BY_SLUG = select(_ENTITY).where(_ENTITY.c.slug.in_(bindparam("slugs", expanding=True)))
 _SET_ALIASES = update(_ENTITY).where(_ENTITY.c.id == bindparam("entity_id")).values(aliases=bindparam("new_aliases"))
 
 
-def _upsert_entities(db: Connection, candidates: list[EventCandidate], memory: "_Memory") -> None:
+def _upsert_entities(db: Connection, candidates: list[EventCandidate], memory: "SourceMemory") -> None:
     """Add the entities the candidates name; merge new aliases into known ones."""
     entities: dict[str, Entity] = {}
     for candidate in candidates:
@@ -242,44 +238,10 @@ def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict
     }
 
 
-def _entity_from_row(row) -> Entity:
-    return Entity(key=row.slug, name=row.name, kind=row.kind, aliases=tuple(json.loads(row.aliases)))
-
-
-def _candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
-    keys = [entities[k] for k in json.loads(row.entities) if k in entities]
-    timex = None
-    if row.timex_start is not None:
-        timex = Timex(row.timex_start, row.timex_end, row.timex_text or "", "DATE", row.timex_value or "", basis=row.basis)
-    mentions = tuple(
-        Mention(start, end, "", entities[key]) for start, end, key in json.loads(row.mentions) if key in entities
-    )
-    return EventCandidate(
-        passage_index=passage_idx,
-        sentence_start=row.sentence_start,
-        sentence_end=row.sentence_end,
-        title=row.title,
-        date_start=row.date_start,
-        date_end=row.date_end,
-        precision=row.precision,
-        basis=row.basis,
-        timex=timex,
-        actors=tuple(e for e in keys if not e.is_weapon),
-        weapons=tuple(e for e in keys if e.is_weapon),
-        mentions=mentions,
-        reported=row.reported,
-        claim=row.claim,
-    )
-
-
-_SOURCES_BY_ID = select(_SOURCE).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
 _MEMBERS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
 _EVENTS_BY_ID = select(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
 _EVENT_ENTITIES = select(_EVENT_ENTITY.c.event_id, _EVENT_ENTITY.c.entity_id).where(
     _EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))
-_PASSAGE_IDX = select(_PASSAGE.c.id, _PASSAGE.c.idx).where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
-_DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
-    _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
 _VERSION = select(models.StoreVersion.__table__.c.version).where(models.StoreVersion.__table__.c.id == 1)
 _UNLINK_SOURCES = (update(_SOURCE).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
                    .values(event_id=None))
@@ -291,148 +253,7 @@ _INSERT_EVENTS = insert(_EVENT).returning(_EVENT.c.id, sort_by_parameter_order=T
 _LINK_SOURCE = update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id")).values(event_id=bindparam("to_event"))
 
 
-# --- The writer's memory of what it stored -----------------------------------------
-# Every telling that joins an event merges it again from all its tellings. Reading
-# them back from the database (rows, JSON, new records) cost the writer more than the
-# merge itself, and new records defeat the merge's caches, which then compare every
-# field of two equal candidates. So the writer keeps the stored form of the sources it
-# stored or read, with their events, for as long as it alone writes: the store's
-# version (bumped by every document) tells it whether anyone else wrote since. The
-# memory is bounded (least recently used sources go), so the writer's memory stays flat.
-SOURCES_REMEMBERED = 40_000
-ENTITIES_REMEMBERED = 50_000
-
-
-class _Memory:
-    def __init__(self) -> None:
-        self.version: int | None = None
-        # source id -> [event id, SourcedCandidate in its stored form]
-        self.sources: OrderedDict[int, list] = OrderedDict()
-        self.entities: dict[str, tuple[int, Entity]] = {}  # slug -> (id, Entity as stored)
-
-    def clear(self) -> None:
-        self.sources.clear()
-        self.entities.clear()
-
-    def remember(self, source_id: int, event_id: int | None, document_key: str, candidate: EventCandidate) -> list:
-        entry = [event_id, SourcedCandidate(document_key, candidate)]
-        self.sources[source_id] = entry
-        if len(self.sources) > SOURCES_REMEMBERED:
-            self.sources.popitem(last=False)
-        return entry
-
-    def forget(self, source_id: int) -> None:
-        self.sources.pop(source_id, None)
-
-    def linked(self, source_id: int, event_id: int) -> None:
-        entry = self.sources.get(source_id)
-        if entry is not None:
-            entry[0] = event_id
-
-    def entity_rows(self, db: Connection, keys) -> dict[str, tuple[int, Entity]]:
-        """(id, Entity) of the stored entities among `keys`."""
-        missing = [k for k in keys if k not in self.entities]
-        if missing:
-            if len(self.entities) > ENTITIES_REMEMBERED:
-                self.entities.clear()
-            for row in db.execute(_ENTITIES_BY_SLUG, {"slugs": missing}):
-                self.entities[row.slug] = (row.id, _entity_from_row(row))
-        return {k: self.entities[k] for k in keys if k in self.entities}
-
-    def entities_changed(self, db: Connection, added: list[str], changed: set[str]) -> None:
-        """Read again entities just added or given new aliases; forget the sources that
-        name one whose aliases changed (wording reads aliases)."""
-        for key in (*added, *changed):
-            self.entities.pop(key, None)
-        self.entity_rows(db, [*added, *changed])
-        if changed:
-            stale = [i for i, (_, item) in self.sources.items() if _names_any(item.candidate, changed)]
-            for i in stale:
-                del self.sources[i]
-
-
-def _names_any(c: EventCandidate, keys: set[str]) -> bool:
-    return any(e.key in keys for e in (*c.actors, *c.weapons)) or any(m.entity.key in keys for m in c.mentions)
-
-
-# One memory per engine (not per pooled connection: a batch may be handed another
-# connection of the pool than the last one, and would find its memory stale).
-_MEMORIES: "weakref.WeakKeyDictionary[object, _Memory]" = weakref.WeakKeyDictionary()
-
-
-def _memory(db: Connection) -> _Memory:
-    """The memory kept for this connection's engine (read and changed only by a writer
-    holding the store's write lock)."""
-    memory = _MEMORIES.get(db.engine)
-    if memory is None:
-        memory = _MEMORIES[db.engine] = _Memory()
-    return memory
-
-
-def forget_stored(connection: Connection) -> None:
-    """Drop what the writer remembers of the store: after a rollback it may describe
-    rows that were never committed. (The store's version would tell too, unless
-    another writer happened to bring it back to the same number.)"""
-    _MEMORIES.pop(connection.engine, None)
-
-
-def _stored_form(values: dict, passage_idx: int, memory: _Memory) -> EventCandidate:
-    """A new source as `_candidate_from_row` reads it back (entities as stored)."""
-    return _candidate_from_row(_Row(values), passage_idx, _EntityView(memory))
-
-
-class _Row:
-    __slots__ = ("_values",)
-
-    def __init__(self, values: dict) -> None:
-        self._values = values
-
-    def __getattr__(self, name: str):
-        return self._values[name]
-
-
-class _EntityView:
-    """memory.entities as a mapping of slug -> Entity."""
-    __slots__ = ("_entities",)
-
-    def __init__(self, memory: _Memory) -> None:
-        self._entities = memory.entities
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._entities
-
-    def __getitem__(self, key: str) -> Entity:
-        return self._entities[key][1]
-
-
-def _sources(db: Connection, memory: _Memory, ids) -> dict[int, list]:
-    """source id -> [event id, SourcedCandidate] for `ids`, from memory or read (and remembered)."""
-    found: dict[int, list] = {}
-    missing = []
-    for i in ids:
-        entry = memory.sources.get(i)
-        if entry is None:
-            missing.append(i)
-        else:
-            memory.sources.move_to_end(i)
-            found[i] = entry
-    if not missing:
-        return found
-    rows = db.execute(_SOURCES_BY_ID, {"ids": missing}).all()
-    if not rows:
-        return found
-    passage_idx = dict(db.execute(_PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}).all())
-    doc_keys = dict(db.execute(_DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}).all())
-    keys = {k for r in rows for k in json.loads(r.entities)} | {m[2] for r in rows for m in json.loads(r.mentions)}
-    memory.entity_rows(db, keys)
-    entities = _EntityView(memory)
-    for r in sorted(rows, key=lambda r: r.id):
-        candidate = _candidate_from_row(r, passage_idx[r.passage_id], entities)
-        found[r.id] = memory.remember(r.id, r.event_id, doc_keys[r.document_id], candidate)
-    return found
-
-
-def _remerge(db: Connection, memory: _Memory, ranges: list[tuple[date, date]], old_event_ids: set[int],
+def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date]], old_event_ids: set[int],
              new_row_ids: set[int] = frozenset()) -> None:
     """Merge again the candidates of the events `old_event_ids`, the new rows
     `new_row_ids`, and every stored candidate whose dates overlap `ranges`, with the
@@ -451,7 +272,7 @@ def _remerge(db: Connection, memory: _Memory, ranges: list[tuple[date, date]], o
     if ranges:
         overlap = or_(*((_SOURCE.c.date_start <= end) & (_SOURCE.c.date_end >= start) for start, end in ranges))
         ids.update(db.execute(select(_SOURCE.c.id).where(overlap)).scalars())
-    known = _sources(db, memory, ids)
+    known = read_sources(db, memory, ids)
     old_event_ids = {e for e, _ in known.values() if e is not None} | set(old_event_ids)
     members: dict[int, set[int]] = {}
     old_events: dict[int, object] = {}
@@ -461,7 +282,7 @@ def _remerge(db: Connection, memory: _Memory, ranges: list[tuple[date, date]], o
         member_rows = db.execute(_MEMBERS, ids_param).all()
         for r in member_rows:
             members.setdefault(r.event_id, set()).add(r.id)
-        known.update(_sources(db, memory, [r.id for r in member_rows if r.id not in known]))
+        known.update(read_sources(db, memory, [r.id for r in member_rows if r.id not in known]))
         for r in member_rows:  # what the database says, should memory disagree
             known[r.id][0] = r.event_id
         old_events = {r.id: r for r in db.execute(_EVENTS_BY_ID, ids_param)}
@@ -641,7 +462,7 @@ _LIGHT_SOURCES = select(*_LIGHT_COLUMNS).where(_SOURCE.c.id.in_(bindparam("ids",
                                                _SOURCE.c.event_id.is_not(None))
 
 
-def _joined_events(db: Connection, memory: _Memory, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
+def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
     """Ids of the stored events that one of the new candidates joins (`same_event`).
 
     The word index narrows the stored sources to those sharing enough words that
@@ -653,7 +474,7 @@ def _joined_events(db: Connection, memory: _Memory, new: list[tuple[EventCandida
     ids = set().union(*sharing)
     if not ids:
         return set()
-    stored = _sources(db, memory, sorted(ids))
+    stored = read_sources(db, memory, sorted(ids))
     joined: set[int] = set()
     for source_id, (event_id, item) in stored.items():
         if event_id is None or event_id in joined:
@@ -668,7 +489,7 @@ def _joined_events(db: Connection, memory: _Memory, new: list[tuple[EventCandida
 
 def _entities_named(db: Connection, rows) -> dict[str, Entity]:
     keys = {k for row in rows for k in json.loads(row.entities)}
-    return {e.slug: _entity_from_row(e) for e in db.execute(_ENTITIES_BY_SLUG, {"slugs": list(keys)})} \
+    return {e.slug: entity_from_row(e) for e in db.execute(ENTITIES_BY_SLUG, {"slugs": list(keys)})} \
         if keys else {}
 
 

@@ -1,4 +1,4 @@
-"""The writer remembers the sources it stored (app.store._Memory) only while it alone
+"""The writer remembers the sources it stored (app.source_memory.SourceMemory) only while it alone
 writes: another writer's documents, or a document rolled back half-stored, make it read
 the store again, so the events come out as if it had remembered nothing."""
 from __future__ import annotations

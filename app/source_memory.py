@@ -1,0 +1,207 @@
+"""What the writer remembers of the sources it stored, and how a stored source row
+becomes a record again.
+
+Every telling that joins an event merges it again from all its tellings; reading them
+back from the database (rows, JSON, new records) cost the writer more than the merge
+itself. `SourceMemory` keeps their stored form for as long as one writer alone writes
+(app.store checks the store's version at each document).
+"""
+from __future__ import annotations
+
+import json
+import weakref
+from collections import OrderedDict
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from . import models
+from .records import Entity, EventCandidate, Mention, SourcedCandidate, Timex
+
+_DOCUMENT = models.Document.__table__
+_PASSAGE = models.Passage.__table__
+_ENTITY = models.Entity.__table__
+_SOURCE = models.EventSource.__table__
+
+ENTITIES_BY_SLUG = select(_ENTITY).where(_ENTITY.c.slug.in_(bindparam("slugs", expanding=True)))
+
+
+def entity_from_row(row) -> Entity:
+    """The Entity an `entity` row stores."""
+    return Entity(key=row.slug, name=row.name, kind=row.kind, aliases=tuple(json.loads(row.aliases)))
+
+
+def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
+    """The EventCandidate an `event_source` row stores, with `entities` by slug."""
+    keys = [entities[k] for k in json.loads(row.entities) if k in entities]
+    timex = None
+    if row.timex_start is not None:
+        timex = Timex(row.timex_start, row.timex_end, row.timex_text or "", "DATE", row.timex_value or "", basis=row.basis)
+    mentions = tuple(
+        Mention(start, end, "", entities[key]) for start, end, key in json.loads(row.mentions) if key in entities
+    )
+    return EventCandidate(
+        passage_index=passage_idx,
+        sentence_start=row.sentence_start,
+        sentence_end=row.sentence_end,
+        title=row.title,
+        date_start=row.date_start,
+        date_end=row.date_end,
+        precision=row.precision,
+        basis=row.basis,
+        timex=timex,
+        actors=tuple(e for e in keys if not e.is_weapon),
+        weapons=tuple(e for e in keys if e.is_weapon),
+        mentions=mentions,
+        reported=row.reported,
+        claim=row.claim,
+    )
+
+
+_SOURCES_BY_ID = select(_SOURCE).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
+_PASSAGE_IDX = select(_PASSAGE.c.id, _PASSAGE.c.idx).where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
+_DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
+    _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
+
+
+# Every telling that joins an event merges it again from all its tellings. Reading
+# them back from the database (rows, JSON, new records) cost the writer more than the
+# merge itself, and new records defeat the merge's caches, which then compare every
+# field of two equal candidates. So the writer keeps the stored form of the sources it
+# stored or read, with their events, for as long as it alone writes: the store's
+# version (bumped by every document) tells it whether anyone else wrote since. The
+# memory is bounded (least recently used sources go), so the writer's memory stays flat.
+SOURCES_REMEMBERED = 40_000
+ENTITIES_REMEMBERED = 50_000
+
+
+class SourceMemory:
+    """The stored form of sources (by id, least recently used first) and of entities
+    (by slug) that one writer stored or read."""
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        # source id -> [event id, SourcedCandidate in its stored form]
+        self.sources: OrderedDict[int, list] = OrderedDict()
+        self.entities: dict[str, tuple[int, Entity]] = {}  # slug -> (id, Entity as stored)
+
+    def clear(self) -> None:
+        self.sources.clear()
+        self.entities.clear()
+
+    def remember(self, source_id: int, event_id: int | None, document_key: str, candidate: EventCandidate) -> list:
+        entry = [event_id, SourcedCandidate(document_key, candidate)]
+        self.sources[source_id] = entry
+        if len(self.sources) > SOURCES_REMEMBERED:
+            self.sources.popitem(last=False)
+        return entry
+
+    def forget(self, source_id: int) -> None:
+        self.sources.pop(source_id, None)
+
+    def linked(self, source_id: int, event_id: int) -> None:
+        entry = self.sources.get(source_id)
+        if entry is not None:
+            entry[0] = event_id
+
+    def entity_rows(self, db: Connection, keys) -> dict[str, tuple[int, Entity]]:
+        """(id, Entity) of the stored entities among `keys`."""
+        missing = [k for k in keys if k not in self.entities]
+        if missing:
+            if len(self.entities) > ENTITIES_REMEMBERED:
+                self.entities.clear()
+            for row in db.execute(ENTITIES_BY_SLUG, {"slugs": missing}):
+                self.entities[row.slug] = (row.id, entity_from_row(row))
+        return {k: self.entities[k] for k in keys if k in self.entities}
+
+    def entities_changed(self, db: Connection, added: list[str], changed: set[str]) -> None:
+        """Read again entities just added or given new aliases; forget the sources that
+        name one whose aliases changed (wording reads aliases)."""
+        for key in (*added, *changed):
+            self.entities.pop(key, None)
+        self.entity_rows(db, [*added, *changed])
+        if changed:
+            stale = [i for i, (_, item) in self.sources.items() if _names_any(item.candidate, changed)]
+            for i in stale:
+                del self.sources[i]
+
+
+def _names_any(c: EventCandidate, keys: set[str]) -> bool:
+    return any(e.key in keys for e in (*c.actors, *c.weapons)) or any(m.entity.key in keys for m in c.mentions)
+
+
+# One memory per engine (not per pooled connection: a batch may be handed another
+# connection of the pool than the last one, and would find its memory stale).
+_MEMORIES: "weakref.WeakKeyDictionary[object, SourceMemory]" = weakref.WeakKeyDictionary()
+
+
+def memory_of(db: Connection) -> SourceMemory:
+    """The memory kept for this connection's engine (read and changed only by a writer
+    holding the store's write lock)."""
+    memory = _MEMORIES.get(db.engine)
+    if memory is None:
+        memory = _MEMORIES[db.engine] = SourceMemory()
+    return memory
+
+
+def forget_stored(connection: Connection) -> None:
+    """Drop what the writer remembers of the store: after a rollback it may describe
+    rows that were never committed. (The store's version would tell too, unless
+    another writer happened to bring it back to the same number.)"""
+    _MEMORIES.pop(connection.engine, None)
+
+
+def stored_form(values: dict, passage_idx: int, memory: SourceMemory) -> EventCandidate:
+    """A new source as `candidate_from_row` reads it back (entities as stored)."""
+    return candidate_from_row(_Row(values), passage_idx, _EntityView(memory))
+
+
+class _Row:
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str):
+        return self._values[name]
+
+
+class _EntityView:
+    """memory.entities as a mapping of slug -> Entity."""
+    __slots__ = ("_entities",)
+
+    def __init__(self, memory: SourceMemory) -> None:
+        self._entities = memory.entities
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entities
+
+    def __getitem__(self, key: str) -> Entity:
+        return self._entities[key][1]
+
+
+def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
+    """source id -> [event id, SourcedCandidate] for `ids`, from memory or read (and remembered)."""
+    found: dict[int, list] = {}
+    missing = []
+    for i in ids:
+        entry = memory.sources.get(i)
+        if entry is None:
+            missing.append(i)
+        else:
+            memory.sources.move_to_end(i)
+            found[i] = entry
+    if not missing:
+        return found
+    rows = db.execute(_SOURCES_BY_ID, {"ids": missing}).all()
+    if not rows:
+        return found
+    passage_idx = dict(db.execute(_PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}).all())
+    doc_keys = dict(db.execute(_DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}).all())
+    keys = {k for r in rows for k in json.loads(r.entities)} | {m[2] for r in rows for m in json.loads(r.mentions)}
+    memory.entity_rows(db, keys)
+    entities = _EntityView(memory)
+    for r in sorted(rows, key=lambda r: r.id):
+        candidate = candidate_from_row(r, passage_idx[r.passage_id], entities)
+        found[r.id] = memory.remember(r.id, r.event_id, doc_keys[r.document_id], candidate)
+    return found
