@@ -254,14 +254,14 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
     linked = [
         (-overlap(words[i], words[j])[0], i, j) for i, j in pairs
-        if _cached(_LINKED, (keys[i], keys[j]), _linked, ordered[i].candidate, ordered[j].candidate)
+        if _cached(_LINKED, (keys[i], keys[j]), _same, ordered[i].candidate, ordered[j].candidate, words[i], words[j])
     ]
     # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     owner = list(range(len(ordered)))
     for _, i, j in sorted(linked):
         a, b = owner[i], owner[j]
-        if a == b or not _compatible(groups[a], groups[b], ordered, keys):
+        if a == b or not _compatible(groups[a], groups[b], ordered, keys, words):
             continue
         keep, gone = min(a, b), max(a, b)
         for x in groups[gone]:
@@ -272,11 +272,13 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
                                          [_order(s) for s in e.sources]))
 
 
-def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[tuple]) -> bool:
+def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[tuple],
+                words: list[frozenset[str]]) -> bool:
     """Whether two groups may join: no two named agents and no clashing dates across them,
     unless the clash is itself a date dispute. This keeps a chain of look-alike titles
     ("condemned the bombings" by one leader after another) from becoming one event."""
-    return all(_cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate)
+    return all(_cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate,
+                       words[i], words[j])
                for i in left for j in right)
 
 
@@ -310,12 +312,8 @@ def _cached(cache: OrderedDict, key, compute, *args):
     return found
 
 
-def _linked(a: EventCandidate, b: EventCandidate) -> bool:
-    return _same(a, b, wording(a), wording(b))
-
-
-def _groupable(x: EventCandidate, y: EventCandidate) -> bool:
+def _groupable(x: EventCandidate, y: EventCandidate, words_x: frozenset[str], words_y: frozenset[str]) -> bool:
     """No two named agents, and no clashing dates unless the clash is a date dispute."""
     if _agents_differ(x, y):
         return False
-    return x.reported or y.reported or _dates_agree(x, y) or _date_dispute(x, y, *overlap(wording(x), wording(y)))
+    return x.reported or y.reported or _dates_agree(x, y) or _date_dispute(x, y, *overlap(words_x, words_y))
