@@ -211,8 +211,9 @@ def _upsert_entities(db: Connection, candidates: list[EventCandidate], memory: "
     if changed:
         db.execute(_SET_ALIASES, changed)
     if added or changed:
+        changed_ids = {c["entity_id"] for c in changed}
         memory.entities_changed(db, [a["slug"] for a in added],
-                                {row[1].key for row in stored.values() if row[0] in {c["entity_id"] for c in changed}})
+                                {entity.key for entity_id, entity in stored.values() if entity_id in changed_ids})
 
 
 def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict:
@@ -454,12 +455,10 @@ def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset
     }).scalars())
 
 
-# The columns of a stored source that same_event reads.
+# The columns of a stored source that same_event and wording read (the word-index backfill, index_stored_words).
 _LIGHT_COLUMNS = (_SOURCE.c.id, _SOURCE.c.event_id, _SOURCE.c.title, _SOURCE.c.entities, _SOURCE.c.date_start,
                   _SOURCE.c.date_end, _SOURCE.c.reported, _SOURCE.c.claim, _SOURCE.c.timex_text,
                   _SOURCE.c.precision)
-_LIGHT_SOURCES = select(*_LIGHT_COLUMNS).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)),
-                                               _SOURCE.c.event_id.is_not(None))
 
 
 def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
