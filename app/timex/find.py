@@ -11,13 +11,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from app.records import Timex
 from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
 from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
-from app.timex.normalize import safe_date
+from app.timex.normalize import safe_date, shift_value
 
 # ---- selection and combination --------------------------------------------
 
@@ -240,8 +240,7 @@ def _event_day(f: Found, before: Found | None, last_date: Found | None, text: st
     day = safe_date(*map(int, last_date.value[:10].split("-")))
     if day is None:
         return f
-    day += timedelta(days=1 if f.kind.endswith("after") else -1)
-    return replace(f, value=day.isoformat())
+    return replace(f, value=shift_value(day, "day", 1 if f.kind.endswith("after") else -1))
 
 
 def _combine(found: list[Found], text: str) -> list[Found]:
