@@ -17,10 +17,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from explorer_story import ARTICLE_A, ARTICLE_B  # noqa: E402
 
 
+def at_url(article, content_hash: str, url: str):
+    """`article` as another document: its own content hash, found at `url`."""
+    return replace(article, content_hash=content_hash, source=replace(article.source, url=url, origin=url))
+
+
 def copies(article, prefix: str, n: int):
     for i in range(n):
-        url = f"https://example.org/{prefix}/{i}"
-        yield replace(article, content_hash=f"{prefix}-{i}", source=replace(article.source, url=url, origin=url))
+        yield at_url(article, f"{prefix}-{i}", f"https://example.org/{prefix}/{i}")
 
 
 def documents():
@@ -38,39 +42,40 @@ def events(engine) -> list[tuple]:
     return sorted(map(tuple, rows)) + [("unlinked", len(unlinked))]
 
 
-def new_engine(tmp_path, name: str):
+def new_engines(tmp_path, name: str, n: int = 1):
+    """`n` engines (as many writers) on one new database."""
     url = f"sqlite:///{tmp_path / name}"
     upgrade(url)
-    return make_engine(url)
+    return [make_engine(url) for _ in range(n)]
+
+
+def store_in_turn(documents, engines) -> None:
+    """Store each document in a transaction of its own, through the engine beside it."""
+    for document, engine in zip(documents, engines):
+        with Session(engine) as session:
+            store.store_document(session, document)
+            session.commit()
 
 
 def test_two_writers_taking_turns_merge_as_one_does(tmp_path):
-    one = new_engine(tmp_path, "one.db")
-    for document in documents():
-        with Session(one) as session:
-            store.store_document(session, document)
-            session.commit()
-    url = f"sqlite:///{tmp_path / 'two.db'}"
-    upgrade(url)
-    first, second = make_engine(url), make_engine(url)
-    for n, document in enumerate(documents()):
-        with Session(first if n % 3 else second) as session:
-            store.store_document(session, document)
-            session.commit()
+    (one,) = new_engines(tmp_path, "one.db")
+    store_in_turn(documents(), [one] * len(documents()))
+    first, second = new_engines(tmp_path, "two.db", 2)
+    store_in_turn(documents(), [first if n % 3 else second for n in range(len(documents()))])
     assert events(first) == events(one)
     for engine in (one, first, second):
         engine.dispose()
 
 
 def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
-    one = new_engine(tmp_path, "one.db")
+    (one,) = new_engines(tmp_path, "one.db")
     docs = documents()
     with Session(one) as session:
         for document in docs:
             store.store_document(session, document)
         session.commit()
 
-    engine = new_engine(tmp_path, "failing.db")
+    (engine,) = new_engines(tmp_path, "failing.db")
     real = store._index_words
 
     def fail_once(db, sources):
@@ -97,24 +102,13 @@ def test_a_document_another_writer_replaced_is_read_again(tmp_path):
     their ids to the new ones. A writer that trusted its memory would merge the old
     tellings under the new ids."""
     url = "https://example.org/replaced"
-    first = replace(ARTICLE_A, content_hash="first", source=replace(ARTICLE_A.source, url=url, origin=url))
-    replacement = replace(ARTICLE_B, content_hash="replacement", source=replace(ARTICLE_B.source, url=url, origin=url))
-    later = [replace(ARTICLE_B, content_hash=f"later-{i}", source=replace(ARTICLE_B.source, url=f"{url}/{i}",
-                                                                          origin=f"{url}/{i}")) for i in range(2)]
-    sequence = [first, replacement, *later]
+    later = [at_url(ARTICLE_B, f"later-{i}", f"{url}/{i}") for i in range(2)]
+    sequence = [at_url(ARTICLE_A, "first", url), at_url(ARTICLE_B, "replacement", url), *later]
 
-    one = new_engine(tmp_path, "one.db")
-    for document in sequence:
-        with Session(one) as session:
-            store.store_document(session, document)
-            session.commit()
-    db = f"sqlite:///{tmp_path / 'two.db'}"
-    upgrade(db)
-    writer, other = make_engine(db), make_engine(db)
-    for document, engine in zip(sequence, (writer, other, writer, writer)):
-        with Session(engine) as session:
-            store.store_document(session, document)
-            session.commit()
+    (one,) = new_engines(tmp_path, "one.db")
+    store_in_turn(sequence, [one] * len(sequence))
+    writer, other = new_engines(tmp_path, "two.db", 2)
+    store_in_turn(sequence, (writer, other, writer, writer))
     assert events(writer) == events(one)
     for engine in (one, writer, other):
         engine.dispose()
