@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from app.knowledge import Knowledge, load_knowledge, slugify, surface_pattern
+from app.knowledge import Knowledge, literal_alternation, load_knowledge, slugify, surface_pattern
 from app.records import Entity, Mention, Passage
 
 __all__ = ["find_mentions", "load_knowledge", "Knowledge"]
@@ -106,6 +106,7 @@ class _NamingPatterns:
     apposition: re.Pattern[str] | None
     age: re.Pattern[str]
     role_first: re.Pattern[str] | None = None
+    role: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=16)
@@ -113,13 +114,13 @@ def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingP
     """The people-finding patterns of one knowledge, compiled once."""
     titled = single = apposition = None
     if titles:
-        alternation = "|".join(re.escape(t) for t in titles)
+        title = literal_alternation(titles, not_after=r"[\w.]")
         # "Defense Minister Boris Pistorius", "Defense Minister of Germany, Boris Pistorius".
         titled = re.compile(
-            rf"(?<![\w.])(?:{alternation})(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])")
+            rf"{title}(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])")
         # "President Bush said": a title before one capitalised word that no other follows.
         single = re.compile(
-            rf"(?<![\w.])(?:{alternation})[^\S\n]+({_NAME_WORD})(?![\w-])(?![^\S\n]+[{_UPPER}])")
+            rf"{title}[^\S\n]+({_NAME_WORD})(?![\w-])(?![^\S\n]+[{_UPPER}])")
     if roles:
         # "Mykhailo Podolyak, an aide to ...", "Elena Petrov, a geopolitical expert".
         role_words = "|".join(sorted(roles, key=len, reverse=True))
@@ -136,7 +137,13 @@ def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingP
         rf"\b(?:{'|'.join(sorted(roles, key=len, reverse=True))}),[^\S\n]+({_NAME}),") if roles else None
     # "James Kopp, 44, was charged": news gives a person's age after the name.
     age = re.compile(rf"({_NAME}),[^\S\n]+\d{{1,3}},")
-    return _NamingPatterns(titled, single, honorific, apposition, age, role_first)
+    role = re.compile(literal_alternation(roles)) if roles else None
+    return _NamingPatterns(titled, single, honorific, apposition, age, role_first, role)
+
+
+# Trying a name at every capital letter is the slow part of the age, apposition and
+# role-first patterns; most passages have no age, or no role word, for them to find.
+_AGE = re.compile(r",[^\S\n]+\d{1,3},")
 
 
 def _learn_people(text: str, lexicon: _Lexicon) -> None:
@@ -154,8 +161,11 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
                 lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
     for match in patterns.honorific.finditer(text):
         _learn_person(match.group(1), lexicon)
-    for match in patterns.age.finditer(text):
-        _learn_person(match.group(1), lexicon)
+    if _AGE.search(text):
+        for match in patterns.age.finditer(text):
+            _learn_person(match.group(1), lexicon)
+    if patterns.role is None or not patterns.role.search(text):
+        return
     if patterns.role_first is not None:
         for match in patterns.role_first.finditer(text):
             _learn_person(match.group(1), lexicon)

@@ -24,17 +24,60 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
+def literal_alternation(strings: Sequence[str], not_after: str = "") -> str:
+    r"""Regex source that matches as "(?:s1|s2|...)" with `strings` longest first does, as a trie.
+
+    Python's re tries each alternative of an alternation in turn at every position of the
+    text; a trie tries one branch per character, and a pattern that starts with a literal
+    character lets the search skip straight to where one of the strings can begin. The
+    strings that match at one position are prefixes of one another, and the trie tries a
+    longer one before a shorter, so the first that lets the rest of a pattern match is the
+    one the longest-first alternation picks.
+
+    `not_after` is a character class that must not precede the match ("\w" for a whole word).
+    It goes after the first character, as a lookbehind over both, so the pattern still starts
+    with a literal.
+
+    >>> literal_alternation(["US", "U.S.", "UN"], not_after=r"\w")
+    '(?:U(?<!\\wU)(?:\\.S\\.|N|S))'
+    """
+    trie: dict = {}
+    for string in strings:
+        if not string:
+            raise ValueError("an empty string matches everywhere")
+        node = trie
+        for char in string:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a string
+    branches = []
+    for char, child in sorted(trie.items()):
+        guard = f"(?<!{not_after}{re.escape(char)})" if not_after else ""
+        branches.append(re.escape(char) + guard + _trie_source(child))
+    return f"(?:{'|'.join(branches)})"
+
+
+def _trie_source(node: dict) -> str:
+    chain = ""
+    while len(node) == 1 and "" not in node:
+        [(char, node)] = node.items()
+        chain += char
+    branches = [re.escape(char) + _trie_source(child) for char, child in sorted(node.items()) if char]
+    if "" in node and branches:
+        branches.append("")  # the end of a string comes last: a longer string is tried first
+    body = f"(?:{'|'.join(branches)})" if len(branches) > 1 else "".join(branches)
+    return re.escape(chain) + body
+
+
 def surface_pattern(surfaces: Sequence[str]) -> re.Pattern[str] | None:
-    """One alternation over `surfaces`, longest first so a longer name wins at a position.
+    """Any of `surfaces`, a longer name winning over a shorter one at the same position.
 
     Names match as whole words, case-sensitively: "US" must not match "us".
     """
     if not surfaces:
         return None
-    ordered = sorted(set(surfaces), key=lambda s: (-len(s), s))
-    body = "|".join(re.escape(s) for s in ordered)
     # "(?!\w)" rather than "\b": a name ending in "." ("U.S.") has no word boundary after it.
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+    names = literal_alternation(set(surfaces), not_after=r"\w")
+    return re.compile(rf"{names}(?!\w)")
 
 
 @dataclass
