@@ -150,6 +150,7 @@ def _dated_events(
     events = []
     attributions = set()
     inherited: tuple[str | None, list[Entity]] = (None, [])
+    index = {id(w): n for n, w in enumerate(words)}
     for i, (timex, (first_day, last_day, precision)) in enumerate(dated):
         seg_start, seg_end = cuts[i], cuts[i + 1]
         phrase = _phrase_start(timex, words)
@@ -177,7 +178,6 @@ def _dated_events(
                 carried = (" ".join(np) or None, [])
             core = relative.end
         core = _skip_attribution(text, core, phrase)
-        index = {id(w): n for n, w in enumerate(words)}
         trigger = _trigger_before(words, seg_words, index, core, phrase, s0, text)
         stop, avoid = phrase, (phrase, timex.end)
         if trigger is not None and words[trigger].lower in REPORTING_VERBS and phrase >= words[trigger].end:
@@ -314,10 +314,14 @@ def extract_events(
         text = passage.text
         quotes = quote_spans(text)
         for s0, s1 in passage.sentences or ((0, len(text)),):
-            words = [Word(s0 + m.start(), s0 + m.end(), m.group()) for m in WORD.finditer(text[s0:s1])]
             sentence_mentions = [m for m in passage_mentions if s0 <= m.start < s1]
-            dated = []
             in_sentence = sorted((t for t in passage_timexes if s0 <= t.start < s1), key=lambda t: t.start)
+            if not sentence_mentions and not in_sentence:
+                # Nothing dates it and no actor reports it: no event, only owners to remember.
+                doc.remember_owners(text, sentence_mentions, s0, s1)
+                continue
+            words = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text, s0, s1)]
+            dated = []
             for timex in in_sentence:
                 span = _dates(timex, text, words, quotes)
                 if span is not None:

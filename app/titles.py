@@ -37,7 +37,10 @@ class Discourse:
 
     def remember_owners(self, text: str, mentions: list[Mention], start: int = 0, end: int | None = None) -> None:
         """Note the owners of event nouns in text[start:end]; mentions are offsets into `text`."""
-        for match in _OWNED_NOUN.finditer(text, start, len(text) if end is None else end):
+        end = len(text) if end is None else end
+        if text.find("’s", start, end) < 0 and text.find("'s", start, end) < 0:
+            return  # no owner: the pattern would try every capitalised word in vain
+        for match in _OWNED_NOUN.finditer(text, start, end):
             owned = tuple(m.entity for m in mentions if match.start(1) <= m.start < match.end(1))
             self.owners[match.group(2)] = (match.group(1), owned)
 

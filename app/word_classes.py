@@ -7,7 +7,6 @@ quotations are. Names and aliases live in the knowledge file, never here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 
 # Irregular past forms and participles: the "-ed" rule misses them.
@@ -127,18 +126,34 @@ WORD = re.compile(r"[$£€]?\d[\d,.]*\d%?(?![\w-])|(?:[A-Z]\.){2,}(?:-\w+)?|\w[
 
 
 # “...”, "...", ``...'' and ''...'' (news wires open with two apostrophes too), ‘...’.
-QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]|``.*?''|(?<!\w)''.*?''|(?<!\w)‘(?:[^’]|’\w)*’(?!\w)", re.S)
+# Each branch starts with its literal, the lookbehinds after it, so the search skips to a quote mark.
+QUOTE = re.compile(r"“[^”\"]*[”\"]|\"[^”\"]*[”\"]|``.*?''|'(?<!\w')'.*?''|‘(?<!\w‘)(?:[^’]|’\w)*’(?!\w)", re.S)
 
 
-@dataclass(frozen=True)
 class Word:
-    start: int
-    end: int
-    text: str
+    """A word of a sentence with its offsets; treat it as immutable.
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    Every sentence is cut into words and the rules read `lower` over and over, so it is
+    computed once, and the class has slots: a frozen dataclass takes twice as long to make."""
+
+    __slots__ = ("start", "end", "text", "lower")
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.lower = text.lower()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Word:
+            return NotImplemented
+        return (self.start, self.end, self.text) == (other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
+
+    def __repr__(self) -> str:
+        return f"Word(start={self.start!r}, end={self.end!r}, text={self.text!r})"
 
 
 def is_past(word: Word, first_in_sentence: bool) -> bool:
@@ -193,7 +208,11 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    # A plain loop: this runs for nearly every word, and most passages quote nothing.
+    for a, b in spans:
+        if a <= pos < b:
+            return True
+    return False
 
 
 # "BELFAST, Northern Ireland (AP)_", "WASHINGTON _": where a wire story names its place.
