@@ -21,8 +21,10 @@ ABBREVIATIONS = frozenset(
 )
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_LINE_BREAKS = re.compile(r"\n+")
 _SENTENCE_END = re.compile(r"[.!?]['’\"”)\]]*(?=\s+|$)")
-_TRAILING_WORD = re.compile(r"(\S+)$")
+# Characters a paragraph that ends a sentence, a quotation or a clause ends with.
+_CLOSING = tuple(".!?:'’\"”)]—-")
 
 
 def ends_with_abbreviation(text: str) -> bool:
@@ -31,10 +33,12 @@ def ends_with_abbreviation(text: str) -> bool:
     >>> ends_with_abbreviation("the former U.S.")
     True
     """
-    match = _TRAILING_WORD.search(text.rstrip())
-    if not match:
+    # The last word, found from the end: a pattern anchored at "$" is tried from every
+    # position of the text.
+    words = text.rsplit(None, 1)
+    if not words:
         return False
-    word = match.group(1).lstrip("(\"'“‘").lower()
+    word = words[-1].lstrip("(\"'“‘").lower()
     if not word.endswith("."):
         return False
     stem = word[:-1]
@@ -49,14 +53,14 @@ def _is_continuation(previous: str, following: str) -> bool:
         return True
     # A paragraph without final punctuation that is followed by one starting in
     # lower case is one sentence cut in two.
-    return not re.search(r"[.!?:'’\"”)\]—-]$", previous.rstrip()) and following[:1].islower()
+    return not previous.rstrip().endswith(_CLOSING) and following[:1].islower()
 
 
 def _split_paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Single newlines also separate paragraphs in plain-text exports; a blank
     # line is only a stronger version of the same break.
-    raw = [line.strip() for line in re.split(r"\n+", text)]
+    raw = [line.strip() for line in _LINE_BREAKS.split(text)]
     return [line for line in raw if line]
 
 
