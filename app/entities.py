@@ -45,6 +45,8 @@ _CAP_WORD = rf"[{_UPPER}][\w.&'’-]*"
 _CAP_RUN = re.compile(rf"{_CAP_WORD}(?:[^\S\n]+(?:(?:of|for|and|on|the|&)[^\S\n]+)*{_CAP_WORD})*")
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&-]{1,11})\)")
 _WORD_BEFORE = re.compile(r"([\w.’'-]+)[^\S\n]*$")
+_POSSESSIVE_S = re.compile(r"[’']s$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 
 
 @dataclass
@@ -81,7 +83,7 @@ def _is_name(candidate: str, lexicon: _Lexicon) -> bool:
 
 
 def _learn_person(name: str, lexicon: _Lexicon) -> None:
-    name = re.sub(r"[’']s$", "", " ".join(name.split()))
+    name = _POSSESSIVE_S.sub("", " ".join(name.split()))
     words = name.split()
     while len(words) > 2 and words[0] in lexicon.knowledge.titles:
         words = words[1:]  # "Lieutenant Colonel Eileen Collins": a second title is no first name
@@ -154,7 +156,7 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
             _learn_person(match.group(1), lexicon)
     if patterns.single is not None:
         for match in patterns.single.finditer(text):
-            name = re.sub(r"[’']s$", "", match.group(1))
+            name = _POSSESSIVE_S.sub("", match.group(1))
             if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in knowledge.titles \
                     and f"{name}." not in knowledge.titles \
                     and name not in knowledge.organisation_words:  # "General Assembly" is no person
@@ -214,7 +216,10 @@ def _initials_fit(words: list[str], acronym: str) -> bool:
 def _learn_organisations(text: str, lexicon: _Lexicon) -> None:
     heads = lexicon.knowledge.organisation_words
     for match in _CAP_RUN.finditer(text):
-        for part in _sentence_parts(match.group(0).split(), heads):
+        words = match.group(0).split()
+        if len(words) < 2:
+            continue  # most runs are one word, and no organisation is named by one
+        for part in _sentence_parts(words, heads):
             _learn_organisation(part, text, match, lexicon)
 
 
@@ -229,7 +234,7 @@ def _sentence_parts(words: list[str], heads: frozenset[str]) -> list[list[str]]:
             current = []
             continue
         current.append(word)
-        if word.endswith(".") and len(word) > 2 and word not in heads and not re.fullmatch(r"(?:[A-Z]\.)+", word):
+        if word.endswith(".") and len(word) > 2 and word not in heads and not _INITIALS.fullmatch(word):
             parts.append(current)
             current = []
     return parts + [current] if current else parts
@@ -277,7 +282,7 @@ def _learn_organisation(words: list[str], text: str, match: re.Match, lexicon: _
         return
     before = _WORD_BEFORE.search(text[: match.start() + match.group(0).find(words[0])])
     if before:
-        owner = lexicon.knowledge.lookup(re.sub(r"[’']s$", "", before.group(1)))
+        owner = lexicon.knowledge.lookup(_POSSESSIVE_S.sub("", before.group(1)))
         # "Japan's Defense Ministry", "UK Ministry of Defence": an organ of a state names that state.
         if owner and owner.kind == "state":
             return

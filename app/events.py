@@ -68,14 +68,19 @@ def _phrase_start(timex: Timex, words: list[Word]) -> int:
     return timex.start
 
 
+_CLAUSE_CUTS = (re.compile(r"\band\b"), re.compile(r"[;,]"))
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def _boundaries(text: str, s0: int, s1: int, dated: list[Timex]) -> list[int]:
     """Where the clause of each dating phrase starts: cut at the last "and" or comma between two."""
     cuts = [s0]
     for left, right in zip(dated, dated[1:]):
         gap = text[left.end:right.start]
         match = None
-        for pattern in (r"\band\b", r"[;,]"):
-            found = list(re.finditer(pattern, gap))
+        for pattern in _CLAUSE_CUTS:
+            found = list(pattern.finditer(gap))
             if found:
                 match = found[-1]
                 break
@@ -99,6 +104,10 @@ def _skip_attribution(text: str, core: int, limit: int) -> int:
             core += 1
 
 
+# Words before a past form that make it an adjective: "the newly approved", "some unfinished".
+_ADJECTIVE_MAKERS = (BEFORE_MODIFIER - RELATIVES) | QUANTIFIERS
+
+
 def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, text: str) -> int | None:
     """The happening the dating phrase at `phrase` attaches to: the nearest trigger before it.
 
@@ -117,7 +126,7 @@ def _trigger_before(words, seg_words, index, core: int, phrase: int, s0: int, te
             continue
         previous = candidates[n - 1] if n > 0 else None
         if previous is not None and is_past(w, False) and w.lower not in EVENT_NOUNS \
-                and previous.lower in (BEFORE_MODIFIER - RELATIVES) | QUANTIFIERS:
+                and previous.lower in _ADJECTIVE_MAKERS:
             continue  # "wrapped up some unfinished business": a participle after "some" is an adjective
         if previous is not None and w.lower.endswith("ing") and is_past(previous, previous.start == s0) \
                 and not text[previous.end:w.start].strip():
@@ -285,8 +294,8 @@ def _join_adjacent(text: str, dated: list) -> list:
     for timex, span in dated:
         if joined:
             previous = joined[-1][0]
-            gap = re.sub(r"\([^)]*\)", "", text[previous.end:timex.start])
-            if not re.search(r"\w", gap):
+            gap = _PARENTHESES.sub("", text[previous.end:timex.start])
+            if not _WORD_CHARACTER.search(gap):
                 kept, kept_span = (timex, span) if timex.type == "DATE" or previous.type != "DATE" \
                     else joined[-1]
                 # The phrase spans both, so no word of it is left in the title ("occurred at about 10").

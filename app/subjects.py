@@ -25,6 +25,7 @@ from app.word_classes import (
 # "Elian, the boy at the center of the dispute, was found": an aside between subject and verb.
 MAX_ASIDE = 8
 _DEMONYM_ENDINGS = ("an", "ese", "ish", "ch", "i")
+_ALL_PRONOUNS = PRONOUNS | SUBJECT_PRONOUNS
 
 
 def subject_text(mentions: list[Mention], words: list[Word], limit: int | None = None) -> str:
@@ -157,7 +158,7 @@ def sentence_subject(text: str, words: list[Word], sentence_start: int, limit: i
     run = []
     for w in opening:
         if not w.text[:1].isupper() or w.lower in DETERMINERS or w.lower in SUBORDINATORS \
-                or w.lower in CONNECTORS or w.lower in PREPOSITIONS or w.lower in PRONOUNS | SUBJECT_PRONOUNS:
+                or w.lower in CONNECTORS or w.lower in PREPOSITIONS or w.lower in _ALL_PRONOUNS:
             break
         run.append(w)
     verb = opening[len(run)] if len(run) < len(opening) else None

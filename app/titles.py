@@ -61,8 +61,11 @@ _OWNED_NOUN = re.compile(
     + "|".join(sorted(map(re.escape, EVENT_NOUNS), key=len, reverse=True)) + r")\b")
 
 
-
-
+_ASIDE = re.compile(r"\s*\([^)]*(?:\)|$)")
+# Words a title neither ends nor starts with; sets made once, as these are read in loops.
+_DANGLING = TRAILING | MODALS
+_LEADING = RELATIVES | CONNECTORS | SUBORDINATORS | {"to", "whilst", "whose"}
+_CLAUSE_OPENERS = RELATIVES | SUBORDINATORS
 
 
 def clean_title(text: str) -> str:
@@ -71,14 +74,14 @@ def clean_title(text: str) -> str:
     >>> clean_title("who signed the treaty (in Paris) and")
     'Signed the treaty'
     """
-    text = re.sub(r"\s*\([^)]*(?:\)|$)", "", text)
+    text = _ASIDE.sub("", text)
     words = text.split()
-    while words and words[-1].lower().strip(",;:") in TRAILING | MODALS:
+    while words and words[-1].lower().strip(",;:") in _DANGLING:
         # A particle after a verb belongs to it: "sworn in", "set up".
         if len(words) > 1 and is_past(Word(0, 0, words[-2]), True) and words[-1].lower() in PARTICLES:
             break
         words.pop()
-    while words and words[0].lower() in RELATIVES | CONNECTORS | SUBORDINATORS | {"to", "whilst", "whose"}:
+    while words and words[0].lower() in _LEADING:
         words.pop(0)
     text = " ".join(words).strip(" ,;:—–-")
     return text[:1].upper() + text[1:]
@@ -211,7 +214,7 @@ def build_title(
         aside = gap_text.startswith(",") and gap_text.endswith(",")
         # A name far from the verb, across a comma, is not its subject ("..., an official said"),
         # nor one before a clause of its own ("announced in Washington that the father would").
-        opens_clause = any(w.lower in RELATIVES | SUBORDINATORS for w in gap)
+        opens_clause = any(w.lower in _CLAUSE_OPENERS for w in gap)
         if aside or (len(gap) <= 3 and "," not in gap_text and not opens_clause):
             subject = subject_text(before, words, words[lead].start)
             entities = [m.entity for m in before[-2:]

@@ -122,7 +122,8 @@ TRAILING = PREPOSITIONS | DETERMINERS | CONNECTORS | {"whilst", "is", "are", "wa
 
 
 # A number keeps its currency sign and per cent ("$2.75", "3.7%"): titles are built from these.
-WORD = re.compile(r"[$£€]?\d[\d,.]*\d%?(?![\w-])|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|[$£€]?\d%?|\w")
+# The lookahead is what every branch starts with: between words, no branch is tried.
+WORD = re.compile(r"(?=[$£€\w])(?:[$£€]?\d[\d,.]*\d%?(?![\w-])|(?:[A-Z]\.){2,}(?:-\w+)?|\w[\w’'.-]*\w|[$£€]?\d%?|\w)")
 
 
 # “...”, "...", ``...'' and ''...'' (news wires open with two apostrophes too), ‘...’.
