@@ -108,54 +108,58 @@ class _NamingPatterns:
     apposition: re.Pattern[str] | None
     age: re.Pattern[str]
     role_first: re.Pattern[str] | None = None
-    role: re.Pattern[str] | None = None
+    # Trying a name at every capital letter is the slow part of most of these patterns, and
+    # most passages have no title, no age or no role after a comma for them to find. These
+    # find the part every match has: where a title is, or that an apposition is.
+    title: re.Pattern[str] | None = None
+    role_after_comma: re.Pattern[str] | None = None
+
+
+_AGE_AFTER_COMMA = re.compile(r",[^\S\n]+\d{1,3},")
 
 
 @lru_cache(maxsize=16)
 def _naming_patterns(titles: tuple[str, ...], roles: frozenset[str]) -> _NamingPatterns:
     """The people-finding patterns of one knowledge, compiled once."""
-    titled = single = apposition = None
+    titled = single = title = apposition = role_first = role_after_comma = None
     if titles:
-        title = literal_alternation(titles, not_after=r"[\w.]")
+        title_words = literal_alternation(titles, not_after=r"[\w.]")
+        title = re.compile(title_words)
         # "Defense Minister Boris Pistorius", "Defense Minister of Germany, Boris Pistorius".
         titled = re.compile(
-            rf"{title}(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])")
+            rf"{title_words}(?:[^\S\n]+of[^\S\n]+{_CAP_WORD})?,?\s+({_NAME})(?![\w])")
         # "President Bush said": a title before one capitalised word that no other follows.
         single = re.compile(
-            rf"{title}[^\S\n]+({_NAME_WORD})(?![\w-])(?![^\S\n]+[{_UPPER}])")
+            rf"{title_words}[^\S\n]+({_NAME_WORD})(?![\w-])(?![^\S\n]+[{_UPPER}])")
     if roles:
+        role_words = literal_alternation(roles)
         # "Mykhailo Podolyak, an aide to ...", "Elena Petrov, a geopolitical expert".
-        role_words = "|".join(sorted(roles, key=len, reverse=True))
         # One person per role: a plural ("..., administration officials say") is a group. The
         # words before the role never link ("X, as an adviser"), and a capitalised word after
         # it makes the role a title of the next name ("Cape Town, South Africa, police
         # spokesman Capt. Rod Beer").
         apposition = re.compile(
             rf"({_NAME}),[^\S\n]+(?:(?:a|an|the)[^\S\n]+)?(?:(?!{_FILLER_STOP}\b)[\w'’-]+[^\S\n]+){{0,3}}?"
-            rf"(?:{role_words})\b(?![^\S\n]+[{_UPPER}])")
+            rf"{role_words}\b(?![^\S\n]+[{_UPPER}])")
+        role_after_comma = re.compile(rf",[^\S\n]+(?:[\w'’-]+[^\S\n]+){{0,4}}{role_words}")
+        # "Polly Peck's chairman, Asil Nadir, echoed": the role, then the name between commas.
+        # Roles are words, so a word boundary before one is no word character before it.
+        role_start = literal_alternation(roles, not_after=r"\w")
+        role_first = re.compile(rf"{role_start},[^\S\n]+({_NAME}),")
     honorific = re.compile(rf"(?:Mr|Mrs|Ms|Dr|Prof)\.\s+({_SHORT_NAME})(?!\w)")
-    # "Polly Peck's chairman, Asil Nadir, echoed": the role, then the name between commas.
-    role_first = re.compile(
-        rf"\b(?:{'|'.join(sorted(roles, key=len, reverse=True))}),[^\S\n]+({_NAME}),") if roles else None
     # "James Kopp, 44, was charged": news gives a person's age after the name.
     age = re.compile(rf"({_NAME}),[^\S\n]+\d{{1,3}},")
-    role = re.compile(literal_alternation(roles)) if roles else None
-    return _NamingPatterns(titled, single, honorific, apposition, age, role_first, role)
-
-
-# Trying a name at every capital letter is the slow part of the age, apposition and
-# role-first patterns; most passages have no age, or no role word, for them to find.
-_AGE = re.compile(r",[^\S\n]+\d{1,3},")
+    return _NamingPatterns(titled, single, honorific, apposition, age, role_first, title, role_after_comma)
 
 
 def _learn_people(text: str, lexicon: _Lexicon) -> None:
     knowledge = lexicon.knowledge
     patterns = _naming_patterns(knowledge.titles, knowledge.roles)
-    if patterns.titled is not None:
-        for match in patterns.titled.finditer(text):
+    first_title = patterns.title.search(text) if patterns.title is not None else None
+    if first_title is not None:
+        for match in patterns.titled.finditer(text, first_title.start()):
             _learn_person(match.group(1), lexicon)
-    if patterns.single is not None:
-        for match in patterns.single.finditer(text):
+        for match in patterns.single.finditer(text, first_title.start()):
             name = _POSSESSIVE_S.sub("", match.group(1))
             if name not in _NOT_NAMES and lexicon.lookup(name) is None and name not in knowledge.titles \
                     and f"{name}." not in knowledge.titles \
@@ -163,15 +167,13 @@ def _learn_people(text: str, lexicon: _Lexicon) -> None:
                 lexicon.learn(name, Entity(key=slugify(name), name=name, kind="person"))
     for match in patterns.honorific.finditer(text):
         _learn_person(match.group(1), lexicon)
-    if _AGE.search(text):
+    if _AGE_AFTER_COMMA.search(text):
         for match in patterns.age.finditer(text):
             _learn_person(match.group(1), lexicon)
-    if patterns.role is None or not patterns.role.search(text):
-        return
     if patterns.role_first is not None:
         for match in patterns.role_first.finditer(text):
             _learn_person(match.group(1), lexicon)
-    if patterns.apposition is not None:
+    if patterns.apposition is not None and patterns.role_after_comma.search(text):
         for match in patterns.apposition.finditer(text):
             before = _WORD_BEFORE.search(text[: match.start()])
             # Only a whole run of capitalised words is a name, not the tail of a longer one.
