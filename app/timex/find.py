@@ -18,6 +18,7 @@ from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
 from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
 from app.timex.normalize import safe_date, shift_value
+from app.timex.prefilter import CASE_ODDITIES, DIGIT, HAS_DIGIT, requirements
 
 # ---- selection and combination --------------------------------------------
 
@@ -127,11 +128,93 @@ def _a_measure(text: str, f: Found) -> bool:
     return word in lexicon.TIME_MEASURE_PREFIXES
 
 
+_LETTERS = re.compile(r"[A-Za-z]+")
+# Bits of each token seen, and the rules each set of bits lets run: news repeats its
+# words, so after the first documents nearly every look-up is found. Both are
+# emptied when full so that a long ingestion does not grow them without end.
+_TOKEN_BITS: dict[str, int] = {}
+_RULES_FOR_BITS: dict[int, tuple[int, ...]] = {}
+_CACHE_LIMIT = 200_000
+_RULE_BITS: list[int] = []
+_WORD_BITS: dict[str, int] = {}
+_DIGIT_BITS = 0
+
+
+def _index_rules() -> None:
+    """Give each clause of each rule's needs (see `prefilter`) a bit, and each needed
+    word the bits of the clauses it satisfies: a rule runs in a window whose words
+    set all of its bits."""
+    global _DIGIT_BITS
+    clauses = list(dict.fromkeys(clause for pattern, _ in RULES for clause in requirements(pattern)))
+    _RULE_BITS[:] = [sum(1 << clauses.index(clause) for clause in set(requirements(pattern)))
+                     for pattern, _ in RULES]
+    _WORD_BITS.clear()
+    for bit, clause in enumerate(clauses):
+        for word in clause:
+            _WORD_BITS[word] = _WORD_BITS.get(word, 0) | 1 << bit
+    _DIGIT_BITS = _WORD_BITS.pop(DIGIT, 0)
+    _TOKEN_BITS.clear()
+    _RULES_FOR_BITS.clear()
+
+
+_index_rules()
+
+
+def _token_bits(token: str) -> int:
+    if len(_TOKEN_BITS) >= _CACHE_LIMIT:
+        _TOKEN_BITS.clear()
+    low = token.lower()
+    bits = 0
+    for word, word_bits in _WORD_BITS.items():
+        if word in low:
+            bits |= word_bits
+    _TOKEN_BITS[token] = bits
+    return bits
+
+
+def _rules_for(bits: int) -> tuple[int, ...]:
+    if len(_RULES_FOR_BITS) >= _CACHE_LIMIT:
+        _RULES_FOR_BITS.clear()
+    rules = _RULES_FOR_BITS[bits] = tuple(i for i, need in enumerate(_RULE_BITS) if bits & need == need)
+    return rules
+
+
+def _rule_windows(text: str, windows: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
+    """The windows each rule (by its index in RULES) is to run in, in text order:
+    those holding the words any match of the rule needs, as it matches nothing in
+    the others. A rule that is to run nowhere is left out.
+
+    A needed word is a run of ASCII letters, so a window holds it exactly when
+    one of the window's runs of letters does.
+    """
+    if CASE_ODDITIES.search(text):
+        return {i: windows for i in range(len(RULES))}
+    if len(_RULE_BITS) != len(RULES):
+        _index_rules()  # a rule registered after this module was imported
+    per_rule: dict[int, list[tuple[int, int]]] = {}
+    token_bits = _TOKEN_BITS.get
+    rules_for = _RULES_FOR_BITS.get
+    for window in windows:
+        start, end = window
+        bits = _DIGIT_BITS if HAS_DIGIT.search(text, start, end) else 0
+        for token in _LETTERS.findall(text, start, end):
+            b = token_bits(token)
+            bits |= _token_bits(token) if b is None else b
+        rules = rules_for(bits)
+        for i in _rules_for(bits) if rules is None else rules:
+            if i in per_rule:
+                per_rule[i].append(window)
+            else:
+                per_rule[i] = [window]
+    return per_rule
+
+
 def _candidates(ctx: Context) -> list[Found]:
     found = []
-    windows = _windows(ctx.text)
-    for priority, (pattern, handler) in enumerate(RULES):
-        for start, end in windows:
+    runs = _rule_windows(ctx.text, _windows(ctx.text))
+    for priority in sorted(runs):
+        pattern, handler = RULES[priority]
+        for start, end in runs[priority]:
             for m in pattern.finditer(ctx.text, start, end):
                 f = handler(m, ctx)
                 if (f is not None and f.end > f.start and not _in_a_name(ctx.text, f)
