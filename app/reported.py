@@ -30,7 +30,7 @@ def _main_verbs(text: str, words: list[Word], quotes) -> list[int]:
     "amid continued aggression") nor participles after a comma ("Trump, known for ...")."""
     found = []
     for n, w in enumerate(words):
-        if n == 0 or inside(w.start, quotes) or not is_past(w, False):
+        if n == 0 or not is_past(w, False) or inside(w.start, quotes):
             continue
         k = n - 1
         while k > 0 and words[k].lower.endswith("ly") and words[k].lower != "only":
