@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.timex import find, find_timexes, prefilter
+from app.timex import find, find_timexes, grammar, prefilter
 from app.timex.grammar import RULES
 from app.timex.prefilter import CASE_ODDITIES, DIGIT, requirements
 from test_timex_phrases import CASES, FALSE_FRIENDS
@@ -63,6 +63,7 @@ def test_requirements_spell_out_what_every_match_contains(pattern, words):
     assert sorted(map(sorted, requirements(re.compile(pattern)))) == words
 
 
-def test_docstring_examples_hold():
-    result = doctest.testmod(prefilter)
+@pytest.mark.parametrize("module", [prefilter, grammar])
+def test_docstring_examples_hold(module):
+    result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

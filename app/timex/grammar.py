@@ -20,9 +20,17 @@ FLAGS = re.IGNORECASE
 
 
 def alternation(words) -> str:
-    """Regex alternation of phrases, longest first, spaces matching any whitespace."""
+    """Regex alternation of phrases, longest first, spaces matching any whitespace.
+
+    The regex engine tries the phrases one after another at every position it
+    reaches; a look-ahead for their first letters turns most positions away with
+    one test (it only restates what every phrase begins with).
+    >>> alternation(["may", "march", "june"])
+    '(?=[jm])(?:march|june|may)'
+    """
     ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+    firsts = "".join(re.escape(c) for c in sorted({w[0] for w in ordered}))
+    return f"(?=[{firsts}])(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + ")"
 
 
 def cased(words) -> str:
