@@ -125,14 +125,20 @@ def _either(alternatives) -> tuple:
         union = set().union(*(e for e, _ in infos))
         if len(union) <= _MAX_STRINGS:
             return union, ()
-    # one clause of each alternative's must hold: their union is a clause of the whole
-    clauses: list[Clause] = [frozenset()]
-    for info in infos:
-        options = _exact_or_clauses(info)
-        if not options:
-            return _ANY
-        clauses = [c | o for c in clauses for o in options][: _MAX_CLAUSES * 4]
-    return None, tuple(dict.fromkeys(_shortest(c) for c in clauses))
+    # a clause of each alternative holds, so their union is a clause of the whole:
+    # the union of the alternatives' best clauses, then of their second best, ...
+    options = [_best_first(_exact_or_clauses(info)) for info in infos]
+    if not all(options):
+        return _ANY
+    clauses = [_shortest(frozenset().union(*(o[min(k, len(o) - 1)] for o in options)))
+               for k in range(min(_MAX_CLAUSES, max(map(len, options))))]
+    return None, tuple(dict.fromkeys(clauses))
+
+
+def _best_first(clauses) -> list[Clause]:
+    """The clauses the least likely to hold by chance first: those whose every word is
+    long (a digit counts as a word of two letters), then those of fewer words."""
+    return sorted(clauses, key=lambda c: (-min(2 if w == DIGIT else len(w) for w in c), len(c)))
 
 
 def _node(node) -> tuple:
@@ -178,6 +184,4 @@ def requirements(pattern: re.Pattern) -> tuple[Clause, ...]:
     exact, clauses = _sequence(_parser.parse(pattern.pattern, pattern.flags))
     if exact is not None:
         clauses = _exact_or_clauses((exact, ()))
-    clauses = tuple(c for c in clauses if c)
-    # the fewer and longer the words, the seldomer the clause holds by chance
-    return tuple(sorted(clauses, key=lambda c: (len(c), -min(map(len, c))))[:_MAX_CLAUSES])
+    return tuple(_best_first(c for c in clauses if c)[:_MAX_CLAUSES])
