@@ -43,18 +43,53 @@ _DIGIT_ANCHOR = re.compile(r"\s?(?:[ap]\.?m\b|[:/]\d|'?s\b)", FLAGS)
 _REACH = 40  # characters a rule's match may extend on either side of its anchor word
 
 
+_DIGITS = re.compile(r"\d+")  # scanning left to right, each match is a whole run of digits
+_LOWER_LETTERS = re.compile(r"[a-z]+")
+_ASCII_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LETTER_ANCHORS = frozenset(w for w in _ANCHOR_WORDS if _LOWER_LETTERS.fullmatch(w))
+_LETTER_ANCHOR_BYTES = frozenset(w.encode("ascii") for w in _LETTER_ANCHORS)
+# every byte but a lowercase ASCII letter becomes a space
+_ONLY_LOWER_LETTERS = bytes(b if 97 <= b <= 122 else 32 for b in range(256))
+
+
+def _is_anchor_number(text: str, m: re.Match) -> bool:
+    token = m.group()
+    return (len(token) == 4 and "1500" <= token <= "2099") or _DIGIT_ANCHOR.match(text, m.end()) is not None
+
+
+def _anchor_tokens(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each anchor token, in text order: a run of ASCII letters that
+    is an anchor word whatever its case, or a run of digits that looks like a year or
+    a clock time."""
+    if CASE_ODDITIES.search(text):
+        # lowercasing "İ" and the Kelvin sign would shift offsets or make letters
+        return [m.span() for m in _TOKEN.finditer(text)
+                if (_is_anchor_number(text, m) if m.group()[0].isdigit() else m.group().lower() in _ANCHOR_WORDS)]
+    # Most runs of letters are not anchor words: the words present are told by set
+    # operations over all runs at once (as bytes, where blanking every other
+    # character is one table look-up each), and only those are looked for one by one.
+    lowered = text.lower()
+    n = len(text)
+    spans = [m.span() for m in _DIGITS.finditer(text) if _is_anchor_number(text, m)]
+    runs = lowered.encode("ascii", "replace").translate(_ONLY_LOWER_LETTERS).split()
+    for word in _LETTER_ANCHOR_BYTES.intersection(runs):
+        word = word.decode("ascii")
+        i = lowered.find(word)
+        while i >= 0:
+            j = i + len(word)
+            if (i == 0 or lowered[i - 1] not in _ASCII_LOWER) and (j == n or lowered[j] not in _ASCII_LOWER):
+                spans.append((i, j))
+            i = lowered.find(word, j)
+    spans.sort()
+    return spans
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """Merged spans of text around anchor words, cut at whitespace."""
     spans: list[tuple[int, int]] = []
     n = len(text)
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        if token[0].isdigit():
-            if not ((len(token) == 4 and "1500" <= token <= "2099") or _DIGIT_ANCHOR.match(text, m.end())):
-                continue
-        elif token.lower() not in _ANCHOR_WORDS:
-            continue
-        start, end = max(0, m.start() - _REACH), min(n, m.end() + _REACH)
+    for token_start, token_end in _anchor_tokens(text):
+        start, end = max(0, token_start - _REACH), min(n, token_end + _REACH)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], end)
         else:
