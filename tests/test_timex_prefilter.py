@@ -9,7 +9,7 @@ import pytest
 
 from app.timex import find, find_timexes, grammar, prefilter
 from app.timex.grammar import RULES
-from app.timex.prefilter import CASE_ODDITIES, DIGIT, requirements
+from app.timex.prefilter import CASE_ODDITIES, DIGIT, holds, requirements
 from test_timex_phrases import CASES, FALSE_FRIENDS
 
 TEXTS = [case[0] for case in CASES] + FALSE_FRIENDS + [
@@ -23,13 +23,14 @@ TEXTS = [case[0] for case in CASES] + FALSE_FRIENDS + [
 
 def test_every_match_of_every_rule_holds_the_words_its_rule_needs():
     text = "\n".join(TEXTS)
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in re.finditer("[A-Za-z]+", text)]
     for pattern, handler in RULES:
         needs = requirements(pattern)
         for m in pattern.finditer(text):
-            low = m.group().lower()
+            touching = [token for start, end, token in tokens if start < m.end() and end > m.start()]
             for clause in needs:
-                assert any(re.search(r"\d", low) if w == DIGIT else w in low for w in clause), (
-                    handler.__name__, m.group(), sorted(clause))
+                assert any(re.search(r"\d", m.group()) if w == DIGIT else any(holds(w, t) for t in touching)
+                           for w in clause), (handler.__name__, m.group(), sorted(clause))
 
 
 def test_skipping_windows_changes_no_expression(monkeypatch):
@@ -52,11 +53,13 @@ def test_case_oddities_are_every_character_ignorecase_matches_with_an_ascii_lett
 
 
 @pytest.mark.parametrize("pattern,words", [
-    (r"(?i)\b(?:last|next)\s+(?:week|month)s?", [["last", "next"], ["month", "week"]]),
+    (r"(?i)\b(?:last|next)\s+(?:week|month)s?", [["^month", "^week"], ["last$", "next$"]]),
     (r"(?i)\w+day", [["day"]]),  # what the pattern does not spell out needs nothing
     (r"(?i)(?:x|\w)+", []),
-    (r"(?i)(?:week)?end", [["end"]]),
-    (r"(?i)o['\u2019]clock|\d+\s*[ap]m", [["0", "clock"], ["am", "clock", "pm"]]),
+    (r"(?i)(?<!\w)(?:week)?end(?![\w-])", [["^end$", "^weekend$"]]),
+    (r"(?i)(?<![a-z])day", [["day"]]),  # a class of some letters leaves the others
+    (r"(?i)(?<=-)day(?=s)|(?<=\s)days(?=\s)", [["^day"]]),
+    (r"(?i)o['\u2019]clock|\d+\s*[ap]m", [["0", "^clock"], ["^am", "^clock", "^pm"]]),
     (r"(?i)(?P<y>19\d\d)s", [["0"]]),
 ])
 def test_requirements_spell_out_what_every_match_contains(pattern, words):

@@ -18,7 +18,7 @@ from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
 from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
 from app.timex.normalize import safe_date, shift_value
-from app.timex.prefilter import CASE_ODDITIES, DIGIT, HAS_DIGIT, requirements
+from app.timex.prefilter import CASE_ODDITIES, DIGIT, HAS_DIGIT, holds, requirements
 
 # ---- selection and combination --------------------------------------------
 
@@ -201,7 +201,7 @@ def _token_bits(token: str) -> int:
     low = token.lower()
     bits = 0
     for word, word_bits in _WORD_BITS.items():
-        if word in low:
+        if holds(word, low):
             bits |= word_bits
     _TOKEN_BITS[token] = bits
     return bits

@@ -8,7 +8,11 @@ they are. Deriving them from the pattern, never typing them per rule, keeps them
 right when a rule or the lexicon changes: a pattern part this analysis does not
 understand only makes the rule run more often, never less.
 
-Every word is a run of ASCII letters, looked up in the lowercased window. That
+A word is a run of ASCII letters, looked for in the window's tokens (its runs of
+ASCII letters, lowercased): as part of one ("day" in "Monday"), or, where the
+pattern puts no letter before or after it, as the start, end or whole of one
+("^day$" is the token "day"; the duration rule's "day" follows a space or the left
+edge its look-behind guards, and so does not hold in "Monday"). Lowercasing
 equals the regex's case-insensitive matching except for four characters that
 IGNORECASE matches with an ASCII letter ("ſ" with "s", the Kelvin sign with "k",
 "ı" and "İ" with "i"); a text holding one runs every rule everywhere.
@@ -26,22 +30,182 @@ _MAX_CLAUSES = 4  # requirements kept per rule: the rest would seldom skip more
 # Characters other than ASCII letters that IGNORECASE matches with an ASCII letter
 # (tests/test_timex_prefilter.py checks the list against every code point).
 CASE_ODDITIES = re.compile("[\u0130\u0131\u017f\u212a]")
+_ODDITIES = frozenset(map(ord, "\u0130\u0131\u017f\u212a"))
 HAS_DIGIT = re.compile(r"\d")
 _LETTER_RUN = re.compile(r"[a-z]+")
 
 Clause = frozenset  # of words: a match contains at least one of them
 _ANY = (None, ())  # a part that may match anything: no exact strings, no clause
+_ZERO_WIDTH = (C.AT, C.ASSERT, C.ASSERT_NOT)
+_REPEATS = tuple(op for op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)) if op)
+_ATOMIC = getattr(C, "ATOMIC_GROUP", None)
 
+
+def holds(word: str, token: str) -> bool:
+    """Whether a lowercased token satisfies a word of a clause.
+
+    >>> holds("day", "monday"), holds("^day", "monday"), holds("^day$", "days"), holds("day$", "monday")
+    (True, False, False, True)
+    """
+    if word[0] == "^":
+        return token == word[1:-1] if word[-1] == "$" else token.startswith(word[1:])
+    return token.endswith(word[:-1]) if word[-1] == "$" else word in token
+
+
+def _implies(word: str, other: str) -> bool:
+    """Whether every token satisfying `word` satisfies `other` too."""
+    if DIGIT in (word, other):
+        return word == other
+    return holds(other, word.strip("^$")) and (other[0] != "^" or word[0] == "^") and (
+        other[-1] != "$" or word[-1] == "$")
+
+
+# ---- where letters may stand: what keeps a word from running into others ----
+
+def _is_letter(code: int) -> bool:
+    """Whether a pattern character may match an ASCII letter of the text."""
+    return 65 <= code <= 90 or 97 <= code <= 122 or code in _ODDITIES
+
+
+def _class_has_letter(items) -> bool:
+    for op, arg in items:
+        if op is C.LITERAL:
+            if _is_letter(arg):
+                return True
+        elif op is C.RANGE:
+            low, high = arg
+            if any(_is_letter(c) for c in (65, 90, 97, 122, *_ODDITIES) if low <= c <= high) or (
+                    low <= 90 and high >= 65) or (low <= 122 and high >= 97):
+                return True
+        elif op is C.CATEGORY:
+            if arg not in (C.CATEGORY_DIGIT, C.CATEGORY_SPACE, C.CATEGORY_UNI_DIGIT, C.CATEGORY_UNI_SPACE):
+                return True
+        else:  # NEGATE, ...
+            return True
+    return False
+
+
+def _class_is_all_letters(items) -> bool:
+    """Whether a class matches every ASCII letter (a look-around of it bounds a word)."""
+    return any(op is C.CATEGORY and arg in (C.CATEGORY_WORD, C.CATEGORY_UNI_WORD) for op, arg in items)
+
+
+def _nullable(nodes) -> bool:
+    return all(_node_nullable(node) for node in nodes)
+
+
+def _node_nullable(node) -> bool:
+    op, arg = node
+    if op in (C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY):
+        return False
+    if op is C.SUBPATTERN:
+        return _nullable(arg[-1])
+    if op is _ATOMIC:
+        return _nullable(arg)
+    if op is C.BRANCH:
+        return any(_nullable(alt) for alt in arg[1])
+    if op in _REPEATS:
+        return arg[0] == 0 or _nullable(arg[2])
+    return True  # zero-width, or not understood: may match nothing
+
+
+def _edge_is_not_letter(nodes, last: bool) -> bool:
+    """Whether every non-empty match of `nodes` starts (ends, if `last`) with a
+    character that is not an ASCII letter."""
+    for node in (reversed(nodes) if last else nodes):
+        if not _node_edge_is_not_letter(node, last):
+            return False
+        if not _node_nullable(node):
+            return True
+    return True
+
+
+def _node_edge_is_not_letter(node, last: bool) -> bool:
+    op, arg = node
+    if op is C.LITERAL:
+        return not _is_letter(arg)
+    if op is C.IN:
+        return not _class_has_letter(arg)
+    if op in _ZERO_WIDTH:
+        return True  # no character of its own
+    if op is C.SUBPATTERN:
+        return _edge_is_not_letter(arg[-1], last)
+    if op is _ATOMIC:
+        return _edge_is_not_letter(arg, last)
+    if op is C.BRANCH:
+        return all(_edge_is_not_letter(alt, last) for alt in arg[1])
+    if op in _REPEATS:
+        return _edge_is_not_letter(arg[2], last)
+    return False
+
+
+def _bounded_after(nodes, before: bool) -> bool:
+    """Whether no ASCII letter stands right before the end of `nodes`' match, given
+    whether one may stand before its start."""
+    for node in nodes:
+        before = _node_bounded_after(node, before)
+    return before
+
+
+def _node_bounded_after(node, before: bool) -> bool:
+    op, arg = node
+    if op is C.ASSERT_NOT and arg[0] < 0:  # (?<![\w...]): no letter before here
+        sub = list(arg[1])
+        return before or (len(sub) == 1 and sub[0][0] is C.IN and _class_is_all_letters(sub[0][1]))
+    if op is C.ASSERT and arg[0] < 0:  # (?<=-): what is before here ends as it does
+        sub = list(arg[1])
+        return before or (not _nullable(sub) and _edge_is_not_letter(sub, last=True))
+    if op is C.AT:
+        return before or arg in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+    if op in _ZERO_WIDTH:
+        return before
+    if op is C.SUBPATTERN:
+        return _bounded_after(arg[-1], before)
+    if op is C.BRANCH:
+        return all(_bounded_after(alt, before) for alt in arg[1])
+    return (before or not _node_nullable(node)) and _node_edge_is_not_letter(node, last=True)
+
+
+def _bounded_before(nodes, after: bool) -> bool:
+    """Whether no ASCII letter stands right after the start of `nodes`' match, given
+    whether one may stand after its end."""
+    for node in reversed(nodes):
+        after = _node_bounded_before(node, after)
+    return after
+
+
+def _node_bounded_before(node, after: bool) -> bool:
+    op, arg = node
+    if op is C.ASSERT_NOT and arg[0] > 0:  # (?![\w-]): no letter next
+        sub = list(arg[1])
+        return after or (len(sub) == 1 and sub[0][0] is C.IN and _class_is_all_letters(sub[0][1]))
+    if op is C.ASSERT and arg[0] > 0:  # (?=\s+quarter): what comes next starts as it does
+        sub = list(arg[1])
+        return after or (not _nullable(sub) and _edge_is_not_letter(sub, last=False))
+    if op is C.AT:
+        return after or arg in (C.AT_END, C.AT_END_STRING)
+    if op in _ZERO_WIDTH:
+        return after
+    if op is C.SUBPATTERN:
+        return _bounded_before(arg[-1], after)
+    if op is C.BRANCH:
+        return all(_bounded_before(alt, after) for alt in arg[1])
+    return (after or not _node_nullable(node)) and _node_edge_is_not_letter(node, last=False)
+
+
+# ---- what the pattern spells out ------------------------------------------
 
 def _char_set(items) -> set[str] | None:
     """The characters a class matches, digits as one mark, or None when too many."""
     chars: set[str] = set()
     for op, arg in items:
         if op is C.LITERAL:
+            if arg in _ODDITIES:
+                return None
             chars.add(_char(arg))
         elif op is C.RANGE:
             low, high = arg
-            if high - low > 30:
+            if high - low > 30 or any(low <= c <= high for c in _ODDITIES):
                 return None
             chars.update(_char(c) for c in range(low, high + 1))
         elif op is C.CATEGORY and arg in (C.CATEGORY_DIGIT, C.CATEGORY_UNI_DIGIT):
@@ -56,73 +220,114 @@ def _char(code: int) -> str:
     return _DIGIT_MARK if c.isdecimal() else c.lower()
 
 
-def _word(s: str) -> str | None:
+# Spelled-out strings map to (left, right): whether no letter can stand right before
+# (after) the string where the pattern puts it.
+Spelled = dict
+
+
+def _spelled(strings, left: bool, right: bool) -> Spelled:
+    return {s: (left, right) for s in strings}
+
+
+def _join(a: Spelled, b: Spelled) -> Spelled:
+    """The strings of `a` followed by those of `b`; each takes its left bound from the
+    part that gives its first character, its right bound from that giving its last."""
+    out: Spelled = {}
+    for x, (x_left, x_right) in a.items():
+        for y, (y_left, y_right) in b.items():
+            # an empty string's bounds are those of the place it stands, which is
+            # where the other string begins (ends): either's bound holds there
+            _add(out, x + y, x_left if x else x_left or y_left, y_right if y else x_right or y_right)
+    return out
+
+
+def _add(out: Spelled, s: str, left: bool, right: bool) -> None:
+    if s in out:  # spelled out on two paths: only what holds on both
+        left, right = left and out[s][0], right and out[s][1]
+    out[s] = (left, right)
+
+
+def _word(s: str, bounded_left: bool, bounded_right: bool) -> str | None:
     """The requirement a string spelled out by the pattern makes of the text: its
     longest run of letters, or a digit where that run is too short to be rare
-    ("1990s", "20th"); None if it holds neither."""
-    runs = _LETTER_RUN.findall(s)
-    longest = max(runs, key=len) if runs else ""
-    if _DIGIT_MARK in s and len(longest) < 3:
+    ("1990s", "20th"); None if it holds neither. The run is marked "^" ("$") where
+    no letter can stand before (after) it."""
+    runs = list(_LETTER_RUN.finditer(s))
+    longest = max(runs, key=lambda m: len(m.group())) if runs else None
+    if _DIGIT_MARK in s and (longest is None or len(longest.group()) < 3):
         return DIGIT
-    return longest or None
+    if longest is None:
+        return None
+    start = "^" if longest.start() > 0 or bounded_left else ""
+    end = "$" if longest.end() < len(s) or bounded_right else ""
+    return start + longest.group() + end
 
 
-def _clause(strings: set[str]) -> Clause | None:
+def _clause(spelled: Spelled) -> Clause | None:
     words = set()
-    for s in strings:
-        w = _word(s)
+    for s, (left, right) in spelled.items():
+        w = _word(s, left, right)
         if w is None:
             return None  # one way to match that needs no word: the clause tells nothing
         words.add(w)
-    return _shortest(words)
+    return _weakest(words)
 
 
-def _shortest(words) -> Clause:
-    # a word holding a shorter one of the clause is found whenever the shorter is
-    return frozenset(w for w in words if not any(v != w and v in w for v in words if v != DIGIT))
+def _weakest(words) -> Clause:
+    # a word satisfied only where another of the clause is adds nothing to it
+    return frozenset(w for w in words if not any(v != w and _implies(w, v) for v in words))
 
 
 def _exact_or_clauses(info) -> tuple[Clause, ...]:
-    exact, clauses = info
-    if exact is None:
+    spelled, clauses = info
+    if spelled is None:
         return clauses
-    clause = _clause(exact)
+    clause = _clause(spelled)
     return () if clause is None else (clause,)
 
 
-def _sequence(nodes) -> tuple:
-    """(exact strings or None, clauses) of parts matched one after another."""
-    exact: set[str] | None = {""}
+def _sequence(nodes, left: bool = False, right: bool = False, spell: bool = True) -> tuple:
+    """(spelled-out strings or None, clauses) of parts matched one after another;
+    `left` (`right`): whether no letter can stand right before (after) them. With
+    `spell` false, strings that spell out the whole are given as a clause instead."""
+    nodes = list(nodes)
+    # whether no letter can stand right before / after each part
+    befores = [left]
+    for node in nodes:
+        befores.append(_node_bounded_after(node, befores[-1]))
+    afters = [right]
+    for node in reversed(nodes):
+        afters.append(_node_bounded_before(node, afters[-1]))
+    afters.reverse()  # afters[k]: the bound right after the start of part k
+
+    run: Spelled | None = {"": (left, afters[0])}
     clauses: list[Clause] = []
     spelled = True  # every part so far spelled out its strings
-
-    def flush():
-        nonlocal exact
-        if exact is not None:
-            clauses.extend(_exact_or_clauses((exact, ())))
-        exact = None
-
-    for node in nodes:
-        part_exact, part_clauses = _node(node)
-        if part_exact is not None and exact is not None and len(exact) * len(part_exact) <= _MAX_STRINGS:
-            exact = {a + b for a in exact for b in part_exact}
+    for k, node in enumerate(nodes):
+        part, part_clauses = _node(node, befores[k], afters[k + 1])
+        if part is not None and run is not None and len(run) * len(part) <= _MAX_STRINGS:
+            run = _join(run, part)
             continue
-        flush()
+        if run is not None:
+            clauses.extend(_exact_or_clauses((run, ())))
         spelled = False
-        if part_exact is not None:
-            exact = set(part_exact)  # starts a new run of spelled-out parts
-        else:
+        run = part  # None, or a new run of spelled-out parts
+        if part is None:
             clauses.extend(part_clauses)
-    if spelled:
-        return exact, ()
-    flush()
+    if spelled and spell:
+        return run, ()
+    if run is not None:
+        clauses.extend(_exact_or_clauses((run, ())))
     return None, tuple(dict.fromkeys(clauses))
 
 
-def _either(alternatives) -> tuple:
-    infos = [_sequence(alt) if isinstance(alt, (list, _parser.SubPattern)) else alt for alt in alternatives]
+def _either(alternatives, left: bool, right: bool) -> tuple:
+    infos = [_sequence(alt, left, right) for alt in alternatives]
     if all(e is not None for e, _ in infos):
-        union = set().union(*(e for e, _ in infos))
+        union: Spelled = {}
+        for spelled, _ in infos:
+            for s, bounds in spelled.items():
+                _add(union, s, *bounds)
         if len(union) <= _MAX_STRINGS:
             return union, ()
     # a clause of each alternative holds, so their union is a clause of the whole:
@@ -130,58 +335,70 @@ def _either(alternatives) -> tuple:
     options = [_best_first(_exact_or_clauses(info)) for info in infos]
     if not all(options):
         return _ANY
-    clauses = [_shortest(frozenset().union(*(o[min(k, len(o) - 1)] for o in options)))
+    clauses = [_weakest(frozenset().union(*(o[min(k, len(o) - 1)] for o in options)))
                for k in range(min(_MAX_CLAUSES, max(map(len, options))))]
     return None, tuple(dict.fromkeys(clauses))
 
 
+def _rarity(word: str) -> int:
+    return 2 if word == DIGIT else len(word.strip("^$")) + word.count("^") + word.count("$")
+
+
 def _best_first(clauses) -> list[Clause]:
     """The clauses the least likely to hold by chance first: those whose every word is
-    long (a digit counts as a word of two letters), then those of fewer words."""
-    return sorted(clauses, key=lambda c: (-min(2 if w == DIGIT else len(w) for w in c), len(c)))
+    long (a digit counts as a word of two letters; "^", "$" as one more), then
+    those of fewer words."""
+    return sorted(clauses, key=lambda c: (-min(map(_rarity, c)), len(c)))
 
 
-def _node(node) -> tuple:
+def _node(node, left: bool, right: bool) -> tuple:
     op, arg = node
     if op is C.LITERAL:
-        return {_char(arg)}, ()
+        return (_spelled([_char(arg)], left, right), ()) if arg not in _ODDITIES else _ANY
     if op is C.IN:
         chars = _char_set(arg)
-        return (chars, ()) if chars is not None else _ANY
-    if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
-        return {""}, ()  # matches no characters
+        return (_spelled(chars, left, right), ()) if chars is not None else _ANY
+    if op in _ZERO_WIDTH:  # matches no characters, but may tell what is around
+        return {"": (_node_bounded_after(node, left), _node_bounded_before(node, right))}, ()
     if op is C.SUBPATTERN:
-        return _sequence(arg[-1])
-    if op is getattr(C, "ATOMIC_GROUP", None):
-        return _sequence(arg)
+        return _sequence(arg[-1], left, right)
+    if op is _ATOMIC:
+        return _sequence(arg, left, right)
     if op is C.BRANCH:
-        return _either(arg[1])
+        return _either(arg[1], left, right)
     if op is C.GROUPREF_EXISTS:
         _, yes, no = arg
-        return _either([yes, no if no is not None else []])
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        return _either([yes, no if no is not None else []], left, right)
+    if op in _REPEATS:
         low, high, sub = arg
-        inner = _sequence(sub)
         if high == 0:
-            return {""}, ()
-        if low == 0:
-            if high == 1 and inner[0] is not None:
-                return inner[0] | {""}, ()
-            return _ANY
+            return {"": (left, right)}, ()
+        if low == 0 and high == 1:
+            inner = _sequence(sub, left, right)
+            if inner[0] is None:
+                return _ANY
+            once = dict(inner[0])
+            _add(once, "", left, right)
+            return once, ()
         if low == high == 1:
-            return inner
-        return None, _exact_or_clauses(inner)  # holds at least one repetition
+            return _sequence(sub, left, right)
+        if low == 0:
+            return _ANY
+        # holds at least one repetition, whose neighbours may be other repetitions
+        return None, _exact_or_clauses(_sequence(sub))
     return _ANY  # ANY, NOT_LITERAL, GROUPREF, ...: no requirement
 
 
 def requirements(pattern: re.Pattern) -> tuple[Clause, ...]:
-    """Clauses of words every match of `pattern` satisfies: for each clause, the
-    lowercased match contains one of its words (DIGIT: a character matching \\d).
+    """Clauses of words every match of `pattern` satisfies: for each clause, one of
+    the match's tokens satisfies one of its words (see `holds`; DIGIT: a
+    character of the match matches \\d).
 
-    >>> sorted(map(sorted, requirements(re.compile(r"(?i)\\b(?:last|next)\\s+(?:week|month)s?"))))
-    [['last', 'next'], ['month', 'week']]
+    >>> sorted(map(sorted, requirements(re.compile(r"(?i)\\b(?:last|next)\\s+(?:week|month)s?(?!\\w)"))))
+    [['^month$', '^months$', '^week$', '^weeks$'], ['last$', 'next$']]
     """
-    exact, clauses = _sequence(_parser.parse(pattern.pattern, pattern.flags))
-    if exact is not None:
-        clauses = _exact_or_clauses((exact, ()))
+    try:
+        _, clauses = _sequence(_parser.parse(pattern.pattern, pattern.flags), spell=False)
+    except Exception:  # a parse tree of another shape (a future Python): no shortcut
+        return ()
     return tuple(_best_first(c for c in clauses if c)[:_MAX_CLAUSES])
