@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import bindparam, func, literal, tuple_, union_all
+from sqlalchemy import bindparam, exists, literal, tuple_, union_all
 from sqlmodel import Session, select
 
 from . import models
@@ -161,41 +162,53 @@ _REF_COLUMNS = (models.Event.id, models.Event.slug, models.Event.title, models.E
                 models.Event.date_end, models.Event.precision)
 _HERE = tuple_(*CHRONOLOGICAL)
 _KEY = tuple_(bindparam("date_start"), bindparam("date_end"), bindparam("id"))
-# The events just before and just after, in one statement (a walk of the date index each way).
-_before = select(*_REF_COLUMNS, literal(True).label("before")).where(_HERE < _KEY) \
-    .order_by(*(c.desc() for c in CHRONOLOGICAL)).limit(1).subquery()
-_after = select(*_REF_COLUMNS, literal(False).label("before")).where(_HERE > _KEY) \
-    .order_by(*CHRONOLOGICAL).limit(1).subquery()
-_NEIGHBOURS = union_all(select(_before), select(_after))
-# The next events of several actors: the first WINDOW events after this one (a walk
-# of the date index), with each actor's first ones among them. An actor named in
-# many events is found there at once; one that is not gets the query below.
+# An actor's next events are looked for among the first WINDOW events after this one
+# (a walk of the date index that stops at the actor's third); one whose next events
+# lie further on is read from its own list (_NEXT_OF_ENTITY).
 WINDOW = 500
 
 
-def next_in_window(window: int):
-    """(entity id, event id) of the first events of each entity of :entities among
-    the `window` events after :date_start, :date_end, :id (at most :per_actor each)."""
-    following = select(models.Event.id, models.Event.date_start, models.Event.date_end).where(_HERE > _KEY) \
-        .order_by(*CHRONOLOGICAL).limit(window).subquery()
-    ranked = (
-        select(models.EventEntity.entity_id, following.c.id,
-               func.row_number().over(partition_by=models.EventEntity.entity_id,
-                                      order_by=(following.c.date_start, following.c.date_end, following.c.id))
-               .label("n"))
-        .join(models.EventEntity, models.EventEntity.event_id == following.c.id)
-        .where(models.EventEntity.entity_id.in_(bindparam("entities", expanding=True)))
-        .subquery()
-    )
-    return (
-        select(ranked.c.entity_id, *_REF_COLUMNS)
-        .join(models.Event, models.Event.id == ranked.c.id)
-        .where(ranked.c.n <= bindparam("per_actor"))
-        .order_by(ranked.c.entity_id, *CHRONOLOGICAL)
-    )
+def _around(place: str, before: bool, offset=0):
+    """The event at `offset` (0: the first) from this one, walking the date index
+    backwards (`before`) or forwards, labelled `place`."""
+    walk = select(*_REF_COLUMNS, literal(place).label("place"))
+    if before:
+        walk = walk.where(_HERE < _KEY).order_by(*(c.desc() for c in CHRONOLOGICAL))
+    else:
+        walk = walk.where(_HERE > _KEY).order_by(*CHRONOLOGICAL)
+    return select(walk.limit(1).offset(offset).subquery())
 
 
-_NEXT_IN_WINDOW = next_in_window(WINDOW)
+# The events just before and just after in one statement; for an event with actors,
+# the last event of their window too.
+_NEIGHBOURS = union_all(_around("before", True), _around("after", False))
+_NEIGHBOURS_AND_WINDOW_END = union_all(_around("before", True), _around("after", False),
+                                       _around("window end", False, bindparam("window_end")))
+_WINDOW_END = tuple_(bindparam("end_start"), bindparam("end_end"), bindparam("end_id"))
+
+
+@lru_cache(maxsize=None)
+def _next_of_several(actors: int, bounded: bool):
+    """The next :per_actor events of each of `actors` entities (:entity_0, :entity_1...)
+    after :date_start, :date_end, :id, within the window if `bounded`.
+
+    One walk of the date index per actor, checking each event's (event, entity) key
+    as it goes: it stops at the actor's last wanted event, a few dozen steps for an
+    actor named in many events, where reading such an actor's list of events whole
+    would read a fifth of the store.
+    """
+    walks = []
+    for k in range(actors):
+        names = exists().where(models.EventEntity.event_id == models.Event.id,
+                               models.EventEntity.entity_id == bindparam(f"entity_{k}"))
+        walk = select(literal(k).label("actor"), *_REF_COLUMNS).where(_HERE > _KEY, names)
+        if bounded:
+            walk = walk.where(_HERE <= _WINDOW_END)
+        walks.append(select(walk.order_by(*CHRONOLOGICAL).limit(bindparam("per_actor")).subquery()))
+    both = union_all(*walks).subquery()
+    return select(both).order_by(both.c.actor, both.c.date_start, both.c.date_end, both.c.id)
+
+
 # An actor's own events, read whole: a short list for the rarer actors the window misses.
 _NEXT_OF_ENTITY = (
     select(*_REF_COLUMNS)
@@ -205,16 +218,20 @@ _NEXT_OF_ENTITY = (
 )
 
 
-def _next_of_actors(session: Session, event: EventView, actors: list[EntityRef],
-                    per_actor: int) -> dict[int, list[EventRef]]:
-    """Entity id -> the next `per_actor` events (after `event`) that name it."""
+def _next_of_actors(session: Session, event: EventView, actors: list[EntityRef], per_actor: int,
+                    window_end) -> dict[int, list[EventRef]]:
+    """Entity id -> the next `per_actor` events (after `event`) that name it;
+    `window_end` is the last event of the window (None: fewer follow)."""
     key = {"date_start": event.date_start, "date_end": event.date_end, "id": event.id}
+    params = {**key, "per_actor": per_actor, **{f"entity_{k}": a.id for k, a in enumerate(actors)}}
+    if window_end is not None:
+        params.update(end_start=window_end.date_start, end_end=window_end.date_end, end_id=window_end.id)
     rows_of: dict[int, list] = {a.id: [] for a in actors}
-    for row in session.execute(_NEXT_IN_WINDOW, {**key, "entities": list(rows_of), "per_actor": per_actor}):
-        rows_of[row.entity_id].append(row)
+    for row in session.execute(_next_of_several(len(actors), window_end is not None), params):
+        rows_of[actors[row.actor].id].append(row)
     found: dict[int, list[EventRef]] = {}
     for entity_id, rows in rows_of.items():
-        if len(rows) < per_actor:
+        if len(rows) < per_actor and window_end is not None:
             # Fewer than asked within the window: the actor's later events, if any, lie beyond it.
             rows = session.execute(_NEXT_OF_ENTITY, {**key, "entity": entity_id, "per_actor": per_actor}).all()
         found[entity_id] = _refs(rows)
@@ -228,13 +245,13 @@ def event_page(session: Session, slug: str, per_actor: int = 3) -> EventPage | s
     if not isinstance(found, EventView):
         return found
     key = {"date_start": found.date_start, "date_end": found.date_end, "id": found.id}
-    neighbours = session.execute(_NEIGHBOURS, key).all()
-    before = [row for row in neighbours if row.before]
-    after = [row for row in neighbours if not row.before]
     actors = found.actors[:4]
-    following = _next_of_actors(session, found, actors, per_actor) if actors else {}
+    neighbours = _NEIGHBOURS_AND_WINDOW_END if actors else _NEIGHBOURS
+    around = {row.place: row for row in session.execute(neighbours, {**key, "window_end": WINDOW - 1})}
+    following = _next_of_actors(session, found, actors, per_actor, around.get("window end")) if actors else {}
     same_actor = [(actor, following[actor.id]) for actor in actors if following.get(actor.id)]
-    return EventPage(found, (_refs(before) or [None])[0], (_refs(after) or [None])[0], same_actor)
+    previous, next_ = (_refs([around[place]])[0] if place in around else None for place in ("before", "after"))
+    return EventPage(found, previous, next_, same_actor)
 
 
 @dataclass

@@ -224,7 +224,7 @@ def test_next_events_of_an_actor_beyond_the_window_are_found(story, monkeypatch)
     session, _ = story
     first = queries.list_events(session, EventFilter())[1][0]
     within = pages.event_page(session, first.slug).same_actor
-    monkeypatch.setattr(pages, "_NEXT_IN_WINDOW", pages.next_in_window(1))
+    monkeypatch.setattr(pages, "WINDOW", 1)
     beyond = pages.event_page(session, first.slug).same_actor
     assert within and beyond == within
     assert all(len(refs) <= 3 for _, refs in within)
