@@ -9,7 +9,7 @@ import pytest
 
 from app.timex import find, find_timexes, grammar, prefilter
 from app.timex.grammar import RULES
-from app.timex.prefilter import CASE_ODDITIES, DIGIT, holds, requirements
+from app.timex.prefilter import CASE_ODDITIES, holds, is_digits, requirements
 from test_timex_phrases import CASES, FALSE_FRIENDS
 
 TEXTS = [case[0] for case in CASES] + FALSE_FRIENDS + [
@@ -29,7 +29,7 @@ def test_every_match_of_every_rule_holds_the_words_its_rule_needs():
         for m in pattern.finditer(text):
             touching = [token for start, end, token in tokens if start < m.end() and end > m.start()]
             for clause in needs:
-                assert any(re.search(r"\d", m.group()) if w == DIGIT else any(holds(w, t) for t in touching)
+                assert any(re.search(r"\d" * len(w), m.group()) if is_digits(w) else any(holds(w, t) for t in touching)
                            for w in clause), (handler.__name__, m.group(), sorted(clause))
 
 
@@ -60,7 +60,8 @@ def test_case_oddities_are_every_character_ignorecase_matches_with_an_ascii_lett
     (r"(?i)(?<![a-z])day", [["day"]]),  # a class of some letters leaves the others
     (r"(?i)(?<=-)day(?=s)|(?<=\s)days(?=\s)", [["^day"]]),
     (r"(?i)o['\u2019]clock|\d+\s*[ap]m", [["0", "^clock"], ["^am", "^clock", "^pm"]]),
-    (r"(?i)(?P<y>19\d\d)s", [["0"]]),
+    (r"(?i)(?P<y>19\d\d)s", [["0000"]]),
+    (r"(?<![\w/-])(?-i:[QH][1-4])(?![\w/-])", [["^h$", "^q$"]]),  # a whole token, rarer than a digit
 ])
 def test_requirements_spell_out_what_every_match_contains(pattern, words):
     assert sorted(map(sorted, requirements(re.compile(pattern)))) == words

@@ -18,7 +18,7 @@ from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
 from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
 from app.timex.normalize import safe_date, shift_value
-from app.timex.prefilter import CASE_ODDITIES, DIGIT, HAS_DIGIT, holds, requirements
+from app.timex.prefilter import CASE_ODDITIES, holds, is_digits, requirements
 
 # ---- selection and combination --------------------------------------------
 
@@ -172,14 +172,13 @@ _RULES_FOR_BITS: dict[int, tuple[int, ...]] = {}
 _CACHE_LIMIT = 200_000
 _RULE_BITS: list[int] = []
 _WORD_BITS: dict[str, int] = {}
-_DIGIT_BITS = 0
+_DIGIT_BITS: list[int] = []  # by the length of the window's longest run of digits
 
 
 def _index_rules() -> None:
     """Give each clause of each rule's needs (see `prefilter`) a bit, and each needed
     word the bits of the clauses it satisfies: a rule runs in a window whose words
     set all of its bits."""
-    global _DIGIT_BITS
     clauses = list(dict.fromkeys(clause for pattern, _ in RULES for clause in requirements(pattern)))
     _RULE_BITS[:] = [sum(1 << clauses.index(clause) for clause in set(requirements(pattern)))
                      for pattern, _ in RULES]
@@ -187,7 +186,10 @@ def _index_rules() -> None:
     for bit, clause in enumerate(clauses):
         for word in clause:
             _WORD_BITS[word] = _WORD_BITS.get(word, 0) | 1 << bit
-    _DIGIT_BITS = _WORD_BITS.pop(DIGIT, 0)
+    digits = {len(w): _WORD_BITS.pop(w) for w in list(_WORD_BITS) if is_digits(w)}
+    _DIGIT_BITS[:] = [0]
+    for size in range(1, max(digits, default=0) + 1):
+        _DIGIT_BITS.append(_DIGIT_BITS[-1] | digits.get(size, 0))
     _TOKEN_BITS.clear()
     _RULES_FOR_BITS.clear()
 
@@ -231,7 +233,8 @@ def _rule_windows(text: str, windows: list[tuple[int, int]]) -> dict[int, list[t
     rules_for = _RULES_FOR_BITS.get
     for window in windows:
         start, end = window
-        bits = _DIGIT_BITS if HAS_DIGIT.search(text, start, end) else 0
+        longest = max(map(len, _DIGITS.findall(text, start, end)), default=0)
+        bits = _DIGIT_BITS[min(longest, len(_DIGIT_BITS) - 1)]
         for token in _LETTERS.findall(text, start, end):
             b = token_bits(token)
             bits |= _token_bits(token) if b is None else b

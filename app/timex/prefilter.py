@@ -23,7 +23,7 @@ import re
 from re import _constants as C  # noqa: the parse tree's opcodes
 from re import _parser
 
-DIGIT = "0"  # the requirement "some character matching \\d": no word is a digit
+DIGIT = "0"  # the requirement "some character matching \\d"; "0000": a run of four of them
 _DIGIT_MARK = "\x00"  # a digit inside the strings the analysis builds
 _MAX_STRINGS = 64  # strings a part may spell out before only its words are kept
 _MAX_CLAUSES = 4  # requirements kept per rule: the rest would seldom skip more
@@ -31,8 +31,8 @@ _MAX_CLAUSES = 4  # requirements kept per rule: the rest would seldom skip more
 # (tests/test_timex_prefilter.py checks the list against every code point).
 CASE_ODDITIES = re.compile("[\u0130\u0131\u017f\u212a]")
 _ODDITIES = frozenset(map(ord, "\u0130\u0131\u017f\u212a"))
-HAS_DIGIT = re.compile(r"\d")
 _LETTER_RUN = re.compile(r"[a-z]+")
+_DIGIT_RUN = re.compile(_DIGIT_MARK + "+")
 
 Clause = frozenset  # of words: a match contains at least one of them
 _ANY = (None, ())  # a part that may match anything: no exact strings, no clause
@@ -54,8 +54,8 @@ def holds(word: str, token: str) -> bool:
 
 def _implies(word: str, other: str) -> bool:
     """Whether every token satisfying `word` satisfies `other` too."""
-    if DIGIT in (word, other):
-        return word == other
+    if is_digits(word) or is_digits(other):
+        return is_digits(word) and is_digits(other) and len(word) >= len(other)
     return holds(other, word.strip("^$")) and (other[0] != "^" or word[0] == "^") and (
         other[-1] != "$" or word[-1] == "$")
 
@@ -247,29 +247,39 @@ def _add(out: Spelled, s: str, left: bool, right: bool) -> None:
     out[s] = (left, right)
 
 
-def _word(s: str, bounded_left: bool, bounded_right: bool) -> str | None:
-    """The requirement a string spelled out by the pattern makes of the text: its
-    longest run of letters, or a digit where that run is too short to be rare
-    ("1990s", "20th"); None if it holds neither. The run is marked "^" ("$") where
-    no letter can stand before (after) it."""
+def is_digits(word: str) -> bool:
+    """Whether a word of a clause is a run of digits ("0", "0000") rather than letters."""
+    return word[0] == DIGIT
+
+
+def _words(s: str, bounded_left: bool, bounded_right: bool) -> list[str]:
+    """What a string spelled out by the pattern may require of the text: its longest
+    run of letters, marked "^" ("$") where no letter can stand before (after) it,
+    and its longest run of digits; none if it holds neither."""
+    words = []
     runs = list(_LETTER_RUN.finditer(s))
-    longest = max(runs, key=lambda m: len(m.group())) if runs else None
-    if _DIGIT_MARK in s and (longest is None or len(longest.group()) < 3):
-        return DIGIT
-    if longest is None:
-        return None
-    start = "^" if longest.start() > 0 or bounded_left else ""
-    end = "$" if longest.end() < len(s) or bounded_right else ""
-    return start + longest.group() + end
+    if runs:
+        longest = max(runs, key=lambda m: len(m.group()))
+        start = "^" if longest.start() > 0 or bounded_left else ""
+        end = "$" if longest.end() < len(s) or bounded_right else ""
+        words.append(start + longest.group() + end)
+    digits = max(_DIGIT_RUN.findall(s), key=len, default="")
+    if digits:
+        words.append(DIGIT * len(digits))
+    return words
 
 
 def _clause(spelled: Spelled) -> Clause | None:
-    words = set()
-    for s, (left, right) in spelled.items():
-        w = _word(s, left, right)
-        if w is None:
-            return None  # one way to match that needs no word: the clause tells nothing
-        words.add(w)
+    options = [_words(s, left, right) for s, (left, right) in spelled.items()]
+    if not all(options):
+        return None  # one way to match that needs no word: the clause tells nothing
+    words: set[str] = set()
+    for option in sorted(options, key=len):
+        # a string whose letters or digits already imply a word of the clause adds
+        # nothing ("20th" beside "5"); else it adds the rarer ("1990s": the digits;
+        # digits on a tie, as "'s" and "th" are whole words too)
+        if not any(_implies(w, v) for w in option for v in words):
+            words.add(max(option, key=lambda w: (_rarity(w), is_digits(w))))
     return _weakest(words)
 
 
@@ -341,13 +351,15 @@ def _either(alternatives, left: bool, right: bool) -> tuple:
 
 
 def _rarity(word: str) -> int:
-    return 2 if word == DIGIT else len(word.strip("^$")) + word.count("^") + word.count("$")
+    if is_digits(word):
+        return 1 + len(word)
+    return len(word.strip("^$")) + word.count("^") + word.count("$")
 
 
 def _best_first(clauses) -> list[Clause]:
     """The clauses the least likely to hold by chance first: those whose every word is
-    long (a digit counts as a word of two letters; "^", "$" as one more), then
-    those of fewer words."""
+    long (a run of digits counts as one letter more than its digits; "^", "$" as
+    one letter), then those of fewer words."""
     return sorted(clauses, key=lambda c: (-min(map(_rarity, c)), len(c)))
 
 
@@ -391,8 +403,8 @@ def _node(node, left: bool, right: bool) -> tuple:
 
 def requirements(pattern: re.Pattern) -> tuple[Clause, ...]:
     """Clauses of words every match of `pattern` satisfies: for each clause, one of
-    the match's tokens satisfies one of its words (see `holds`; DIGIT: a
-    character of the match matches \\d).
+    the match's tokens satisfies one of its words (see `holds`; "0", "00", ...:
+    the match holds a run of that many characters matching \\d).
 
     >>> sorted(map(sorted, requirements(re.compile(r"(?i)\\b(?:last|next)\\s+(?:week|month)s?(?!\\w)"))))
     [['^month$', '^months$', '^week$', '^weeks$'], ['last$', 'next$']]
