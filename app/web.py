@@ -7,12 +7,14 @@ swap in the HX-Target header; `_block` maps it to the block to render.
 
 import gc
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
 from jinja2_fragments.fastapi import Jinja2Blocks
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -22,6 +24,7 @@ from anyio import CapacityLimiter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import display, pages, queries
+from .aggregate_cache import cached_aggregate
 from .db import PROJECT_ROOT, database_url, make_engine
 from .export import FORMATS, export_view
 from .queries import EventFilter, FilterError
@@ -60,6 +63,22 @@ def _block(request: Request, blocks: dict[str, str]) -> str | None:
     if not request.headers.get("HX-Request") or request.headers.get("HX-History-Restore-Request"):
         return None
     return blocks.get(request.headers.get("HX-Target", ""))
+
+
+def _frame(session: Session, view: pages.TimelineView) -> dict[str, Markup]:
+    """The axis and the facets of a timeline view, rendered.
+
+    They were two thirds of a search page's rendering (2.1 of 3.4 ms at 100,000
+    events) and, like the counts they draw, depend only on the filter without its
+    page and on the store version: rendered once per view and version.
+    """
+    whole = replace(view.flt, page=1)
+
+    def render(name: str) -> Markup:
+        return Markup(templates.get_template(f"_{name}.html").render(view=view, flt=view.flt))
+    # A weight of one per 8 bytes, as the cache counts a search's ids.
+    return {name: cached_aggregate(session, f"{name}-html", whole, lambda: render(name), weight=lambda h: len(h) // 8)
+            for name in ("axis", "facets")}
 
 
 def _reader_pragmas(dbapi_connection, _record) -> None:
@@ -142,7 +161,8 @@ def create_app(engine: Engine) -> FastAPI:
 
         def render(s: Session):
             view = pages.timeline(s, flt, more_only=block == "events")
-            context = {"view": view, "flt": flt, "appended": block == "events"}
+            context = {"view": view, "flt": flt, "appended": block == "events",
+                       "frame": {} if block == "events" else _frame(s, view)}
             return templates.TemplateResponse(request, "timeline.html", context, block_name=block, headers=headers)
         return await read(render)
 
