@@ -289,6 +289,9 @@ def main() -> None:
                         help="process counts of `timeline serve --workers` to measure (1 is compared with Datasette)")
     parser.add_argument("--search", default="missiles")
     parser.add_argument("--work", type=Path, default=Path("/tmp/timeline-bench"))
+    parser.add_argument("--only", nargs="+", choices=["routes", *(g.split(":")[1] for g in PAIRS)],
+                        help="measure only these: `routes` (our five routes alone) and side-by-side pairs; "
+                             "for quicker iterations (the report is then printed, not written to results/)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep a database of the asked size left by an earlier run instead of building it")
     args = parser.parse_args()
@@ -304,6 +307,9 @@ def main() -> None:
         targets = pick_targets(db, args.search)
         print(targets, flush=True)
         measured = routes(targets, ours, theirs, db.stem)
+        if args.only:
+            wanted = {"ours" if name == "routes" else f"pair:{name}" for name in args.only}
+            measured = [route for route in measured if route[0] in wanted]
         results: dict[int, list] = {}  # processes -> [(group, name, connections, bytes, wrk)]
         datasette = start(["datasette", "serve", str(db), "--port", str(their_port), "--host", "127.0.0.1",
                            "--setting", "sql_time_limit_ms", "20000", "--setting", "suggest_facets", "off"],
@@ -331,7 +337,8 @@ def main() -> None:
                 stop(server)
         sections.append((size, totals, targets, results, theirs_results))
 
-    (RESULTS / "serve.md").write_text(report(args, sections))
+    if not args.only:
+        (RESULTS / "serve.md").write_text(report(args, sections))
     print(report(args, sections))
 
 
@@ -393,7 +400,7 @@ def report(args, sections) -> str:
     lines = ["# Serving benchmark", "", f"Run {stamp} on {machine()}.",
              f"Command: `python bench/bench_serve.py --base {args.base} --sizes {' '.join(map(str, args.sizes))} "
              f"--seconds {args.seconds} --workers {' '.join(map(str, args.workers))}"
-             f"{' --reuse' if args.reuse else ''}`",
+             f"{' --reuse' if args.reuse else ''}{' --only ' + ' '.join(args.only) if args.only else ''}`",
              f"wrk {args.seconds} s per route and concurrency, on loopback; Datasette is one process; "
              f"`timeline serve` was run with {', '.join(map(str, args.workers))} process(es) "
              "(`--workers`), each on the same SQLite file. All events are generated (see bench/bench_serve.py).",
