@@ -71,3 +71,14 @@ def test_requirements_spell_out_what_every_match_contains(pattern, words):
 def test_docstring_examples_hold(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_rule_registered_after_import_runs_too():
+    pattern = re.compile(r"(?i)(?<!\w)blue\s+moon(?!\w)")
+    RULES.append((pattern, lambda m, ctx: grammar.Found(m.start(), m.end(), "DATE", "XXXX", kind="ref")))
+    try:
+        assert [t.text for t in find_timexes("Once in a blue moon, in May 2024.", date(2025, 1, 20))] == [
+            "blue moon", "May 2024"]
+    finally:
+        RULES.pop()
+        find._index_rules()
