@@ -2,8 +2,8 @@
 
 read -> passages -> temporal expressions -> entities -> event candidates -> merge -> store
 
-`app.analyze` runs the pure steps (no database); `ingest` streams a batch through it and
-stores each document whole or not at all (a savepoint each, a transaction per
+`app.analyze` reads the files and runs the pure steps (in processes of their own);
+`ingest` streams a batch through it and stores each document whole or not at all (a savepoint each, a transaction per
 short batch: `StoreBatch`).
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +19,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from . import models
-from .analyze import analysis_pool, analyze_all, content_hash
+from .analyze import DEFERRED, Analysis, AnchoredJob, ReadJob, analysis_pool, analyze_all
 from .entities import Knowledge
-from .read import DEFAULT_MAX_SIZE, ReadError, read_paths
+from .known_documents import Unchanged
+from .read import DEFAULT_MAX_SIZE, ReadError, plan_inputs
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
 from .source_memory import forget_stored
 from .store import StoreResult, find_document, refresh_statistics, store_document
@@ -117,6 +118,14 @@ def _stored_anchor_dates(engine: Engine) -> list[date]:
         return [d for d in session.exec(select(models.Document.anchor_date)) if d is not None]
 
 
+def _known_in(engine: Engine) -> Callable[[str], Unchanged | None]:
+    def known(content_hash: str) -> Unchanged | None:
+        with Session(engine) as session:
+            found = find_document(session, content_hash)
+        return None if found is None else Unchanged(found.anchor_date)
+    return known
+
+
 def ingest(
     paths: Iterable[str | Path],
     engine: Engine,
@@ -130,8 +139,8 @@ def ingest(
 
     Documents whose anchor must come from the corpus are held back until every
     other document of the batch has been read, so the corpus anchor can use them.
-    With `workers` > 1 the analysis runs in that many processes while this one
-    reads and stores (see `analyze_all`).
+    With `workers` > 1 the files are read and analysed in that many processes while
+    this one stores (see `analyze_all`).
     """
     report = IngestReport()
     deferred: list[SourceDocument] = []
@@ -147,57 +156,63 @@ def ingest(
         report.events += result.events
         progress(document.origin, result.status)
 
-    batch = StoreBatch(engine, stored, fail)
-
-    def store(document: SourceDocument, outcome: AnalyzedDocument | str | Exception) -> None:
-        if isinstance(outcome, Exception):
-            fail(document, outcome)
+    def refused(error: ReadError) -> None:
+        if error.kind == "skipped":
+            report.skipped += 1
+            progress(error.origin, f"skipped: {error.reason}")
         else:
-            batch.add(document, outcome)
+            report.failed += 1
+            report.errors.append(error)
+            progress(error.origin, f"failed: {error.reason}")
 
-    def new_documents() -> Iterator[tuple[SourceDocument, Anchor | None, bool]]:
-        for item in read_paths(paths, max_size):
+    def inputs() -> Iterator[ReadJob]:
+        for item in plan_inputs(paths, max_size):
             if isinstance(item, ReadError):
-                if item.kind == "skipped":
-                    report.skipped += 1
-                    progress(item.origin, f"skipped: {item.reason}")
-                    continue
-                report.failed += 1
-                report.errors.append(item)
-                progress(item.origin, f"failed: {item.reason}")
-                continue
-            report.read += 1
-            for warning in item.warnings:
-                report.warnings.append(ReadError(item.origin, warning, kind="warning"))
-                progress(item.origin, f"warning: {warning}")
-            if published and not item.published:
-                item = replace(item, published=published)
-            with Session(engine) as session:
-                known = find_document(session, content_hash(item))
-            if known is not None:
-                report.unchanged += 1
-                if known.anchor_date:
-                    anchors.append(known.anchor_date)
-                progress(item.origin, "unchanged")
-                continue
-            yield item, None, True
+                refused(item)
+            else:
+                yield ReadJob(item, max_size, published)
 
-    with analysis_pool(knowledge, workers) as pool:
-        for document, outcome in analyze_all(new_documents(), knowledge, pool):
-            if isinstance(outcome, str):  # DEFERRED
-                deferred.append(document)
+    batch = StoreBatch(engine, stored, fail)
+    analysis = Analysis(knowledge, _known_in(engine))
+    url = engine.url.render_as_string(hide_password=False)
+    with analysis_pool(knowledge, url, workers) as pool:
+        for item, outcome in analyze_all(inputs(), analysis, pool):
+            if isinstance(item, ReadError):
+                refused(item)
                 continue
-            if isinstance(outcome, AnalyzedDocument) and outcome.anchor:
-                anchors.append(outcome.anchor.date)
-            store(document, outcome)
+            _read(item, report, progress)
+            if isinstance(outcome, Unchanged):
+                report.unchanged += 1
+                if outcome.anchor_date:
+                    anchors.append(outcome.anchor_date)
+                progress(item.origin, "unchanged")
+            elif isinstance(outcome, Exception):
+                fail(item, outcome)
+            elif outcome == DEFERRED:
+                deferred.append(item)
+            else:
+                if outcome.anchor:
+                    anchors.append(outcome.anchor.date)
+                batch.add(item, outcome)
 
         batch.commit()  # the corpus anchor reads the stored documents' anchors
         if deferred:
             corpus_date = anchor_from_dates(anchors or _stored_anchor_dates(engine))
             corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
-            for document, outcome in analyze_all(((d, corpus_anchor, False) for d in deferred), knowledge, pool):
-                store(document, outcome)
+            for document, outcome in analyze_all((AnchoredJob(d, corpus_anchor) for d in deferred), analysis, pool):
+                if isinstance(outcome, Exception):
+                    fail(document, outcome)
+                else:
+                    batch.add(document, outcome)
             batch.commit()
     if report.stored or report.replaced:
         refresh_statistics(engine)
     return report
+
+
+def _read(document: SourceDocument, report: IngestReport, progress: Progress) -> None:
+    """Count a document read, and pass on the warnings its reader gave."""
+    report.read += 1
+    for warning in document.warnings:
+        report.warnings.append(ReadError(document.origin, warning, kind="warning"))
+        progress(document.origin, f"warning: {warning}")

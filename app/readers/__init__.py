@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,7 +25,8 @@ from .jsonl import read_json_document, read_json_lines, fields_of, BadRecord
 from .manifest import MANIFEST_NAMES, Manifests
 from .text import BadFrontMatter, read_text
 
-__all__ = ["DEFAULT_MAX_SIZE", "STDIN", "ReadError", "detect_format", "iter_files", "read_paths", "title_and_body"]
+__all__ = ["DEFAULT_MAX_SIZE", "STDIN", "Input", "ReadError", "detect_format", "iter_files", "plan_inputs", "read_input",
+           "read_paths", "title_and_body"]
 
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 STDIN = "-"
@@ -133,20 +135,26 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
-def read_paths(
+@dataclass(frozen=True)
+class Input:
+    """One file to read (or standard input's bytes, read already), with the metadata
+    its manifest gives. `plan_inputs` makes them, `read_input` reads one: an ingest
+    plans in its writer and reads in its analysis processes."""
+
+    origin: str
+    path: Path | None
+    suffix: str | None
+    meta: Fields
+    data: bytes | None = None
+
+
+def plan_inputs(
     paths: Iterable[str | Path],
     max_size: int = DEFAULT_MAX_SIZE,
     stdin: BinaryIO | None = None,
-) -> Iterator[SourceDocument | ReadError]:
-    """Every document in `paths`, or a ReadError for each input that gives none.
-
-    Files over `max_size` bytes are refused unread. In folders, files whose suffix
-    says they are no article (images, styles) are skipped; a file named on its own
-    is read whatever its name.
-
-    >>> [d.title for d in read_paths([]) ]
-    []
-    """
+) -> Iterator[Input | ReadError]:
+    """The inputs `read_paths` reads, or a ReadError for each one refused unread
+    (missing, not a regular file, over `max_size`, not an article format in a folder)."""
     manifests = Manifests()
     for path, folder in _inputs(paths):
         origin = str(path)
@@ -157,7 +165,7 @@ def read_paths(
                 if len(data) > max_size:
                     yield ReadError(origin, f"standard input is over the {_size(max_size)} limit (--max-size)")
                     continue
-                yield from _documents(origin, data, detect_format(None, data[:2048]), Fields())
+                yield Input(origin, None, None, Fields(), data)
                 continue
             suffix = path.suffix.lower()
             if folder is not None and suffix not in ARTICLE_SUFFIXES:
@@ -176,12 +184,43 @@ def read_paths(
             meta = manifests.fields_for(path.absolute(), (folder or path.parent).absolute())
             while manifests.errors:
                 yield ReadError(*manifests.errors.pop(0))
-            with path.open("rb") as handle:
-                data = handle.read(max_size + 1)
-            yield from _documents(origin, data, detect_format(suffix, data[:2048]), meta)
-        except (NotText, BadFeed, BadFrontMatter) as exc:
-            yield ReadError(origin, str(exc))
+            yield Input(origin, path, suffix, meta)
         except OSError as exc:
             yield ReadError(origin, exc.strerror or str(exc))
-        except Exception as exc:  # an extractor choking on hostile markup must not end the batch
-            yield ReadError(origin, f"could not be read ({type(exc).__name__}: {exc})")
+
+
+def read_input(item: Input, max_size: int = DEFAULT_MAX_SIZE) -> Iterator[SourceDocument | ReadError]:
+    """Every document in one planned input, or a ReadError naming it and the reason."""
+    try:
+        data = item.data
+        if data is None:
+            with item.path.open("rb") as handle:
+                data = handle.read(max_size + 1)
+        yield from _documents(item.origin, data, detect_format(item.suffix, data[:2048]), item.meta)
+    except (NotText, BadFeed, BadFrontMatter) as exc:
+        yield ReadError(item.origin, str(exc))
+    except OSError as exc:
+        yield ReadError(item.origin, exc.strerror or str(exc))
+    except Exception as exc:  # an extractor choking on hostile markup must not end the batch
+        yield ReadError(item.origin, f"could not be read ({type(exc).__name__}: {exc})")
+
+
+def read_paths(
+    paths: Iterable[str | Path],
+    max_size: int = DEFAULT_MAX_SIZE,
+    stdin: BinaryIO | None = None,
+) -> Iterator[SourceDocument | ReadError]:
+    """Every document in `paths`, or a ReadError for each input that gives none.
+
+    Files over `max_size` bytes are refused unread. In folders, files whose suffix
+    says they are no article (images, styles) are skipped; a file named on its own
+    is read whatever its name.
+
+    >>> [d.title for d in read_paths([]) ]
+    []
+    """
+    for item in plan_inputs(paths, max_size, stdin):
+        if isinstance(item, ReadError):
+            yield item
+        else:
+            yield from read_input(item, max_size)
