@@ -22,6 +22,7 @@ a total order on the candidates' contents.
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter, OrderedDict
 from datetime import date, timedelta
 from functools import lru_cache
@@ -30,7 +31,7 @@ from app.records import (
     BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
     MergedEvent, SourcedCandidate,
 )
-from app.wording import claim_words, contradicts, overlap, stem, subject, verb, wording
+from app.wording import claim_words, contradicts, overlap, polarity, stem, subject, verb, wording
 
 
 # Share of the shorter title's content words two titles must have in common, by how much
@@ -209,13 +210,24 @@ def _ranked(lists: list[tuple[Entity, ...]]) -> tuple[Entity, ...]:
     return tuple(first[k] for k in sorted(counts, key=lambda k: (-counts[k], rank[k], first[k].name)))
 
 
+def _clash(candidates: list[EventCandidate]) -> bool:
+    """Whether two of the candidates contradict each other. Only tellings of different
+    polarity can (`contradicts`), so an event whose tellings all have one polarity,
+    the usual case, costs one look-up a telling instead of one test a pair."""
+    by_polarity: dict[frozenset[str], list[EventCandidate]] = {}
+    for c in candidates:
+        by_polarity.setdefault(polarity(c), []).append(c)
+    kinds = list(by_polarity.values())
+    return any(contradicts(x, y) for n, xs in enumerate(kinds) for ys in kinds[n + 1:] for x in xs for y in ys)
+
+
 def _merged(group: list[SourcedCandidate]) -> MergedEvent:
     # One vote per document, so a repeated paragraph does not outvote another article.
     told = {(i.document_key, i.candidate.date_start, i.candidate.date_end) for i in group}
     votes = Counter((first, last) for _, first, last in told)
     best = min(group, key=lambda item: _preference(item, votes)).candidate
     dates_clash = any(not _dates_agree(best, item.candidate) for item in group if not item.candidate.reported)
-    clash = any(contradicts(x.candidate, y.candidate) for n, x in enumerate(group) for y in group[n + 1:])
+    clash = _clash([item.candidate for item in group])
     return MergedEvent(
         title=best.title,
         date_start=best.date_start,
@@ -244,7 +256,7 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     [2]
     """
     ordered = sorted(items, key=_order)
-    keys = [_essence(item.candidate) for item in ordered]
+    keys = [_essence_id(item.candidate) for item in ordered]
     words = [_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(keys, ordered)]
     # Only candidates that share a word of their titles can tell the same event.
     by_word: dict[str, list[int]] = {}
@@ -252,10 +264,14 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
         for word in stems:
             by_word.setdefault(word, []).append(i)
     pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
-    linked = [
-        (-overlap(words[i], words[j])[0], i, j) for i, j in pairs
-        if _cached(_LINKED, (keys[i], keys[j]), _same, ordered[i].candidate, ordered[j].candidate, words[i], words[j])
-    ]
+    linked = []
+    for i, j in pairs:
+        same = _LINKED.get((keys[i], keys[j]))
+        if same is None:
+            same = _cached(_LINKED, (keys[i], keys[j]), _same, ordered[i].candidate, ordered[j].candidate,
+                           words[i], words[j])
+        if same:
+            linked.append((-overlap(words[i], words[j])[0], i, j))
     # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
     owner = list(range(len(ordered)))
@@ -272,26 +288,48 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
                                          [_order(s) for s in e.sources]))
 
 
-def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[tuple],
+def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[int],
                 words: list[frozenset[str]]) -> bool:
     """Whether two groups may join: no two named agents and no clashing dates across them,
     unless the clash is itself a date dispute. This keeps a chain of look-alike titles
     ("condemned the bombings" by one leader after another) from becoming one event."""
-    return all(_cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate,
-                       words[i], words[j])
-               for i in left for j in right)
+    for i in left:
+        for j in right:
+            groupable = _GROUPABLE.get((keys[i], keys[j]))
+            if groupable is None:
+                groupable = _cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate,
+                                    items[j].candidate, words[i], words[j])
+            if not groupable:
+                return False
+    return True
 
 
 # A writer merges an event again each time a new telling joins it: the same pairs are
 # tested again, so their answers are kept, by what the tests read of a candidate
 # (`_essence`): copies of one sentence told by several articles (agencies' copy,
 # syndication) differ only in where they stand, and records built afresh for each merge
-# would otherwise be compared field by field on every look-up. Bounded, so the
-# writer's memory stays flat.
+# would otherwise be compared field by field on every look-up. An essence is named by
+# a number once per merge, so that the pairs, whose number grows with the square of an
+# event's tellings, are looked up by two numbers instead of hashing two essences each.
+# Bounded, so the writer's memory stays flat; a number is never given twice, so a
+# forgotten essence only costs its pairs' answers.
 PAIRS_CACHED = 1 << 15
 _LINKED: OrderedDict = OrderedDict()
 _GROUPABLE: OrderedDict = OrderedDict()
 _WORDINGS: OrderedDict = OrderedDict()
+_ESSENCE_IDS: OrderedDict = OrderedDict()
+_NEXT_ID = itertools.count()
+
+
+def _essence_id(c: EventCandidate) -> int:
+    """The number of `_essence(c)` (equal essences, equal numbers, while it is kept)."""
+    essence = _essence(c)
+    found = _ESSENCE_IDS.get(essence)
+    if found is None:
+        found = _ESSENCE_IDS[essence] = next(_NEXT_ID)
+        if len(_ESSENCE_IDS) > PAIRS_CACHED:
+            _ESSENCE_IDS.popitem(last=False)
+    return found
 
 
 def _essence(c: EventCandidate) -> tuple:
