@@ -20,7 +20,7 @@ def open_database(url: str | None):
 
 
 def database_url(explicit: str | None = None) -> str:
-    from .db import database_url as url_of
+    from .database_url import database_url as url_of
 
     return url_of(explicit)
 
@@ -66,12 +66,12 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
                published: date | None = None, quiet: bool = False, max_size: int | None = None,
                workers: int | None = None) -> int:
     """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
-    from .entities import load_knowledge
-    from .analyze import CHUNK
-    from .ingest import default_workers, ingest
+    from contextlib import ExitStack
+
+    from .analysis_pool import CHUNK, analysis_pool, default_workers
+    from .knowledge import load_knowledge
     from .read import DEFAULT_MAX_SIZE, iter_files
 
-    engine = open_database(db_url)
     knowledge = load_knowledge([Path(f) for f in entity_files])
     total = sum(1 for _ in iter_files(paths))
     workers = workers or default_workers()
@@ -79,22 +79,31 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
     if total < 2 * CHUNK * workers:
         workers = 1
     echo = (lambda *a, **k: None) if quiet else click.echo
-    # A bar on long runs; on short ones a line per document says more.
-    if total > 50 and sys.stderr.isatty():
-        with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
+    with ExitStack() as stack:
+        # A bar on long runs; on short ones a line per document says more.
+        if total > 50 and sys.stderr.isatty():
+            bar = stack.enter_context(click.progressbar(length=total, label="Ingesting", file=sys.stderr))
+
             def progress(origin: str, status: str) -> None:
                 if status.startswith(("failed", "warning")):
                     click.echo(f"\n{origin}: {status}", err=True)
                 if not status.startswith("warning"):  # a warning precedes its document's own status
                     bar.update(1)
-            report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers)
-    else:
-        def progress(origin: str, status: str) -> None:
-            if status.startswith(("failed", "warning")):
-                click.echo(f"{origin}: {status}", err=True)
-            else:
-                echo(f"{origin}: {status}")
-        report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers)
+        else:
+            def progress(origin: str, status: str) -> None:
+                if status.startswith(("failed", "warning")):
+                    click.echo(f"{origin}: {status}", err=True)
+                else:
+                    echo(f"{origin}: {status}")
+        url = database_url(db_url)
+        # The analysis processes start first: they import the pipeline while this one
+        # imports the database layer and migrates.
+        pool = stack.enter_context(analysis_pool(knowledge, url, workers))
+        from .ingest import ingest
+
+        engine = open_database(url)
+        report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers,
+                        pool=pool)
     # The summary goes to stderr when some inputs failed, so it is seen beside their lines.
     if report.failed:
         click.echo(report.summary(), err=True)

@@ -11,13 +11,9 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import Engine
 from sqlmodel import create_engine
 
-DEFAULT_URL = "sqlite:///timeline.db"
+from .database_url import DEFAULT_URL, database_url  # noqa: F401  (app.db names them too)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url(explicit: str | None = None) -> str:
-    """`--db`, else the TIMELINE_DB environment variable, else ./timeline.db."""
-    return explicit or os.environ.get("TIMELINE_DB") or DEFAULT_URL
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -2,7 +2,7 @@
 
 read -> passages -> temporal expressions -> entities -> event candidates -> merge -> store
 
-`app.analyze` reads the files and runs the pure steps (in processes of their own);
+`app.analysis_pool` reads the files and runs the pure steps (in processes of their own);
 `ingest` streams a batch through it and stores each document whole or not at all (a savepoint each, a transaction per
 short batch: `StoreBatch`).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,19 +20,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from . import models
-from .analyze import DEFERRED, Analysis, AnchoredJob, ReadJob, analysis_pool, analyze_all
-from .entities import Knowledge
+from .analysis_pool import DEFERRED, Analysis, AnalysisPool, AnchoredJob, ReadJob, analysis_pool, analyze_all
+from .knowledge import Knowledge
 from .known_documents import Unchanged
 from .read import DEFAULT_MAX_SIZE, ReadError, plan_inputs
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
 from .source_memory import forget_stored
 from .store import StoreResult, find_document, refresh_statistics, store_document
-from .timex import anchor_from_dates
-
-def default_workers() -> int:
-    """Analysis processes by default: one per core this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
 
 @dataclass
 class IngestReport:
@@ -134,13 +129,15 @@ def ingest(
     published: date | None = None,
     max_size: int = DEFAULT_MAX_SIZE,
     workers: int = 1,
+    pool: AnalysisPool | None = None,
 ) -> IngestReport:
     """Ingest every document under `paths`; each document is stored whole or not at all.
 
     Documents whose anchor must come from the corpus are held back until every
     other document of the batch has been read, so the corpus anchor can use them.
     With `workers` > 1 the files are read and analysed in that many processes while
-    this one stores (see `analyze_all`).
+    this one stores (see `analyze_all`); a caller that started them already (to let
+    them start beside its own start-up) passes its `pool`.
     """
     report = IngestReport()
     deferred: list[SourceDocument] = []
@@ -175,7 +172,9 @@ def ingest(
     batch = StoreBatch(engine, stored, fail)
     analysis = Analysis(knowledge, _known_in(engine))
     url = engine.url.render_as_string(hide_password=False)
-    with analysis_pool(knowledge, url, workers) as pool:
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(analysis_pool(knowledge, url, workers))
         for item, outcome in analyze_all(inputs(), analysis, pool):
             if isinstance(item, ReadError):
                 refused(item)
@@ -197,6 +196,8 @@ def ingest(
 
         batch.commit()  # the corpus anchor reads the stored documents' anchors
         if deferred:
+            from .timex import anchor_from_dates  # the temporal engine, only when some document needs it
+
             corpus_date = anchor_from_dates(anchors or _stored_anchor_dates(engine))
             corpus_anchor = Anchor(corpus_date, ANCHOR_FROM_CORPUS) if corpus_date else None
             for document, outcome in analyze_all((AnchoredJob(d, corpus_anchor) for d in deferred), analysis, pool):

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.analyze import DEFERRED, Analysis, ReadJob, analysis_pool, analyze_all
+from app.analysis_pool import DEFERRED, Analysis, ReadJob, analysis_pool, analyze_all
 from app.db import make_engine, upgrade
 from app.knowledge import load_knowledge
 from app.known_documents import KnownDocuments, Unchanged

@@ -1,0 +1,195 @@
+"""The processes that read and analyse documents beside the writer.
+
+An ingest's writer stores one document after another; everything that needs no store
+(reading a file, the pure steps of app.analyze) runs in a pool of processes beside
+it. The writer imports this module, not app.analyze: with a pool it never analyses,
+and the analysis modules cost its start a third of a second.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .knowledge import Knowledge
+from .known_documents import KnownDocuments, Unchanged
+from .read import Input, ReadError, read_input
+from .records import AnalyzedDocument, Anchor, SourceDocument
+
+
+# --- Parallel analysis (issue 8) ---------------------------------------------
+# The pure steps, and reading the files, run in a pool of processes while this
+# process stores: one writer keeps SQLite (and the re-merge) free of lock contention,
+# and everything that needs no store runs beside it. Jobs go out in chunks, and at
+# most a few chunks per worker are in flight, so memory stays flat however large the
+# corpus is.
+def default_workers() -> int:
+    """Analysis processes by default: one per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+CHUNK = 8
+IN_FLIGHT_PER_WORKER = 4
+WORKER_NICENESS = 5
+DEFERRED = "deferred"  # no anchor of its own: analyzed after the batch, with the corpus's
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    """Read one input, and analyze each new document in it with its own anchor."""
+
+    input: Input
+    max_size: int
+    published: date | None = None  # for documents that carry no publication date
+
+
+@dataclass(frozen=True)
+class AnchoredJob:
+    """Analyze one document with a given anchor (the corpus's, for deferred documents)."""
+
+    document: SourceDocument
+    anchor: Anchor | None
+
+
+Outcome = AnalyzedDocument | Unchanged | str | Exception | None  # None: a ReadError has no outcome
+
+
+@dataclass
+class Analysis:
+    """What an analysis process holds: the knowledge, and how to ask the store
+    whether it holds a document already (content hash -> Unchanged or None)."""
+
+    knowledge: Knowledge
+    known: Callable[[str], Unchanged | None]
+
+
+def run_job(job: ReadJob | AnchoredJob, analysis: Analysis) -> list[tuple[SourceDocument | ReadError, Outcome]]:
+    """Each document (or read error) of a job with its outcome: the analysis, Unchanged
+    when the store holds it already, DEFERRED when it has no anchor of its own, or the
+    exception the analysis raised (one bad document must not stop the batch)."""
+    from .analyze import content_hash, own_anchor
+
+    if isinstance(job, AnchoredJob):
+        return [(job.document, _analyze(job.document, job.anchor, analysis.knowledge))]
+    results: list[tuple[SourceDocument | ReadError, Outcome]] = []
+    for item in read_input(job.input, job.max_size):
+        if isinstance(item, ReadError):
+            results.append((item, None))
+            continue
+        if job.published and not item.published:
+            item = replace(item, published=job.published)
+        try:
+            unchanged = analysis.known(content_hash(item))
+        except Exception as exc:
+            results.append((item, exc))
+            continue
+        if unchanged is not None:
+            results.append((item, unchanged))
+            continue
+        try:
+            anchor = own_anchor(item)
+        except Exception as exc:
+            results.append((item, exc))
+            continue
+        results.append((item, DEFERRED if anchor is None else _analyze(item, anchor, analysis.knowledge)))
+    return results
+
+
+def _analyze(document: SourceDocument, anchor: Anchor | None, knowledge: Knowledge) -> AnalyzedDocument | Exception:
+    from .analyze import analyze_document
+
+    try:
+        return analyze_document(document, anchor, knowledge)
+    except Exception as exc:
+        return exc
+
+
+_worker_analysis: Analysis | None = None
+
+
+def _start_worker(knowledge: Knowledge, database_url: str, parent: int) -> None:
+    global _worker_analysis
+    from . import analyze  # noqa: F401  (the pipeline's imports, before the first job waits on them)
+
+    _worker_analysis = Analysis(knowledge, KnownDocuments(database_url))
+    # The writer is the serial part of an ingest: with more processes than cores, a
+    # writer that shares its core evenly with the analyses waits for CPU it needs more.
+    os.nice(WORKER_NICENESS)
+    # A writer killed with SIGKILL cannot shut its pool down: the workers notice that
+    # their parent is gone and leave, instead of waiting for work forever.
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
+def _ready() -> None:
+    """Nothing: submitted once per process so that the processes start at once."""
+
+
+def _run_chunk(jobs: list) -> list:
+    return [run_job(job, _worker_analysis) for job in jobs]
+
+
+@dataclass(frozen=True)
+class AnalysisPool:
+    executor: ProcessPoolExecutor
+    workers: int
+
+
+@contextmanager
+def analysis_pool(knowledge: Knowledge, database_url: str, workers: int) -> Iterator[AnalysisPool | None]:
+    """`workers` analysis processes for `analyze_all`, or None to analyze in this one.
+    One pool serves a whole ingest: starting a process costs about a second. The
+    processes ask the store at `database_url` which documents it holds already."""
+    if workers <= 1:
+        yield None
+        return
+    # spawn, not fork: the parent holds database connections a child must not inherit.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(knowledge, database_url, os.getpid())) as executor:
+        for _ in range(workers):  # each job starts one process now, not when work first arrives
+            executor.submit(_ready)
+        yield AnalysisPool(executor, workers)
+
+
+def analyze_all(jobs: Iterable[ReadJob | AnchoredJob], analysis: Analysis, pool: AnalysisPool | None = None,
+                ) -> Iterator[tuple[SourceDocument | ReadError, Outcome]]:
+    """`run_job`'s (document or read error, outcome) pairs for each job, in the order of `jobs`.
+
+    With a `pool` (`analysis_pool`) the jobs run in its processes; `jobs` is consumed
+    lazily, never more than IN_FLIGHT_PER_WORKER chunks per process ahead.
+    """
+    if pool is None:
+        for job in jobs:
+            yield from run_job(job, analysis)
+        return
+    ahead = pool.workers * IN_FLIGHT_PER_WORKER
+    pending: deque = deque()
+
+    def drain(limit: int) -> Iterator:
+        while len(pending) > limit:
+            for results in pending.popleft().result():
+                yield from results
+
+    chunk: list = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) == CHUNK:
+            pending.append(pool.executor.submit(_run_chunk, chunk))
+            chunk = []
+            yield from drain(ahead)
+    if chunk:
+        pending.append(pool.executor.submit(_run_chunk, chunk))
+    yield from drain(0)
