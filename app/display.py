@@ -15,9 +15,12 @@ def format_event_date(event) -> str:
 
     `event` has date_start, date_end and precision.
     """
-    start: date = event.date_start
-    end: date = event.date_end
-    precision = event.precision
+    return _format_dates(event.date_start, event.date_end, event.precision)
+
+
+# A page shows the same few dates many times, and strftime is most of the cost of one.
+@lru_cache(maxsize=4096)
+def _format_dates(start: date, end: date, precision: str) -> str:
     if precision == "day":
         return f"{start.day} {start:%b %Y}"
     if precision == "month":
@@ -91,6 +94,8 @@ def mark_snippet(snippet: str, open_marker: str, close_marker: str) -> Markup:
 
 
 _FINE = ("day", "month")
+# Group headings name a month per event; strftime each time was a tenth of a page's list.
+_MONTH_NAMES = tuple(f"{date(2000, month, 1):%B}" for month in range(1, 13))
 
 
 def group_events(events: list, previous=None) -> list[tuple[int, bool, list[tuple[str, bool, list]]]]:
@@ -105,7 +110,7 @@ def group_events(events: list, previous=None) -> list[tuple[int, bool, list[tupl
     """
     def key(event) -> tuple[int, str]:
         if event.precision in _FINE:
-            return event.date_start.year, f"{event.date_start:%B}"
+            return event.date_start.year, _MONTH_NAMES[event.date_start.month - 1]
         label = format_event_date(event)
         return event.date_start.year, "the whole year" if label == str(event.date_start.year) else label
 
