@@ -14,7 +14,7 @@ from . import models
 from .aggregate_cache import cached_aggregate
 from .axis import Axis, period_of, time_axis
 from .queries import (
-    CHRONOLOGICAL, PAGE_SIZE, EntityRef, EntitySummary, EventFilter, EventView, Facets, facets,
+    CHRONOLOGICAL, PAGE_SIZE, EntityRef, EntitySummary, EventFilter, EventView, Facets, core, facets,
     get_event, list_events,
 )
 from .search import search_snippets
@@ -227,13 +227,14 @@ def _next_of_actors(session: Session, event: EventView, actors: list[EntityRef],
     if window_end is not None:
         params.update(end_start=window_end.date_start, end_end=window_end.date_end, end_id=window_end.id)
     rows_of: dict[int, list] = {a.id: [] for a in actors}
-    for row in session.execute(_next_of_several(len(actors), window_end is not None), params):
+    for row in core(session).execute(_next_of_several(len(actors), window_end is not None), params):
         rows_of[actors[row.actor].id].append(row)
     found: dict[int, list[EventRef]] = {}
     for entity_id, rows in rows_of.items():
         if len(rows) < per_actor and window_end is not None:
             # Fewer than asked within the window: the actor's later events, if any, lie beyond it.
-            rows = session.execute(_NEXT_OF_ENTITY, {**key, "entity": entity_id, "per_actor": per_actor}).all()
+            own = {**key, "entity": entity_id, "per_actor": per_actor}
+            rows = core(session).execute(_NEXT_OF_ENTITY, own).all()
         found[entity_id] = _refs(rows)
     return found
 
@@ -247,7 +248,7 @@ def event_page(session: Session, slug: str, per_actor: int = 3) -> EventPage | s
     key = {"date_start": found.date_start, "date_end": found.date_end, "id": found.id}
     actors = found.actors[:4]
     neighbours = _NEIGHBOURS_AND_WINDOW_END if actors else _NEIGHBOURS
-    around = {row.place: row for row in session.execute(neighbours, {**key, "window_end": WINDOW - 1})}
+    around = {row.place: row for row in core(session).execute(neighbours, {**key, "window_end": WINDOW - 1})}
     following = _next_of_actors(session, found, actors, per_actor, around.get("window end")) if actors else {}
     same_actor = [(actor, following[actor.id]) for actor in actors if following.get(actor.id)]
     previous, next_ = (_refs([around[place]])[0] if place in around else None for place in ("before", "after"))

@@ -351,6 +351,14 @@ _SOURCES_OF = (
 _EVENT_BY_SLUG = select(*EVENT_COLUMNS).where(_event.c.slug == bindparam("slug"))
 
 
+def core(session: Session):
+    """The session's connection (its transaction, so its snapshot), to execute the
+    statements built once below: Session.execute passes each through the ORM's
+    hooks, which these column selects do not use (40 of a query's 70 µs with a
+    list of ids)."""
+    return session.connection()
+
+
 def event_view(row) -> EventView:
     """An EventView (no entities or sources yet) of a row with EVENT_COLUMNS."""
     return EventView(row.slug, row.title, row.date_start, row.date_end, row.precision, row.basis,
@@ -364,11 +372,11 @@ def _attach(session: Session, events, with_sources: bool) -> list[EventView]:
     ids = list(views)
     if not ids:
         return []
-    for event_id, entity_id, name, slug, kind, is_weapon in session.execute(_ENTITIES_OF, {"ids": ids}):
+    for event_id, entity_id, name, slug, kind, is_weapon in core(session).execute(_ENTITIES_OF, {"ids": ids}):
         ref = EntityRef(name, slug, kind, entity_id)
         (views[event_id].weapons if is_weapon else views[event_id].actors).append(ref)
     if with_sources:
-        for row in session.execute(_SOURCES_OF, {"ids": ids}):
+        for row in core(session).execute(_SOURCES_OF, {"ids": ids}):
             views[row.event_id].sources.append(
                 SourceView(row.document_id, row.document_title, row.idx, row.text,
                            row.sentence_start, row.sentence_end,
@@ -410,14 +418,15 @@ def list_events(session: Session, flt: EventFilter, page_size: int = PAGE_SIZE,
                                  weight=lambda ids: len(ids) if ids is not None else 1)
         if order is not None:
             page_ids = order[offset:offset + page_size].tolist()
-            rows = {row.id: row for row in session.execute(_EVENTS_BY_ID, {"ids": page_ids})} if page_ids else {}
+            rows = {row.id: row for row in core(session).execute(_EVENTS_BY_ID, {"ids": page_ids})} \
+                if page_ids else {}
             return len(order), _attach(session, [rows[i] for i in page_ids], with_sources)
 
     def count() -> int:
         return session.exec(with_where(select(func.count()).select_from(models.Event), filter_where(session, flt))).one()
 
     total = cached_aggregate(session, "total", whole, count)
-    events = session.execute(
+    events = core(session).execute(
         with_where(select(*EVENT_COLUMNS), filter_where(session, flt, drive=False))
         .order_by(*CHRONOLOGICAL)
         .offset(offset)
@@ -448,7 +457,7 @@ def iter_events(session: Session, flt: EventFilter, batch: int = 500) -> Iterato
 
 def get_event(session: Session, slug: str) -> EventView | str | None:
     """The event at `slug`; the new slug (a str) where it moved; None if unknown."""
-    event = session.execute(_EVENT_BY_SLUG, {"slug": slug}).first()
+    event = core(session).execute(_EVENT_BY_SLUG, {"slug": slug}).first()
     if event is not None:
         return _attach(session, [event], with_sources=True)[0]
     redirect = session.get(models.SlugRedirect, slug)
