@@ -68,6 +68,9 @@ class Analysis:
 
     knowledge: Knowledge
     known: Callable[[str], Unchanged | None]
+    # The word index's answer for a document's candidates (app.word_index), read here
+    # so that the writer need not; None: the writer reads it.
+    sharing: Callable[[list], object] | None = None
 
 
 def run_job(job: ReadJob | AnchoredJob, analysis: Analysis) -> list[tuple[SourceDocument | ReadError, Outcome]]:
@@ -77,7 +80,7 @@ def run_job(job: ReadJob | AnchoredJob, analysis: Analysis) -> list[tuple[Source
     from .analyze import content_hash, own_anchor
 
     if isinstance(job, AnchoredJob):
-        return [(job.document, _analyze(job.document, job.anchor, analysis.knowledge))]
+        return [(job.document, _analyze(job.document, job.anchor, analysis))]
     results: list[tuple[SourceDocument | ReadError, Outcome]] = []
     for item in read_input(job.input, job.max_size):
         if isinstance(item, ReadError):
@@ -98,17 +101,23 @@ def run_job(job: ReadJob | AnchoredJob, analysis: Analysis) -> list[tuple[Source
         except Exception as exc:
             results.append((item, exc))
             continue
-        results.append((item, DEFERRED if anchor is None else _analyze(item, anchor, analysis.knowledge)))
+        results.append((item, DEFERRED if anchor is None else _analyze(item, anchor, analysis)))
     return results
 
 
-def _analyze(document: SourceDocument, anchor: Anchor | None, knowledge: Knowledge) -> AnalyzedDocument | Exception:
+def _analyze(document: SourceDocument, anchor: Anchor | None, analysis: Analysis) -> AnalyzedDocument | Exception:
     from .analyze import analyze_document
 
     try:
-        return analyze_document(document, anchor, knowledge)
+        analyzed = analyze_document(document, anchor, analysis.knowledge)
     except Exception as exc:
         return exc
+    if analysis.sharing is not None and analyzed.candidates:
+        try:
+            analyzed = replace(analyzed, shared=analysis.sharing(analyzed.candidates))
+        except Exception:  # the writer reads the index itself
+            pass
+    return analyzed
 
 
 _worker_analysis: Analysis | None = None
@@ -117,8 +126,9 @@ _worker_analysis: Analysis | None = None
 def _start_worker(knowledge: Knowledge, database_url: str, parent: int) -> None:
     global _worker_analysis
     from . import analyze  # noqa: F401  (the pipeline's imports, before the first job waits on them)
+    from .word_index import WordIndexReader
 
-    _worker_analysis = Analysis(knowledge, KnownDocuments(database_url))
+    _worker_analysis = Analysis(knowledge, KnownDocuments(database_url), WordIndexReader(database_url))
     # The writer is the serial part of an ingest: with more processes than cores, a
     # writer that shares its core evenly with the analyses waits for CPU it needs more.
     os.nice(WORKER_NICENESS)

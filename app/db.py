@@ -1,11 +1,8 @@
 """Opening the database: the URL, the engine, and bringing the schema to Alembic's head."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 from sqlalchemy.engine import Engine
@@ -52,7 +49,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    from alembic.config import Config  # Alembic only when migrating: analysis processes open engines too
+
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", url)
@@ -70,15 +69,17 @@ def upgrade(url: str) -> None:
     migrate one after the other (an advisory lock), so the later ones find the
     schema at head instead of racing to create the same tables.
     """
+    from alembic import command as alembic_command
+
     if not url.startswith("postgresql"):
-        command.upgrade(alembic_config(url), "head")
+        alembic_command.upgrade(alembic_config(url), "head")
         return
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
             try:
-                command.upgrade(alembic_config(url), "head")
+                alembic_command.upgrade(alembic_config(url), "head")
             finally:
                 connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
     finally:

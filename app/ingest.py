@@ -8,7 +8,6 @@ short batch: `StoreBatch`).
 """
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack

@@ -145,6 +145,9 @@ class AnalyzedDocument:
     anchor: Anchor | None
     passages: list[Passage] = field(default_factory=list)
     candidates: list[EventCandidate] = field(default_factory=list)
+    # The word index's answer for the candidates, read by an analysis process
+    # (app.word_index.SharingSnapshot); None: the writer asks the index itself.
+    shared: object | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from . import models
 from .records import Entity, EventCandidate, Mention, SourcedCandidate, Timex
+from .word_index import RecentWords
 
 _DOCUMENT = models.Document.__table__
 _PASSAGE = models.Passage.__table__
@@ -84,6 +85,7 @@ class SourceMemory:
         # source id -> [event id, SourcedCandidate in its stored form]
         self.sources: OrderedDict[int, list] = OrderedDict()
         self.entities: dict[str, tuple[int, Entity]] = {}  # slug -> (id, Entity as stored)
+        self.recent = RecentWords()  # the words of the sources stored since another writer wrote
 
     def clear(self) -> None:
         self.sources.clear()

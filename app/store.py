@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import Boolean, bindparam, delete, func, insert, or_, select, text, union_all, update
+from sqlalchemy import bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import (MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, merge_events, same_event,
-                    wording)
+from .merge import MERGE_REACH, merge_events, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -31,7 +30,7 @@ from .records import (
 )
 from .slugs import event_slug
 from .source_memory import ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, stored_form
-from .wording import subject
+from .word_index import SharingSnapshot, index_words, sharing_sources
 
 
 # The advisory lock writers take on PostgreSQL (any constant the application owns).
@@ -45,11 +44,6 @@ _EVENT = models.Event.__table__
 _EVENT_ENTITY = models.EventEntity.__table__
 _WORD = models.SourceWord.__table__
 _REDIRECT = models.SlugRedirect.__table__
-
-# A source whose dates span more than this is "wide": the word index finds the others
-# by a range of start dates, and the few wide ones apart.
-WIDE_SPAN = timedelta(days=400)
-
 
 @dataclass(frozen=True)
 class StoreResult:
@@ -117,6 +111,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     version = db.execute(_VERSION).scalar()
     if version is None or memory.version != version:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
+        memory.recent.restart(version or 0)
     memory.version = None  # until this document is stored whole
     existing = db.execute(_KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash}).first()
     if existing is not None:
@@ -160,8 +155,10 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
             reach = [(c.date_start - MERGE_REACH, c.date_end + MERGE_REACH) for c in candidates]
             _remerge(db, memory, reach, touched, set(new_ids))
         else:
-            _remerge(db, memory, [], _joined_events(db, memory, list(zip(candidates, new_words))), set(new_ids))
-        _index_words(db, list(zip(new_ids, candidates, new_words)))
+            joined = _joined_events(db, memory, list(zip(candidates, new_words)), analyzed.shared)
+            _remerge(db, memory, [], joined, set(new_ids))
+        index_words(db, list(zip(new_ids, candidates, new_words)))
+        memory.recent.add(list(zip(new_ids, candidates, new_words)))
     elif touched:
         _remerge(db, memory, [], touched)
     db.execute(_BUMP_VERSION)
@@ -388,88 +385,24 @@ def _update_events(columns: tuple[str, ...]):
             .values({c: bindparam(f"new_{c}") for c in columns}))
 
 
-def _index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozenset[str]]]) -> None:
-    """Add the content words of new sources to the word index (models.SourceWord)."""
-    rows = [
-        {"source_id": source_id, "word": word, "date_start": c.date_start, "date_end": c.date_end,
-         "wide": c.date_end - c.date_start > WIDE_SPAN, "reported": c.reported,
-         "first_actor": c.actors[0].key if c.actors else None}
-        for source_id, c, words in sources for word in sorted(words)
-    ]
-    if rows:
-        db.execute(insert(_WORD), rows)
-
-
-_WORDS = bindparam("words", expanding=True)
-# merge.may_be_same in SQL: a source told with dates that exclude the new candidate's
-# may join it only if either is reported, or as a date dispute by the same subject.
-# Reported statements (dated by their article's anchor) only within their windows:
-# parameters "told_*" and "dated_*" are the new candidate's dates moved by those windows.
-_MAY_BE_SAME = or_(
-    # the new candidate reported: another reported statement anchored close to it,
-    # or a telling dated from REPORTED_LOOKBACK before it to REPORTED_WINDOW after it
-    bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(True)
-    & (_WORD.c.date_start <= bindparam("told_end")) & (_WORD.c.date_end >= bindparam("told_start")),
-    bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(False)
-    & (_WORD.c.date_start <= bindparam("told_end")) & (_WORD.c.date_end >= bindparam("lookback_start")),
-    # the new candidate dated: a reported statement anchored from REPORTED_WINDOW before
-    # its dates to REPORTED_LOOKBACK after them
-    ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(True)
-    & (_WORD.c.date_start <= bindparam("lookback_end")) & (_WORD.c.date_end >= bindparam("told_start")),
-    # both dated: overlapping dates, or a date dispute by the same subject
-    ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(False)
-    & (((_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")))
-       | (_WORD.c.first_actor == bindparam("subject"))),
-)
-# Both parts are served by the covering index ix_source_word_lookup: equal wide and
-# word, a range of start dates, no table row read (0.25 ms a query at 10,000
-# documents, against 2 ms with an index of (wide, word) alone).
-_SHARING = union_all(
-    select(_WORD.c.source_id).where(_WORD.c.word.in_(_WORDS), _WORD.c.date_start >= bindparam("narrow_low"),
-                                    _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low"),
-                                    _WORD.c.wide.is_(False), _MAY_BE_SAME),
-    select(_WORD.c.source_id).where(_WORD.c.wide.is_(True), _WORD.c.word.in_(_WORDS),
-                                    _WORD.c.date_start <= bindparam("high"), _WORD.c.date_end >= bindparam("low"),
-                                    _MAY_BE_SAME),
-).subquery()
-# Counted by the database: only the sources that share enough words come back.
-_SHARING_SOURCES = (select(_SHARING.c.source_id).group_by(_SHARING.c.source_id)
-                    .having(func.count() >= bindparam("need")))
-
-
-def _sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset[str]) -> set[int]:
-    """Ids of the stored sources dated within the merge's reach of `candidate` that
-    pass `may_be_same` and whose indexed words share as many of `words` as
-    `same_event` needs (two, or the one word a one-word title has)."""
-    if not words:
-        return set()
-    low, high = candidate.date_start - MERGE_REACH, candidate.date_end + MERGE_REACH
-    first = subject(candidate)
-    return set(db.execute(_SHARING_SOURCES, {
-        "words": sorted(words), "narrow_low": low - WIDE_SPAN, "low": low, "high": high,
-        "need": min(MIN_SHARED, len(words)), "reported": candidate.reported,
-        "start": candidate.date_start, "end": candidate.date_end, "subject": first.key if first else None,
-        "told_start": candidate.date_start - REPORTED_WINDOW, "told_end": candidate.date_end + REPORTED_WINDOW,
-        "lookback_start": candidate.date_start - REPORTED_LOOKBACK,
-        "lookback_end": candidate.date_end + REPORTED_LOOKBACK,
-    }).scalars())
-
-
 # The columns of a stored source that same_event and wording read (the word-index backfill, index_stored_words).
 _LIGHT_COLUMNS = (_SOURCE.c.id, _SOURCE.c.event_id, _SOURCE.c.title, _SOURCE.c.entities, _SOURCE.c.date_start,
                   _SOURCE.c.date_end, _SOURCE.c.reported, _SOURCE.c.claim, _SOURCE.c.timex_text,
                   _SOURCE.c.precision)
 
 
-def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCandidate, frozenset[str]]]) -> set[int]:
+def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCandidate, frozenset[str]]],
+                   snapshot: SharingSnapshot | None = None) -> set[int]:
     """Ids of the stored events that one of the new candidates joins (`same_event`).
 
     The word index narrows the stored sources to those sharing enough words that
-    pass `may_be_same` (`_sharing_sources`); the index holds the words a source had
+    pass `may_be_same` (`sharing_sources`); the index holds the words a source had
     when stored, a superset of its wording now (aliases only grow, and names are not
     wording), so no join is missed. The sources are tested in their stored form, as
     the merge that follows reads them."""
-    sharing = [_sharing_sources(db, candidate, words) for candidate, words in new]
+    sharing = memory.recent.complete(snapshot, new) if snapshot is not None else None
+    if sharing is None:
+        sharing = [sharing_sources(db, candidate, words) for candidate, words in new]
     ids = set().union(*sharing)
     if not ids:
         return set()
@@ -517,7 +450,7 @@ def index_stored_words(session: Session, batch: int = 2000) -> int:
         for row in rows:
             candidate = _light_candidate(row, entities)
             sources.append((row.id, candidate, wording(candidate)))
-        _index_words(db, sources)
+        index_words(db, sources)
         done, last = done + len(rows), rows[-1].id
 
 

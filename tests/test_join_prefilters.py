@@ -119,12 +119,12 @@ def test_the_writers_lookup_reads_only_its_covering_index(tmp_path):
 
     from sqlalchemy.dialects import sqlite
 
-    from app.store import _SHARING_SOURCES
+    from app.word_index import SHARING_SOURCES
 
     path = tmp_path / "plan.db"
     upgrade(f"sqlite:///{path}")
     day = date(2024, 8, 6)
-    statement = _SHARING_SOURCES.params(
+    statement = SHARING_SOURCES.params(
         words=["offens", "launch"], narrow_low=day - MERGE_REACH - timedelta(days=400), low=day - MERGE_REACH,
         high=day + MERGE_REACH, need=2, reported=False, start=day, end=day, subject="ukraine")
     sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
@@ -158,7 +158,7 @@ def test_the_word_index_query_applies_may_be_same_as_merge_states_it(tmp_path):
     """The writer no longer tests `may_be_same` in Python: the query must select
     exactly the stored sources that share enough words, lie within the merge's
     reach and pass `may_be_same`, for candidates told again days to months later."""
-    from app.store import _sharing_sources
+    from app.word_index import sharing_sources
 
     url = f"sqlite:///{tmp_path / 'sql.db'}"
     upgrade(url)
@@ -187,7 +187,7 @@ def test_the_word_index_query_applies_may_be_same_as_merge_states_it(tmp_path):
                 and old.date_start <= high and old.date_end >= low
                 and may_be_same(moved, old.date_start, old.date_end, old.reported, first_actor(old))
             }
-            assert _sharing_sources(session.connection(), moved, words) == expected, moved.title
+            assert sharing_sources(session.connection(), moved, words) == expected, moved.title
             compared += bool(expected)
     assert compared > 20
     engine.dispose()

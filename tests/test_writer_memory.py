@@ -76,7 +76,7 @@ def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
         session.commit()
 
     (engine,) = new_engines(tmp_path, "failing.db")
-    real = store._index_words
+    real = store.index_words
 
     def fail_once(db, sources):
         real(db, sources)
@@ -85,10 +85,10 @@ def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
     with Session(engine) as session:
         for n, document in enumerate(docs):
             if n == 3:  # fails after its sources were stored, merged and remembered
-                monkeypatch.setattr(store, "_index_words", fail_once)
+                monkeypatch.setattr(store, "index_words", fail_once)
                 with pytest.raises(RuntimeError), session.begin_nested():
                     store.store_document(session, document)
-                monkeypatch.setattr(store, "_index_words", real)
+                monkeypatch.setattr(store, "index_words", real)
             with session.begin_nested():
                 store.store_document(session, document)
         session.commit()
