@@ -123,24 +123,29 @@ def _analyze(document: SourceDocument, anchor: Anchor | None, analysis: Analysis
 _worker_analysis: Analysis | None = None
 
 
-def _start_worker(knowledge: Knowledge, database_url: str, parent: int) -> None:
+def _start_worker(knowledge: Knowledge, database_url: str, writer: int) -> None:
     global _worker_analysis
+    # The writer is the serial part of an ingest: with more processes than cores, a
+    # writer that shares its core evenly with the analyses waits for CPU it needs more,
+    # from its own start-up on.
+    os.nice(WORKER_NICENESS)
     from . import analyze  # noqa: F401  (the pipeline's imports, before the first job waits on them)
     from .word_index import WordIndexReader
 
     _worker_analysis = Analysis(knowledge, KnownDocuments(database_url), WordIndexReader(database_url))
-    # The writer is the serial part of an ingest: with more processes than cores, a
-    # writer that shares its core evenly with the analyses waits for CPU it needs more.
-    os.nice(WORKER_NICENESS)
     # A writer killed with SIGKILL cannot shut its pool down: the workers notice that
-    # their parent is gone and leave, instead of waiting for work forever.
+    # it is gone and leave, instead of waiting for work forever. (Their parent is the
+    # fork server, not the writer.)
 
-    def watch_parent() -> None:
-        while os.getppid() == parent:
+    def watch_writer() -> None:
+        while True:
+            try:
+                os.kill(writer, 0)
+            except ProcessLookupError:
+                os._exit(1)
             time.sleep(0.5)
-        os._exit(1)
 
-    threading.Thread(target=watch_parent, daemon=True).start()
+    threading.Thread(target=watch_writer, daemon=True).start()
 
 
 def _ready() -> None:
@@ -165,13 +170,22 @@ def analysis_pool(knowledge: Knowledge, database_url: str, workers: int) -> Iter
     if workers <= 1:
         yield None
         return
-    # spawn, not fork: the parent holds database connections a child must not inherit.
-    context = multiprocessing.get_context("spawn")
+    # Not fork: the parent may hold database connections a child must not inherit. A
+    # fork server is a fresh process that imports the pipeline once; each analysis
+    # process is forked from it, ready, instead of importing it again.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["app.analyze", "app.word_index", "app.known_documents", "app.read"])
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(knowledge, database_url, os.getpid())) as executor:
-        for _ in range(workers):  # each job starts one process now, not when work first arrives
-            executor.submit(_ready)
-        yield AnalysisPool(executor, workers)
+        # Each job starts one process now, not when work first arrives; from a thread,
+        # since the first waits for the fork server to import the pipeline, and the
+        # writer has its own start-up to do meanwhile.
+        starting = threading.Thread(target=lambda: [executor.submit(_ready) for _ in range(workers)], daemon=True)
+        starting.start()
+        try:
+            yield AnalysisPool(executor, workers)
+        finally:
+            starting.join()
 
 
 def analyze_all(jobs: Iterable[ReadJob | AnchoredJob], analysis: Analysis, pool: AnalysisPool | None = None,
