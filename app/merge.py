@@ -258,34 +258,113 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     ordered = sorted(items, key=_order)
     keys = [_essence_id(item.candidate) for item in ordered]
     words = [_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(keys, ordered)]
-    # Only candidates that share a word of their titles can tell the same event.
+    groups = []
+    for part in _linked_parts(keys, words, ordered):
+        groups += _groups_of(part, keys, words, ordered)
+    events = [_merged([ordered[i] for i in members]) for members in groups]
+    return sorted(events, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
+                                         [_order(s) for s in e.sources]))
+
+
+def _link(i: int, j: int, keys: list[int], words: list[frozenset[str]], items: list[SourcedCandidate]) -> bool:
+    """`same_event` of items i and j, from the pair cache."""
+    same = _LINKED.get((keys[i], keys[j]))
+    if same is None:
+        same = _cached(_LINKED, (keys[i], keys[j]), _same, items[i].candidate, items[j].candidate,
+                       words[i], words[j])
+    return same
+
+
+def _linked_parts(keys: list[int], words: list[frozenset[str]], items: list[SourcedCandidate]) -> list[list[int]]:
+    """The candidates (indexes, in order) in parts that no link joins. Only candidates that
+    share a word of their titles can be linked, and copies of one telling (one essence)
+    are linked to the same candidates: links are tested between distinct essences, so a
+    part of many copies costs the square of its distinct tellings, not of its copies."""
+    first: dict[int, int] = {}  # essence -> its first candidate
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    parent = {i: i for i in first.values()}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     by_word: dict[str, list[int]] = {}
-    for i, stems in enumerate(words):
-        for word in stems:
+    for i in first.values():
+        for word in words[i]:
+            by_word.setdefault(word, []).append(i)
+    for indexes in by_word.values():
+        for n, i in enumerate(indexes):
+            for j in indexes[n + 1:]:
+                if root(i) != root(j) and _link(i, j, keys, words, items):
+                    a, b = root(i), root(j)
+                    parent[max(a, b)] = min(a, b)
+    parts: dict[int, list[int]] = {}
+    for i, key in enumerate(keys):
+        parts.setdefault(root(first[key]), []).append(i)
+    return list(parts.values())
+
+
+def _groups_of(part: list[int], keys: list[int], words: list[frozenset[str]],
+               items: list[SourcedCandidate]) -> list[list[int]]:
+    """The groups the greedy linking makes of one part (`_linked_parts`).
+
+    When every two of its candidates may share a group, nothing blocks a link: the
+    groups are the connected parts of the links, found among distinct essences. A
+    telling that is not linked to its own copies (a title too short to link on its
+    own) keeps its copies apart unless another telling joins them. Otherwise the
+    links are followed closest first (`_greedy_groups`)."""
+    distinct = list(dict.fromkeys(keys[i] for i in part))
+    first = {key: next(i for i in part if keys[i] == key) for key in distinct}
+    reps = [first[key] for key in distinct]
+    if all(_cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate,
+                   words[i], words[j])
+           for n, i in enumerate(reps) for j in reps[n + 1:]):
+        if len(reps) > 1 or _link(reps[0], reps[0], keys, words, items):
+            return [part]
+        return [[i] for i in part]
+    return _greedy_groups(part, keys, words, items)
+
+
+def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]],
+                   items: list[SourcedCandidate]) -> list[list[int]]:
+    """Links followed closest first; two groups join only if every two of their
+    candidates may share a group (`_compatible`)."""
+    # Copies of one telling are linked to the same candidates: pairs are tested once per
+    # two distinct essences, then spelled out for their copies.
+    copies: dict[int, list[int]] = {}
+    for i in part:
+        copies.setdefault(keys[i], []).append(i)
+    reps = [indexes[0] for indexes in copies.values()]
+    by_word: dict[str, list[int]] = {}
+    for i in reps:
+        for word in words[i]:
             by_word.setdefault(word, []).append(i)
     pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
+    pairs.update((i, i) for i in reps if len(copies[keys[i]]) > 1 and words[i])
     linked = []
     for i, j in pairs:
-        same = _LINKED.get((keys[i], keys[j]))
-        if same is None:
-            same = _cached(_LINKED, (keys[i], keys[j]), _same, ordered[i].candidate, ordered[j].candidate,
-                           words[i], words[j])
-        if same:
-            linked.append((-overlap(words[i], words[j])[0], i, j))
-    # Closest pairs first; `ordered` is sorted by content, so this order does not depend on the input's.
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(ordered))}
-    owner = list(range(len(ordered)))
+        if _link(i, j, keys, words, items):
+            closeness = -overlap(words[i], words[j])[0]
+            if i == j:
+                same = copies[keys[i]]
+                linked += [(closeness, x, y) for n, x in enumerate(same) for y in same[n + 1:]]
+            else:
+                linked += [(closeness, min(x, y), max(x, y)) for x in copies[keys[i]] for y in copies[keys[j]]]
+    # Closest pairs first; `items` is sorted by content, so this order does not depend on the input's.
+    groups: dict[int, list[int]] = {i: [i] for i in part}
+    owner = {i: i for i in part}
     for _, i, j in sorted(linked):
         a, b = owner[i], owner[j]
-        if a == b or not _compatible(groups[a], groups[b], ordered, keys, words):
+        if a == b or not _compatible(groups[a], groups[b], items, keys, words):
             continue
         keep, gone = min(a, b), max(a, b)
         for x in groups[gone]:
             owner[x] = keep
         groups[keep] = sorted(groups[keep] + groups.pop(gone))
-    events = [_merged([ordered[i] for i in members]) for members in groups.values()]
-    return sorted(events, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
-                                         [_order(s) for s in e.sources]))
+    return list(groups.values())
 
 
 def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[int],
@@ -355,3 +434,72 @@ def _groupable(x: EventCandidate, y: EventCandidate, words_x: frozenset[str], wo
     if _agents_differ(x, y):
         return False
     return x.reported or y.reported or _dates_agree(x, y) or _date_dispute(x, y, *overlap(words_x, words_y))
+
+
+def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]) -> list[MergedEvent]:
+    """`merge_events` of the tellings of `events` (each the tellings of one event that
+    `merge_events` made) and of the `new` tellings, the same events in the same order,
+    at a cost that grows with the size of the events where merging them again grows
+    with its square. The events are taken as merged already: two of them that link to
+    each other only directly, not through a new telling, stay apart.
+
+    The new tellings and the events fall into parts, joined by the links
+    (`same_event`) each new telling makes. A part of new tellings and at most one event,
+    every two of whose tellings may share a group (`_groupable`), is one event:
+    `merge_events` links tellings greedily, and only a pair that may not share a group
+    keeps linked tellings apart; an event's own tellings are linked and groupable (it
+    was made so), so only the pairs with a new telling are tested. A part that joins
+    several events, or holds a pair that may not share a group, is merged again whole.
+
+    >>> from datetime import date
+    >>> trump = Entity("donald-trump", "Donald Trump", "person")
+    >>> def told(doc, title):
+    ...     c = EventCandidate(0, 0, 10, title, date(2025, 1, 20), date(2025, 1, 20), "day",
+    ...                        BASIS_STATED, None, actors=(trump,))
+    ...     return SourcedCandidate(doc, c)
+    >>> old = merge_events([told("a", "Trump sworn in as president"), told("b", "Trump's swearing-in as president")])
+    >>> [e.corroboration for e in merge_into([old[0].sources], [told("c", "Trump is sworn in as president")])]
+    [3]
+    """
+    units = [list(event) for event in events] + [[item] for item in new]  # an event, or a new telling
+    keys = [[_essence_id(item.candidate) for item in unit] for unit in units]
+    words = [[_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(unit_keys, unit)]
+             for unit_keys, unit in zip(keys, units)]
+    first_new = len(events)
+    parent = list(range(len(units)))
+
+    def root(u: int) -> int:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    by_word: dict[str, dict[int, list[int]]] = {}  # word -> unit -> its tellings with the word
+    for u, unit_words in enumerate(words):
+        for i, stems in enumerate(unit_words):
+            for word in stems:
+                by_word.setdefault(word, {}).setdefault(u, []).append(i)
+    for v in range(first_new, len(units)):
+        for word in words[v][0]:
+            for u, tellings in by_word[word].items():
+                if u != v and (u < first_new or u < v) and root(u) != root(v) and any(
+                        _cached(_LINKED, (keys[u][i], keys[v][0]), _same, units[u][i].candidate,
+                                units[v][0].candidate, words[u][i], words[v][0]) for i in tellings):
+                    a, b = root(u), root(v)
+                    parent[max(a, b)] = min(a, b)
+
+    parts: dict[int, list[int]] = {}
+    for u in range(len(units)):
+        parts.setdefault(root(u), []).append(u)
+    merged: list[MergedEvent] = []
+    for part in parts.values():
+        tellings = [(u, i) for u in part for i in range(len(units[u]))]
+        if sum(u < first_new for u in part) <= 1 and all(
+                _cached(_GROUPABLE, (keys[u][i], keys[v][0]), _groupable, units[u][i].candidate,
+                        units[v][0].candidate, words[u][i], words[v][0])
+                for v in part if v >= first_new for u, i in tellings if u < v):
+            merged.append(_merged(sorted((units[u][i] for u, i in tellings), key=_order)))
+        else:
+            merged += merge_events([units[u][i] for u, i in tellings])
+    return sorted(merged, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
+                                         [_order(s) for s in e.sources]))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, merge_events, same_event, wording
+from .merge import MERGE_REACH, merge_events, merge_into, same_event, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -294,7 +294,13 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     order = sorted(known)
     items = [known[i][1] for i in order]
     source_of = {id(item): i for item, i in zip(items, order)}
-    merged = merge_events(items)
+    if ranges or not new_row_ids:
+        merged = merge_events(items)
+    else:
+        # Only tellings were added: the events they join are merged already, and
+        # merge_into tests only the pairs the new tellings make.
+        merged = merge_into([[known[i][1] for i in sorted(members.get(e, ()))] for e in sorted(old_event_ids)],
+                            [known[i][1] for i in sorted(new_row_ids)])
 
     # Which merged event keeps which old event's row: the one that holds all its tellings.
     kept: dict[int, int] = {}  # index in merged -> old event id
