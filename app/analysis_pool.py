@@ -24,17 +24,14 @@ from .read import Input, ReadError, read_input
 from .records import AnalyzedDocument, Anchor, SourceDocument
 
 
-# --- Parallel analysis (issue 8) ---------------------------------------------
-# The pure steps, and reading the files, run in a pool of processes while this
-# process stores: one writer keeps SQLite (and the re-merge) free of lock contention,
-# and everything that needs no store runs beside it. Jobs go out in chunks, and at
-# most a few chunks per worker are in flight, so memory stays flat however large the
-# corpus is.
 def default_workers() -> int:
     """Analysis processes by default: one per core this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+# One writer keeps SQLite (and the re-merge) free of lock contention. Jobs go out in
+# chunks, and at most a few chunks per process are in flight, so memory stays flat
+# however large the corpus is.
 CHUNK = 8
 IN_FLIGHT_PER_WORKER = 4
 WORKER_NICENESS = 5
