@@ -262,6 +262,10 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     for part in _linked_parts(keys, words, ordered):
         groups += _groups_of(part, keys, words, ordered)
     events = [_merged([ordered[i] for i in members]) for members in groups]
+    return _chronological(events)
+
+
+def _chronological(events: list[MergedEvent]) -> list[MergedEvent]:
     return sorted(events, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
                                          [_order(s) for s in e.sources]))
 
@@ -275,6 +279,28 @@ def _link(i: int, j: int, keys: list[int], words: list[frozenset[str]], items: l
     return same
 
 
+def _may_group(i: int, j: int, keys: list[int], words: list[frozenset[str]], items: list[SourcedCandidate]) -> bool:
+    """`_groupable` of items i and j, from the pair cache."""
+    groupable = _GROUPABLE.get((keys[i], keys[j]))
+    if groupable is None:
+        groupable = _cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate,
+                            words[i], words[j])
+    return groupable
+
+
+def _root(parent: dict[int, int] | list[int], i: int) -> int:
+    """The part of i in a union-find forest (`parent`), halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _join(parent: dict[int, int] | list[int], i: int, j: int) -> None:
+    a, b = _root(parent, i), _root(parent, j)
+    parent[max(a, b)] = min(a, b)
+
+
 def _linked_parts(keys: list[int], words: list[frozenset[str]], items: list[SourcedCandidate]) -> list[list[int]]:
     """The candidates (indexes, in order) in parts that no link joins. Only candidates that
     share a word of their titles can be linked, and copies of one telling (one essence)
@@ -284,13 +310,6 @@ def _linked_parts(keys: list[int], words: list[frozenset[str]], items: list[Sour
     for i, key in enumerate(keys):
         first.setdefault(key, i)
     parent = {i: i for i in first.values()}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     by_word: dict[str, list[int]] = {}
     for i in first.values():
         for word in words[i]:
@@ -298,12 +317,11 @@ def _linked_parts(keys: list[int], words: list[frozenset[str]], items: list[Sour
     for indexes in by_word.values():
         for n, i in enumerate(indexes):
             for j in indexes[n + 1:]:
-                if root(i) != root(j) and _link(i, j, keys, words, items):
-                    a, b = root(i), root(j)
-                    parent[max(a, b)] = min(a, b)
+                if _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
+                    _join(parent, i, j)
     parts: dict[int, list[int]] = {}
     for i, key in enumerate(keys):
-        parts.setdefault(root(first[key]), []).append(i)
+        parts.setdefault(_root(parent, first[key]), []).append(i)
     return list(parts.values())
 
 
@@ -316,12 +334,11 @@ def _groups_of(part: list[int], keys: list[int], words: list[frozenset[str]],
     telling that is not linked to its own copies (a title too short to link on its
     own) keeps its copies apart unless another telling joins them. Otherwise the
     links are followed closest first (`_greedy_groups`)."""
-    distinct = list(dict.fromkeys(keys[i] for i in part))
-    first = {key: next(i for i in part if keys[i] == key) for key in distinct}
-    reps = [first[key] for key in distinct]
-    if all(_cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate, items[j].candidate,
-                   words[i], words[j])
-           for n, i in enumerate(reps) for j in reps[n + 1:]):
+    first: dict[int, int] = {}  # essence -> its first candidate
+    for i in part:
+        first.setdefault(keys[i], i)
+    reps = list(first.values())
+    if all(_may_group(i, j, keys, words, items) for n, i in enumerate(reps) for j in reps[n + 1:]):
         if len(reps) > 1 or _link(reps[0], reps[0], keys, words, items):
             return [part]
         return [[i] for i in part]
@@ -372,15 +389,7 @@ def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate]
     """Whether two groups may join: no two named agents and no clashing dates across them,
     unless the clash is itself a date dispute. This keeps a chain of look-alike titles
     ("condemned the bombings" by one leader after another) from becoming one event."""
-    for i in left:
-        for j in right:
-            groupable = _GROUPABLE.get((keys[i], keys[j]))
-            if groupable is None:
-                groupable = _cached(_GROUPABLE, (keys[i], keys[j]), _groupable, items[i].candidate,
-                                    items[j].candidate, words[i], words[j])
-            if not groupable:
-                return False
-    return True
+    return all(_may_group(i, j, keys, words, items) for i in left for j in right)
 
 
 # A writer merges an event again each time a new telling joins it: the same pairs are
@@ -461,45 +470,34 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
     >>> [e.corroboration for e in merge_into([old[0].sources], [told("c", "Trump is sworn in as president")])]
     [3]
     """
-    units = [list(event) for event in events] + [[item] for item in new]  # an event, or a new telling
-    keys = [[_essence_id(item.candidate) for item in unit] for unit in units]
-    words = [[_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(unit_keys, unit)]
-             for unit_keys, unit in zip(keys, units)]
-    first_new = len(events)
-    parent = list(range(len(units)))
-
-    def root(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
-    by_word: dict[str, dict[int, list[int]]] = {}  # word -> unit -> its tellings with the word
-    for u, unit_words in enumerate(words):
-        for i, stems in enumerate(unit_words):
-            for word in stems:
-                by_word.setdefault(word, {}).setdefault(u, []).append(i)
-    for v in range(first_new, len(units)):
-        for word in words[v][0]:
-            for u, tellings in by_word[word].items():
-                if u != v and (u < first_new or u < v) and root(u) != root(v) and any(
-                        _cached(_LINKED, (keys[u][i], keys[v][0]), _same, units[u][i].candidate,
-                                units[v][0].candidate, words[u][i], words[v][0]) for i in tellings):
-                    a, b = root(u), root(v)
-                    parent[max(a, b)] = min(a, b)
-
+    items = [item for event in events for item in event] + list(new)
+    keys = [_essence_id(item.candidate) for item in items]
+    words = [_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(keys, items)]
+    first_new = len(items) - len(new)
+    event_of = [n for n, event in enumerate(events) for _ in event]  # of each old telling
+    parent = list(range(len(items)))
+    start = 0
+    for event in events:  # an old event is one part to begin with
+        for i in range(start + 1, start + len(event)):
+            _join(parent, start, i)
+        start += len(event)
+    by_word: dict[str, list[int]] = {}
+    for i, stems in enumerate(words):
+        for word in stems:
+            by_word.setdefault(word, []).append(i)
+    for j in range(first_new, len(items)):
+        for word in words[j]:
+            for i in by_word[word]:
+                if i < j and _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
+                    _join(parent, i, j)
     parts: dict[int, list[int]] = {}
-    for u in range(len(units)):
-        parts.setdefault(root(u), []).append(u)
+    for i in range(len(items)):
+        parts.setdefault(_root(parent, i), []).append(i)
     merged: list[MergedEvent] = []
     for part in parts.values():
-        tellings = [(u, i) for u in part for i in range(len(units[u]))]
-        if sum(u < first_new for u in part) <= 1 and all(
-                _cached(_GROUPABLE, (keys[u][i], keys[v][0]), _groupable, units[u][i].candidate,
-                        units[v][0].candidate, words[u][i], words[v][0])
-                for v in part if v >= first_new for u, i in tellings if u < v):
-            merged.append(_merged(sorted((units[u][i] for u, i in tellings), key=_order)))
+        if len({event_of[i] for i in part if i < first_new}) <= 1 and all(
+                _may_group(i, j, keys, words, items) for j in part if j >= first_new for i in part if i < j):
+            merged.append(_merged(sorted((items[i] for i in part), key=_order)))
         else:
-            merged += merge_events([units[u][i] for u, i in tellings])
-    return sorted(merged, key=lambda e: (e.date_start, e.date_end, e.reported, e.title,
-                                         [_order(s) for s in e.sources]))
+            merged += merge_events([items[i] for i in part])
+    return _chronological(merged)
