@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from . import models
 
@@ -29,7 +29,6 @@ _weight = 0
 _lock = threading.Lock()
 
 
-_VERSION = select(models.StoreVersion.version).where(models.StoreVersion.id == 1)
 
 
 def store_version(session: Session) -> int:
@@ -39,7 +38,7 @@ def store_version(session: Session) -> int:
     """
     transaction, version = session.info.get("store_version", (None, 0))
     if transaction is None or transaction is not session.get_transaction():
-        version = session.execute(_VERSION).scalar() or 0
+        version = session.execute(models.STORE_VERSION).scalar() or 0
         session.info["store_version"] = (session.get_transaction(), version)
     return version
 

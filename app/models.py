@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, UniqueConstraint, select, text
 from sqlmodel import Field, SQLModel
 
 
@@ -147,6 +147,11 @@ class StoreVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+
+
+# The version as every reader and writer reads it (the writer, the analysis processes'
+# snapshots, the server's caches).
+STORE_VERSION = select(StoreVersion.__table__.c.version).where(StoreVersion.__table__.c.id == 1)
 
 
 # Tables no model describes: revision 0002's full-text indexes (FTS5 virtual tables

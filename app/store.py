@@ -108,7 +108,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         # first makes it wait up to the busy timeout instead.
         db.execute(_TAKE_WRITE_LOCK)
     memory = memory_of(db)
-    version = db.execute(_VERSION).scalar()
+    version = db.execute(models.STORE_VERSION).scalar()
     if version is None or memory.version != version:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
         memory.recent.restart(version or 0)
@@ -240,7 +240,6 @@ _MEMBERS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.event_id.in_
 _EVENTS_BY_ID = select(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
 _EVENT_ENTITIES = select(_EVENT_ENTITY.c.event_id, _EVENT_ENTITY.c.entity_id).where(
     _EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))
-_VERSION = select(models.StoreVersion.__table__.c.version).where(models.StoreVersion.__table__.c.id == 1)
 _UNLINK_SOURCES = (update(_SOURCE).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
                    .values(event_id=None))
 _DELETE_EVENT_ENTITIES = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))

@@ -24,7 +24,6 @@ from .wording import subject, wording
 
 _WORD = models.SourceWord.__table__
 _SOURCE = models.EventSource.__table__
-_VERSION = select(models.StoreVersion.__table__.c.version).where(models.StoreVersion.__table__.c.id == 1)
 
 # A source whose dates span more than this is "wide": the word index finds the others
 # by a range of start dates, and the few wide ones apart.
@@ -113,7 +112,7 @@ _LAST_SOURCE = select(func.max(_SOURCE.c.id))
 
 def read_snapshot(db: Connection, candidates: list[EventCandidate]) -> SharingSnapshot:
     """`sharing_sources` of each candidate, in the one snapshot `db`'s transaction reads."""
-    version = db.execute(_VERSION).scalar() or 0
+    version = db.execute(models.STORE_VERSION).scalar() or 0
     last = db.execute(_LAST_SOURCE).scalar() or 0
     return SharingSnapshot(version, last, tuple(frozenset(sharing_sources(db, c, wording(c))) for c in candidates))
 
