@@ -2,6 +2,8 @@
 function, and turns errors into a clean message."""
 from __future__ import annotations
 
+import atexit
+import gc
 import re
 import sys
 from datetime import date
@@ -104,6 +106,10 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
         engine = open_database(url)
         report = ingest(paths, engine, knowledge, progress, published, max_size or DEFAULT_MAX_SIZE, workers,
                         pool=pool)
+    # Closed after the analysis processes have closed theirs (the pool above), so that
+    # this connection is the last: it checkpoints the write-ahead log into the database
+    # file now, not when the interpreter's last garbage collection finds it.
+    engine.dispose()
     # The summary goes to stderr when some inputs failed, so it is seen beside their lines.
     if report.failed:
         click.echo(report.summary(), err=True)
@@ -134,7 +140,16 @@ def ingest_command(paths, db_url, entity_files, published, max_size, workers) ->
     """
     status = run_ingest(paths, db_url, entity_files, published.date() if published else None, max_size=max_size,
                         workers=workers)
+    atexit.register(_skip_final_collection)
     sys.exit(status)
+
+
+def _skip_final_collection() -> None:
+    """At exit, spare the interpreter its last garbage collections over everything an
+    ingest leaves in memory (0.4 s after 1,000 documents): the process ends, and the
+    memory goes with it. What must be closed is closed already (`run_ingest`), and
+    objects freed by reference counting still are."""
+    gc.freeze()
 
 
 @main.command("serve")
