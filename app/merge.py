@@ -372,24 +372,30 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
                 linked += [(closeness, min(x, y), max(x, y)) for x in copies[keys[i]] for y in copies[keys[j]]]
     # Closest pairs first; `items` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in part}
+    essences: dict[int, dict[int, int]] = {i: {keys[i]: i} for i in part}  # group -> its essences, one telling each
     owner = {i: i for i in part}
     for _, i, j in sorted(linked):
         a, b = owner[i], owner[j]
-        if a == b or not _compatible(groups[a], groups[b], items, keys, words):
+        if a == b or not _compatible(essences[a], essences[b], items, keys, words):
             continue
         keep, gone = min(a, b), max(a, b)
         for x in groups[gone]:
             owner[x] = keep
         groups[keep] = sorted(groups[keep] + groups.pop(gone))
+        for key, x in essences.pop(gone).items():
+            essences[keep].setdefault(key, x)
     return list(groups.values())
 
 
-def _compatible(left: list[int], right: list[int], items: list[SourcedCandidate], keys: list[int],
+def _compatible(left: dict[int, int], right: dict[int, int], items: list[SourcedCandidate], keys: list[int],
                 words: list[frozenset[str]]) -> bool:
-    """Whether two groups may join: no two named agents and no clashing dates across them,
-    unless the clash is itself a date dispute. This keeps a chain of look-alike titles
-    ("condemned the bombings" by one leader after another) from becoming one event."""
-    return all(_may_group(i, j, keys, words, items) for i in left for j in right)
+    """Whether two groups, given as their distinct essences (one telling each), may join:
+    no two named agents and no clashing dates across them, unless the clash is itself a
+    date dispute. This keeps a chain of look-alike titles ("condemned the bombings" by one
+    leader after another) from becoming one event. Copies of one telling answer alike,
+    and a telling may always share a group with its own copy."""
+    return all(a == b or _may_group(i, j, keys, words, items)
+               for a, i in left.items() for b, j in right.items())
 
 
 # A writer merges an event again each time a new telling joins it: the same pairs are
@@ -495,9 +501,32 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
         parts.setdefault(_root(parent, i), []).append(i)
     merged: list[MergedEvent] = []
     for part in parts.values():
-        if len({event_of[i] for i in part if i < first_new}) <= 1 and all(
-                _may_group(i, j, keys, words, items) for j in part if j >= first_new for i in part if i < j):
+        if _one_event(part, [event_of[i] if i < first_new else None for i in part], keys, words, items):
             merged.append(_merged(sorted((items[i] for i in part), key=_order)))
         else:
             merged += merge_events([items[i] for i in part])
     return _chronological(merged)
+
+
+def _one_event(part: list[int], events: list[int | None], keys: list[int], words: list[frozenset[str]],
+               items: list[SourcedCandidate]) -> bool:
+    """Whether `merge_events` makes one event of a part of `merge_into`: every two of its
+    tellings may share a group, but for two of one old event (it was made so). The part
+    is linked together, so nothing else keeps its tellings apart. `events` gives each
+    telling's old event, None for a new one.
+
+    Copies of one telling (one essence) may share a group with the same tellings: pairs
+    are tested once per two distinct essences, so a part costs the square of its
+    distinct tellings, not of its copies."""
+    first: dict[int, int] = {}  # essence -> one of its tellings
+    owners: dict[int, set[int | None]] = {}  # essence -> the old events (None: new) that tell it
+    for i, event in zip(part, events):
+        first.setdefault(keys[i], i)
+        owners.setdefault(keys[i], set()).add(event)
+    essences = list(first)
+    for n, a in enumerate(essences):
+        for b in essences[n + 1:]:
+            both = owners[a] | owners[b]
+            if (len(both) > 1 or None in both) and not _may_group(first[a], first[b], keys, words, items):
+                return False
+    return True
