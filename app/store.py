@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -81,8 +81,6 @@ def find_document(session: Session, content_hash: str):
 
 
 _INSERT_DOCUMENT = insert(_DOCUMENT).returning(_DOCUMENT.c.id)
-_INSERT_PASSAGES = insert(_PASSAGE).returning(_PASSAGE.c.id, sort_by_parameter_order=True)
-_INSERT_SOURCES = insert(_SOURCE).returning(_SOURCE.c.id, sort_by_parameter_order=True)
 # Takes SQLite's write lock (a write that changes nothing) before anything is read.
 _TAKE_WRITE_LOCK = delete(_REDIRECT).where(text("0"))
 _BUMP_VERSION = (update(models.StoreVersion.__table__).where(models.StoreVersion.__table__.c.id == 1)
@@ -136,16 +134,16 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     }).scalar_one()
     passage_ids: dict[int, int] = {}
     if analyzed.passages:
-        ids = db.execute(_INSERT_PASSAGES, [
+        ids = _insert_rows(db, _PASSAGE, [
             {"document_id": document_id, "idx": p.index, "text": p.text} for p in analyzed.passages
-        ]).scalars().all()
+        ])
         passage_ids = {p.index: i for p, i in zip(analyzed.passages, ids)}
 
     candidates = analyzed.candidates
     if candidates:
         _upsert_entities(db, candidates, memory)
         values = [_source_values(document_id, passage_ids[c.passage_index], c) for c in candidates]
-        new_ids = db.execute(_INSERT_SOURCES, values).scalars().all()
+        new_ids = _insert_rows(db, _SOURCE, values)
         for source_id, c, row in zip(new_ids, candidates, values):
             memory.remember(source_id, None, analyzed.content_hash, stored_form(row, c.passage_index, memory))
         new_words = [wording(c) for c in candidates]
@@ -164,6 +162,30 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     db.execute(_BUMP_VERSION)
     memory.version = version + 1
     return StoreResult(document_id, status, len(candidates))
+
+
+@lru_cache(maxsize=None)
+def _insert_statements(table) -> tuple:
+    return (select(func.max(table.c.id)), insert(table),
+            insert(table).returning(table.c.id, sort_by_parameter_order=True))
+
+
+def _insert_rows(db: Connection, table, rows: list[dict]) -> list[int]:
+    """Insert `rows` into `table`; return their new ids, in the rows' order.
+
+    On SQLite the writer numbers the rows itself, one past the largest id as SQLite
+    would, and inserts them in one executemany: it holds the write lock, so no other
+    writer can take those ids, while RETURNING in the rows' order costs SQLite one
+    statement per row. Other engines number them from their sequences (RETURNING,
+    batched).
+    """
+    largest, plain, returning = _insert_statements(table)
+    if db.dialect.name != "sqlite":
+        return db.execute(returning, rows).scalars().all()
+    first = (db.execute(largest).scalar() or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    db.execute(plain, [{**row, "id": i} for row, i in zip(rows, ids)])
+    return ids
 
 
 def _remove_document(db: Connection, document_id: int, memory: "SourceMemory") -> set[int]:
@@ -246,7 +268,6 @@ _DELETE_EVENT_ENTITIES = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id.in
 _DELETE_EVENT_ENTITY = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id == bindparam("ee_event"),
                                                    _EVENT_ENTITY.c.entity_id == bindparam("ee_entity"))
 _DELETE_EVENTS = delete(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
-_INSERT_EVENTS = insert(_EVENT).returning(_EVENT.c.id, sort_by_parameter_order=True)
 _LINK_SOURCE = update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id")).values(event_id=bindparam("to_event"))
 
 
@@ -336,8 +357,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     slugs = [s if s is not None else next(fresh) for s in slugs]
 
     inserted = [n for n in range(len(merged)) if n not in kept]
-    new_ids = db.execute(_INSERT_EVENTS, [_event_values(merged[n], slugs[n]) for n in inserted]).scalars().all() \
-        if inserted else []
+    new_ids = _insert_rows(db, _EVENT, [_event_values(merged[n], slugs[n]) for n in inserted]) if inserted else []
     event_ids = dict(zip(inserted, new_ids)) | kept
     updates: dict[tuple[str, ...], list[dict]] = {}  # changed columns -> their new values, by event
     for n, old_id in kept.items():
