@@ -106,6 +106,30 @@ def same_event(a: EventCandidate, b: EventCandidate, words_a: frozenset[str] | N
     return _same(a, b, wording(a) if words_a is None else words_a, wording(b) if words_b is None else words_b)
 
 
+class NewTellings:
+    """New candidates (with their `wording`s) to test against stored ones with `same_event`.
+    The answers are kept with the merge's pair answers, by essence, so the merge that
+    follows finds them, and copies of one stored telling are tested once."""
+
+    def __init__(self, new: list[tuple[EventCandidate, frozenset[str]]]) -> None:
+        self.new = new
+        self.keys = [_essence_id(c) for c, _ in new]
+
+    def join(self, stored: EventCandidate, which: list[int]) -> bool:
+        """Whether `stored` tells the same event as one of the new candidates `which` (indexes)."""
+        key = _essence_id(stored)
+        words = _cached(_WORDINGS, key, wording, stored)
+        for n in which:
+            pair = (key, self.keys[n])
+            same = _LINKED.get(pair)
+            if same is None:
+                candidate, new_words = self.new[n]
+                same = _cached(_LINKED, pair, _same, stored, candidate, words, new_words)
+            if same:
+                return True
+        return False
+
+
 def may_be_same(a: EventCandidate, start: date, end: date, reported: bool, first_actor: str | None) -> bool:
     """A necessary condition of `same_event(a, b)` that reads of b only its dates, whether it is
     reported, and the key of its first actor, which the writer's word index keeps: app/store.py

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, merge_events, merge_into, same_event, wording
+from .merge import MERGE_REACH, NewTellings, merge_events, merge_into, wording
 from .records import (
     AnalyzedDocument,
     Entity,
@@ -432,14 +432,11 @@ def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCa
     if not ids:
         return set()
     stored = read_sources(db, memory, sorted(ids))
+    tellings = NewTellings(new)
     joined: set[int] = set()
     for source_id, (event_id, item) in stored.items():
-        if event_id is None or event_id in joined:
-            continue
-        tests = [(n, n_words) for (n, n_words), shares in zip(new, sharing) if source_id in shares]
-        candidate = item.candidate
-        words = wording(candidate)
-        if any(same_event(n, candidate, n_words, words) for n, n_words in tests):
+        if event_id is not None and event_id not in joined and tellings.join(
+                item.candidate, [n for n, shares in enumerate(sharing) if source_id in shares]):
             joined.add(event_id)
     return joined
 
