@@ -8,6 +8,7 @@ and the analysis modules cost its start a third of a second.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 import time
@@ -17,11 +18,14 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .knowledge import Knowledge
 from .known_documents import KnownDocuments, Unchanged
-from .read import Input, ReadError, read_input
 from .records import AnalyzedDocument, Anchor, SourceDocument
+
+if TYPE_CHECKING:  # the readers (app.read) only when reading: `start_fork_server` comes first
+    from .read import Input, ReadError
 
 
 def default_workers() -> int:
@@ -75,6 +79,7 @@ def run_job(job: ReadJob | AnchoredJob, analysis: Analysis) -> list[tuple[Source
     when the store holds it already, DEFERRED when it has no anchor of its own, or the
     exception the analysis raised (one bad document must not stop the batch)."""
     from .analyze import content_hash, own_anchor
+    from .read import ReadError, read_input
 
     if isinstance(job, AnchoredJob):
         return [(job.document, _analyze(job.document, job.anchor, analysis))]
@@ -153,6 +158,26 @@ def _run_chunk(jobs: list) -> list:
     return [run_job(job, _worker_analysis) for job in jobs]
 
 
+# What the fork server imports once for every analysis process it forks.
+PRELOAD = ["app.analyze", "app.word_index", "app.known_documents", "app.read"]
+
+
+def _fork_server_context():
+    # Not fork: the parent may hold database connections a child must not inherit. A
+    # fork server is a fresh process that imports the pipeline once; each analysis
+    # process is forked from it, ready, instead of importing it again.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now; `analysis_pool` then finds it running. Importing
+    PRELOAD takes it most of a second, which the caller spends on its own start-up."""
+    _fork_server_context()
+    multiprocessing.forkserver.ensure_running()
+
+
 @dataclass(frozen=True)
 class AnalysisPool:
     executor: ProcessPoolExecutor
@@ -167,12 +192,7 @@ def analysis_pool(knowledge: Knowledge, database_url: str, workers: int) -> Iter
     if workers <= 1:
         yield None
         return
-    # Not fork: the parent may hold database connections a child must not inherit. A
-    # fork server is a fresh process that imports the pipeline once; each analysis
-    # process is forked from it, ready, instead of importing it again.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["app.analyze", "app.word_index", "app.known_documents", "app.read"])
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(workers, mp_context=_fork_server_context(), initializer=_start_worker,
                              initargs=(knowledge, database_url, os.getpid())) as executor:
         # Each job starts one process now, not when work first arrives; from a thread,
         # since the first waits for the fork server to import the pipeline, and the

@@ -70,15 +70,24 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
     """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
     from contextlib import ExitStack
 
-    from .analysis_pool import CHUNK, analysis_pool, default_workers
+    from .analysis_pool import CHUNK, analysis_pool, default_workers, start_fork_server
+
+    workers = workers or default_workers()
+    # Starting processes costs about a second: not worth it for a handful of files.
+    enough_files = 2 * CHUNK * workers
+    if workers > 1 and (len(paths) >= enough_files or any(Path(p).is_dir() for p in paths)):
+        # The fork server imports the pipeline for the analysis processes (most of a
+        # second) while this process imports the readers to count the files, then the
+        # database layer. Started in vain for a folder of a few files, it only took a
+        # core for that time.
+        start_fork_server()
+
     from .knowledge import load_knowledge
     from .read import DEFAULT_MAX_SIZE, iter_files
 
     knowledge = load_knowledge([Path(f) for f in entity_files])
     total = sum(1 for _ in iter_files(paths))
-    workers = workers or default_workers()
-    # Starting processes costs about a second: not worth it for a handful of files.
-    if total < 2 * CHUNK * workers:
+    if total < enough_files:
         workers = 1
     echo = (lambda *a, **k: None) if quiet else click.echo
     with ExitStack() as stack:

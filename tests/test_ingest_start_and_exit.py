@@ -21,6 +21,17 @@ def ingest(folder: Path, db: Path, workers: int) -> subprocess.CompletedProcess:
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+def test_a_folder_of_a_few_files_is_ingested_without_the_analysis_processes(tmp_path):
+    # The fork server starts early for a folder with --workers 2, before the files are
+    # counted; too few to need it, it is left unused, and the command ends as usual.
+    write_articles(tmp_path / "articles", 3)
+    db = tmp_path / "few.db"
+    result = ingest(tmp_path / "articles", db, 2)
+    assert result.returncode == 0, result.stderr
+    assert "read 3, stored 3 " in result.stdout
+    assert not Path(f"{db}-wal").exists()
+
+
 def test_an_ingest_leaves_its_store_checkpointed_and_closed(tmp_path):
     # 40 articles: enough for the analysis processes (app.cli starts none for a handful).
     write_articles(tmp_path / "articles", 40)
