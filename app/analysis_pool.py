@@ -224,11 +224,16 @@ def analyze_all(jobs: Iterable[ReadJob | AnchoredJob], analysis: Analysis, pool:
             for results in pending.popleft().result():
                 yield from results
 
+    # The first chunks are small (1, 1, 2, 2, 4, 4, ... jobs with two processes): the
+    # writer has nothing to store until one returns, and a whole chunk takes CHUNK
+    # analyses. Later ones are whole: fewer round trips.
+    submitted = 0
     chunk: list = []
     for job in jobs:
         chunk.append(job)
-        if len(chunk) == CHUNK:
+        if len(chunk) == min(CHUNK, 2 ** (submitted // pool.workers)):
             pending.append(pool.executor.submit(_run_chunk, chunk))
+            submitted += 1
             chunk = []
             yield from drain(ahead)
     if chunk:
