@@ -26,6 +26,7 @@ from .read import DEFAULT_MAX_SIZE, ReadError, plan_inputs
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
 from .source_memory import forget_stored
 from .store import StoreResult, find_document, refresh_statistics, store_document
+from .wal_checkpoint import checkpoints_beside
 
 @dataclass
 class IngestReport:
@@ -172,6 +173,7 @@ def ingest(
     analysis = Analysis(knowledge, _known_in(engine))
     url = engine.url.render_as_string(hide_password=False)
     with ExitStack() as stack:
+        stack.enter_context(checkpoints_beside(engine))
         if pool is None:
             pool = stack.enter_context(analysis_pool(knowledge, url, workers))
         for item, outcome in analyze_all(inputs(), analysis, pool):

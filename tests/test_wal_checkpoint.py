@@ -1,0 +1,50 @@
+"""WAL checkpoints beside the writer: its connections leave them to a thread, which
+copies what was committed into the database file; afterwards connections checkpoint
+themselves again."""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+from sqlalchemy import text
+
+from app.db import make_engine
+from app.wal_checkpoint import checkpoints_beside
+
+
+def autocheckpoint(engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+
+
+def test_writer_connections_leave_checkpoints_to_the_thread_which_copies_the_log(tmp_path):
+    path = tmp_path / "store.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x TEXT)"))
+    # A reader holds the database open, so closing the writer's connections does not
+    # checkpoint the log on its own.
+    reader = sqlite3.connect(path)
+    reader.execute("SELECT count(*) FROM sqlite_master").fetchall()
+    try:
+        with checkpoints_beside(engine, every=0.05):
+            assert autocheckpoint(engine) == 0
+            with engine.begin() as connection:
+                connection.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "a" * 1000}] * 2000)
+            # The log holds the commit, and only a checkpoint copies it into the
+            # database file: the writer's connections do not, the thread does.
+            deadline = time.monotonic() + 10
+            while path.stat().st_size < 2_000_000 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert path.stat().st_size >= 2_000_000
+        assert autocheckpoint(engine) == 1000  # SQLite's default, once the block is left
+        assert reader.execute("SELECT count(*) FROM t").fetchone() == (2000,)
+    finally:
+        reader.close()
+        engine.dispose()
+
+
+def test_engines_other_than_a_sqlite_file_are_left_as_they_are():
+    engine = make_engine("sqlite://")
+    with checkpoints_beside(engine):
+        assert autocheckpoint(engine) == 1000
