@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -175,7 +176,31 @@ def start_fork_server() -> None:
     """Start the fork server now; `analysis_pool` then finds it running. Importing
     PRELOAD takes it most of a second, which the caller spends on its own start-up."""
     _fork_server_context()
-    multiprocessing.forkserver.ensure_running()
+    # The fork server and the resource tracker it starts write nothing to standard
+    # output, but would hold it open until they have unloaded the pipeline, a tenth of
+    # a second after this process has ended: a reader of a pipe would wait for them.
+    with _standard_output_to_null():
+        multiprocessing.forkserver.ensure_running()
+
+
+@contextmanager
+def _standard_output_to_null() -> Iterator[None]:
+    """Processes started meanwhile get os.devnull as their standard output."""
+    try:
+        saved = os.dup(1)
+    except OSError:  # this process has none either
+        yield
+        return
+    if sys.stdout is not None:
+        sys.stdout.flush()  # what this process wrote goes where it was meant to
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 @dataclass(frozen=True)
@@ -192,6 +217,7 @@ def analysis_pool(knowledge: Knowledge, database_url: str, workers: int) -> Iter
     if workers <= 1:
         yield None
         return
+    start_fork_server()  # unless the caller has
     with ProcessPoolExecutor(workers, mp_context=_fork_server_context(), initializer=_start_worker,
                              initargs=(knowledge, database_url, os.getpid())) as executor:
         # Each job starts one process now, not when work first arrives; from a thread,

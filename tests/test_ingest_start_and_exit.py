@@ -46,3 +46,30 @@ def test_an_ingest_leaves_its_store_checkpointed_and_closed(tmp_path):
         with sqlite3.connect(db) as connection:
             assert connection.execute("SELECT count(*) FROM document").fetchone() == (40,)
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+FORK_SERVER_OUTPUT = """
+import os
+from app.analysis_pool import start_fork_server
+
+start_fork_server()
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            command = cmdline.read()
+    except FileNotFoundError:  # a process that has ended meanwhile
+        continue
+    if parent == os.getpid() and b"multiprocessing" in command:
+        print(os.readlink(f"/proc/{pid}/fd/1"))
+"""
+
+
+def test_the_fork_server_does_not_hold_the_commands_output_open():
+    # A reader of `timeline ingest ... |` sees the end of the output when the command
+    # ends, not when the fork server and the resource tracker have unloaded.
+    result = subprocess.run([sys.executable, "-c", FORK_SERVER_OUTPUT], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/dev/null", "/dev/null"]  # the resource tracker and the fork server
