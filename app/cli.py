@@ -69,6 +69,7 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
                workers: int | None = None) -> int:
     """Ingest `paths`; print one line per document and a summary. Returns the exit status."""
     from contextlib import ExitStack
+    from itertools import islice
 
     from .analysis_pool import CHUNK, analysis_pool, default_workers, start_fork_server
 
@@ -86,7 +87,9 @@ def run_ingest(paths: tuple[str, ...], db_url: str | None, entity_files: tuple[s
     from .read import DEFAULT_MAX_SIZE, iter_files
 
     knowledge = load_knowledge([Path(f) for f in entity_files])
-    total = sum(1 for _ in iter_files(paths))
+    # Counting walks every folder (0.7 s for 100,000 files): to the end only for the
+    # progress bar (a terminal), else as far as it takes to decide on the processes.
+    total = sum(1 for _ in islice(iter_files(paths), None if sys.stderr.isatty() else enough_files))
     if total < enough_files:
         workers = 1
     echo = (lambda *a, **k: None) if quiet else click.echo
