@@ -393,7 +393,8 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
                 same = copies[keys[i]]
                 linked += [(closeness, x, y) for n, x in enumerate(same) for y in same[n + 1:]]
             else:
-                linked += [(closeness, min(x, y), max(x, y)) for x in copies[keys[i]] for y in copies[keys[j]]]
+                linked += [(closeness, x, y) if x < y else (closeness, y, x)
+                           for x in copies[keys[i]] for y in copies[keys[j]]]
     # Closest pairs first; `items` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in part}
     essences: dict[int, dict[int, int]] = {i: {keys[i]: i} for i in part}  # group -> its essences, one telling each
