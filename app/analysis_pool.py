@@ -217,7 +217,7 @@ def analysis_pool(knowledge: Knowledge, database_url: str, workers: int) -> Iter
     if workers <= 1:
         yield None
         return
-    start_fork_server()  # unless the caller has
+    start_fork_server()  # if the caller has not (then this finds it running)
     with ProcessPoolExecutor(workers, mp_context=_fork_server_context(), initializer=_start_worker,
                              initargs=(knowledge, database_url, os.getpid())) as executor:
         # Each job starts one process now, not when work first arrives; from a thread,
