@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import Boolean, bindparam, func, insert, or_, select, union_all
 from sqlalchemy.engine import Connection
@@ -85,16 +86,50 @@ def sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset[
     `same_event` needs (two, or the one word a one-word title has)."""
     if not words:
         return set()
+    values = _sharing_values(candidate, words)
+    if db.dialect.name == "sqlite":
+        return set(db.exec_driver_sql(*_sqlite_sharing(values)).scalars())
+    return set(db.execute(SHARING_SOURCES, values).scalars())
+
+
+def _sharing_values(candidate: EventCandidate, words: frozenset[str]) -> dict:
+    """The values of SHARING_SOURCES' parameters for `candidate`."""
     low, high = candidate.date_start - MERGE_REACH, candidate.date_end + MERGE_REACH
     first = subject(candidate)
-    return set(db.execute(SHARING_SOURCES, {
+    return {
         "words": sorted(words), "narrow_low": low - WIDE_SPAN, "low": low, "high": high,
         "need": min(MIN_SHARED, len(words)), "reported": candidate.reported,
         "start": candidate.date_start, "end": candidate.date_end, "subject": first.key if first else None,
         "told_start": candidate.date_start - REPORTED_WINDOW, "told_end": candidate.date_end + REPORTED_WINDOW,
         "lookback_start": candidate.date_start - REPORTED_LOOKBACK,
         "lookback_end": candidate.date_end + REPORTED_LOOKBACK,
-    }).scalars())
+    }
+
+
+def _sqlite_sharing(values: dict) -> tuple[str, tuple]:
+    """SHARING_SOURCES for SQLite as its driver takes it: the SQL with the words spelled
+    out, and the values in order. The analysis processes ask this for every candidate,
+    and SQLAlchemy's work per execution of this large statement (its cache key, the
+    expanding IN) cost more than SQLite's own (190 against 275 us a query at 10,000
+    documents). Dates are stored as ISO text, booleans as 0 and 1."""
+    sql, order = _sqlite_sharing_sql(len(values["words"]))
+    args: list = []
+    for name in order:
+        value = values[name]
+        if name == "words":
+            args += value
+        else:
+            args.append(value.isoformat() if isinstance(value, date) else int(value) if isinstance(value, bool)
+                        else value)
+    return sql, tuple(args)
+
+
+@lru_cache(maxsize=64)
+def _sqlite_sharing_sql(words: int) -> tuple[str, tuple[str, ...]]:
+    from sqlalchemy.dialects import sqlite
+
+    compiled = SHARING_SOURCES.compile(dialect=sqlite.dialect())
+    return str(compiled).replace("__[POSTCOMPILE_words]", ", ".join("?" * words)), tuple(compiled.positiontup)
 
 
 @dataclass(frozen=True)

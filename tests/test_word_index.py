@@ -88,3 +88,30 @@ def test_a_snapshot_older_than_another_writers_work_is_refused(tmp_path):
         assert memory_of(session.connection()).recent.complete(fresh, new) is not None
         session.commit()
     engine.dispose()
+
+
+def test_sqlite_asks_the_index_through_its_driver_with_the_answer_sqlalchemy_gives(tmp_path):
+    # sharing_sources runs SHARING_SOURCES through the SQLite driver itself (its words
+    # spelled out, dates as ISO text): the same rows as the statement through SQLAlchemy.
+    from app.word_index import SHARING_SOURCES, _sharing_values
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for document in analysed(12) + analysed(12, 40):
+            store_document(session, document)
+        session.commit()
+        db = session.connection()
+        compared = found = 0
+        for document in analysed(12, 20):
+            for c in document.candidates:
+                words = wording(c)
+                if not words:
+                    continue
+                ours = sharing_sources(db, c, words)
+                assert set(db.execute(SHARING_SOURCES, _sharing_values(c, words)).scalars()) == ours
+                compared, found = compared + 1, found + bool(ours)
+    engine.dispose()
+    assert compared > 50 and found > 20
+
