@@ -238,3 +238,27 @@ def test_feed_entry_paragraphs_are_whole_even_when_wrapped(tmp_path):
     (tmp_path / "f.rss").write_text(RSS.replace(f"&lt;p&gt;{BODY}&lt;/p&gt;&lt;p&gt;Second paragraph of the entry.&lt;/p&gt;", entry))
     first = next(iter(read_paths([tmp_path / "f.rss"])))
     assert first.text.splitlines() == ["Troops crossed the border on 6 August 2024.", "Second."]
+
+
+def test_plain_markdown_skips_rendering_and_reads_as_rendered():
+    # markdown_to_text takes text with no markup as paragraphs without rendering it:
+    # the same lines as CommonMark's rendering, on texts made of the characters and
+    # line shapes that come near markup (list and heading openers, hard breaks, indents).
+    import random
+
+    from app.readers.markup import _MARKDOWN, _PLAIN, html_to_text, markdown_to_text
+
+    random.seed(7)
+    pieces = list("ab cd.,;:-+*=_1234567890)(?'\"\u00a0é$%@/") + ["\n"] * 4 + ["  ", "    ", "\n\n", " \n"]
+    plain = 0
+    for _ in range(20000):
+        text = "".join(random.choice(pieces) for _ in range(random.randint(0, 40)))
+        assert markdown_to_text(text) == html_to_text(_MARKDOWN.render(text)), repr(text)
+        plain += bool(_PLAIN.fullmatch(text))
+    assert plain > 3000
+    article = "Troops crossed the border on 6 August 2024.\nOfficials said so.\n\n   Kyiv was struck.  \nAgain.\n"
+    assert _PLAIN.fullmatch(article) is None  # a hard line break: rendered
+    assert markdown_to_text(article) == "Troops crossed the border on 6 August 2024. Officials said so.\nKyiv was struck.\nAgain."
+    assert markdown_to_text("Troops crossed.\n\n\n  Officials said so.\n") == "Troops crossed.\nOfficials said so."
+    for marked in ("- a list", "1. a list", "# heading", "a *word*", "text\n===", "    code", "a &amp; b"):
+        assert _PLAIN.fullmatch(marked) is None

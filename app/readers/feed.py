@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import feedparser
-
 from .fields import Fields
 from .markup import html_to_text
 
@@ -23,6 +21,8 @@ def _entry_html(entry) -> str:
 def read_feed(data: bytes) -> Iterator[Fields]:
     """Fields for each entry of an RSS or Atom feed. Raises BadFeed when `data` is
     not a feed; a feed with some broken markup still gives the entries it has."""
+    import feedparser  # here: only a batch with feeds pays for its import
+
     parsed = feedparser.parse(data)
     texts = [html_to_text(_entry_html(entry)) for entry in parsed.entries]
     broken = parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride)

@@ -3,8 +3,6 @@ date and canonical URL, and leaves menus, footers and comments behind.
 """
 from __future__ import annotations
 
-import trafilatura
-
 from .fields import Fields
 
 # When a page has no article, the extractor falls back to whatever text the page
@@ -30,6 +28,10 @@ def read_html(html: str) -> Fields:
     >>> read_html(page).text.startswith("Troops crossed")
     True
     """
+    # Imported here: a tenth of a second that a batch without web pages (and the
+    # start of every analysis process) need not pay.
+    import trafilatura
+
     found = trafilatura.bare_extraction(
         html,
         with_metadata=True,
