@@ -124,7 +124,7 @@ class SourceWord(SQLModel, table=True):
     date_start: date
     date_end: date
     wide: bool = False
-    # What merge.may_be_same reads of the source, so the database drops look-alikes
+    # What same_event.may_be_same reads of the source, so the database drops look-alikes
     # told with other dates before they are read.
     reported: bool = False
     first_actor: str | None = None

@@ -1,7 +1,7 @@
 """Storing analyzed documents: passages, entities, event sources, and the merged events.
 
 Events are derived data: after a document's candidates are stored, the events they
-join (app.merge.same_event with a stored source) are merged again with
+join (app.same_event.same_event with a stored source) are merged again with
 `merge_events` and rewritten. An event whose slug changes leaves a redirect, so a
 permalink that was shared keeps answering.
 
@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
-from .merge import MERGE_REACH, NewTellings, merge_events, merge_into, wording
+from .merge import NewTellings, merge_events, merge_into, wording
+from .same_event import MERGE_REACH
 from .records import (
     AnalyzedDocument,
     Entity,

@@ -19,7 +19,7 @@ from sqlalchemy import Boolean, bindparam, func, insert, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from . import models
-from .merge import MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, may_be_same
+from .same_event import MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, may_be_same
 from .records import EventCandidate
 from .wording import subject, wording
 
@@ -44,7 +44,7 @@ def index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozens
 
 
 _WORDS = bindparam("words", expanding=True)
-# merge.may_be_same in SQL: a source told with dates that exclude the new candidate's
+# same_event.may_be_same in SQL: a source told with dates that exclude the new candidate's
 # may join it only if either is reported, or as a date dispute by the same subject.
 # Reported statements (dated by their article's anchor) only within their windows:
 # parameters "told_*" and "dated_*" are the new candidate's dates moved by those windows.

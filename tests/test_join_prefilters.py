@@ -18,7 +18,7 @@ from app import models
 from app.analyze import analyze_document
 from app.db import make_engine, upgrade
 from app.entities import load_knowledge
-from app.merge import MERGE_REACH, MIN_SHARED, may_be_same, same_event
+from app.same_event import MERGE_REACH, MIN_SHARED, may_be_same, same_event
 from app.records import ANCHOR_PUBLISHED, Anchor, EventCandidate, SourceDocument
 from app.store import store_document
 from app.tempeval import read_corpus

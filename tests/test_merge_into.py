@@ -8,7 +8,8 @@ from pathlib import Path
 
 from app.analyze import analyze_document
 from app.knowledge import load_knowledge
-from app.merge import merge_events, merge_into, same_event
+from app.merge import merge_events, merge_into
+from app.same_event import same_event
 from app.records import ANCHOR_PUBLISHED, Anchor, SourceDocument, SourcedCandidate
 from app.tempeval import read_corpus
 
