@@ -139,61 +139,40 @@ def _node_edge_is_not_letter(node, last: bool) -> bool:
     return False
 
 
-def _bounded_after(nodes, before: bool) -> bool:
-    """Whether no ASCII letter stands right before the end of `nodes`' match, given
-    whether one may stand before its start."""
-    for node in nodes:
-        before = _node_bounded_after(node, before)
-    return before
+def _bounded(nodes, outside: bool, forward: bool) -> bool:
+    """Forward: whether no ASCII letter stands right before the end of `nodes`' match,
+    given `outside`, whether none may stand before its start. Backward: whether none
+    stands right after its start, given whether none may stand after its end."""
+    for node in nodes if forward else reversed(nodes):
+        outside = _node_bounded(node, outside, forward)
+    return outside
 
 
-def _node_bounded_after(node, before: bool) -> bool:
+# What bounds a match on the side it is read from: a lookbehind and the start anchors
+# reading forward, a lookahead and the end anchors reading backward.
+_ANCHORS = {True: (C.AT_BEGINNING, C.AT_BEGINNING_STRING), False: (C.AT_END, C.AT_END_STRING)}
+
+
+def _node_bounded(node, outside: bool, forward: bool) -> bool:
+    """`_bounded` of one node."""
     op, arg = node
-    if op is C.ASSERT_NOT and arg[0] < 0:  # (?<![\w...]): no letter before here
+    looks_outside = op in (C.ASSERT, C.ASSERT_NOT) and (arg[0] < 0) == forward  # at the side read from
+    if op is C.ASSERT_NOT and looks_outside:  # (?<![\w...]), (?![\w-]): no letter on that side
         sub = list(arg[1])
-        return before or (len(sub) == 1 and sub[0][0] is C.IN and _class_is_all_letters(sub[0][1]))
-    if op is C.ASSERT and arg[0] < 0:  # (?<=-): what is before here ends as it does
+        return outside or (len(sub) == 1 and sub[0][0] is C.IN and _class_is_all_letters(sub[0][1]))
+    if op is C.ASSERT and looks_outside:  # (?<=-), (?=\s+quarter): what stands there ends (starts) as it does
         sub = list(arg[1])
-        return before or (not _nullable(sub) and _edge_is_not_letter(sub, last=True))
+        return outside or (not _nullable(sub) and _edge_is_not_letter(sub, last=forward))
     if op is C.AT:
-        return before or arg in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+        return outside or arg in _ANCHORS[forward]
     if op in _ZERO_WIDTH:
-        return before
+        return outside
     if op is C.SUBPATTERN:
-        return _bounded_after(arg[-1], before)
+        return _bounded(arg[-1], outside, forward)
     if op is C.BRANCH:
-        return all(_bounded_after(alt, before) for alt in arg[1])
-    return (before or not _node_nullable(node)) and _node_edge_is_not_letter(node, last=True)
+        return all(_bounded(alt, outside, forward) for alt in arg[1])
+    return (outside or not _node_nullable(node)) and _node_edge_is_not_letter(node, last=forward)
 
-
-def _bounded_before(nodes, after: bool) -> bool:
-    """Whether no ASCII letter stands right after the start of `nodes`' match, given
-    whether one may stand after its end."""
-    for node in reversed(nodes):
-        after = _node_bounded_before(node, after)
-    return after
-
-
-def _node_bounded_before(node, after: bool) -> bool:
-    op, arg = node
-    if op is C.ASSERT_NOT and arg[0] > 0:  # (?![\w-]): no letter next
-        sub = list(arg[1])
-        return after or (len(sub) == 1 and sub[0][0] is C.IN and _class_is_all_letters(sub[0][1]))
-    if op is C.ASSERT and arg[0] > 0:  # (?=\s+quarter): what comes next starts as it does
-        sub = list(arg[1])
-        return after or (not _nullable(sub) and _edge_is_not_letter(sub, last=False))
-    if op is C.AT:
-        return after or arg in (C.AT_END, C.AT_END_STRING)
-    if op in _ZERO_WIDTH:
-        return after
-    if op is C.SUBPATTERN:
-        return _bounded_before(arg[-1], after)
-    if op is C.BRANCH:
-        return all(_bounded_before(alt, after) for alt in arg[1])
-    return (after or not _node_nullable(node)) and _node_edge_is_not_letter(node, last=False)
-
-
-# ---- what the pattern spells out ------------------------------------------
 
 def _char_set(items) -> set[str] | None:
     """The characters a class matches, digits as one mark, or None when too many."""
@@ -304,10 +283,10 @@ def _sequence(nodes, left: bool = False, right: bool = False, spell: bool = True
     # whether no letter can stand right before / after each part
     befores = [left]
     for node in nodes:
-        befores.append(_node_bounded_after(node, befores[-1]))
+        befores.append(_node_bounded(node, befores[-1], forward=True))
     afters = [right]
     for node in reversed(nodes):
-        afters.append(_node_bounded_before(node, afters[-1]))
+        afters.append(_node_bounded(node, afters[-1], forward=False))
     afters.reverse()  # afters[k]: the bound right after the start of part k
 
     run: Spelled | None = {"": (left, afters[0])}
@@ -371,7 +350,7 @@ def _node(node, left: bool, right: bool) -> tuple:
         chars = _char_set(arg)
         return (_spelled(chars, left, right), ()) if chars is not None else _ANY
     if op in _ZERO_WIDTH:  # matches no characters, but may tell what is around
-        return {"": (_node_bounded_after(node, left), _node_bounded_before(node, right))}, ()
+        return {"": (_node_bounded(node, left, forward=True), _node_bounded(node, right, forward=False))}, ()
     if op is C.SUBPATTERN:
         return _sequence(arg[-1], left, right)
     if op is _ATOMIC:
