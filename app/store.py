@@ -156,8 +156,9 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         else:
             joined = _joined_events(db, memory, list(zip(candidates, new_words)), analyzed.shared)
             _remerge(db, memory, [], joined, set(new_ids))
-        index_words(db, list(zip(new_ids, candidates, new_words)))
-        memory.recent.add(list(zip(new_ids, candidates, new_words)))
+        new_sources = list(zip(new_ids, candidates, new_words))
+        index_words(db, new_sources)
+        memory.recent.add(new_sources)
     elif touched:
         _remerge(db, memory, [], touched)
     db.execute(_BUMP_VERSION)
