@@ -171,10 +171,10 @@ def ingest(
 
     batch = StoreBatch(engine, stored, fail)
     analysis = Analysis(knowledge, _known_in(engine))
-    url = engine.url.render_as_string(hide_password=False)
     with ExitStack() as stack:
         stack.enter_context(checkpoints_beside(engine))
         if pool is None:
+            url = engine.url.render_as_string(hide_password=False)
             pool = stack.enter_context(analysis_pool(knowledge, url, workers))
         for item, outcome in analyze_all(inputs(), analysis, pool):
             if isinstance(item, ReadError):
