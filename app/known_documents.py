@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from datetime import date
 
-_KNOWN = "SELECT anchor_date FROM document WHERE content_hash = :content_hash"
+from sqlalchemy import bindparam, select
+
+from . import models
+
+_DOCUMENT = models.Document.__table__
+
+# The stored document with a content hash (the writer asks it too, app.store).
+KNOWN_DOCUMENT = select(_DOCUMENT.c.id, _DOCUMENT.c.anchor_date).where(
+    _DOCUMENT.c.content_hash == bindparam("content_hash"))
 
 
 class KnownDocuments:
@@ -20,18 +28,16 @@ class KnownDocuments:
         self.url = url
         self._engine = None
 
-    def __call__(self, content_hash: str) -> "Unchanged | None":
-        from sqlalchemy import create_engine, text
+    def __call__(self, content_hash: str) -> Unchanged | None:
+        from sqlalchemy import create_engine
 
         if self._engine is None:
-            # Not app.db's engine: that module brings Alembic, a second an import.
+            # A plain engine of its own: each look-up is one statement on a pooled
+            # connection, apart from the snapshots app.word_index reads.
             self._engine = create_engine(self.url)
         with self._engine.connect() as connection:
-            row = connection.execute(text(_KNOWN), {"content_hash": content_hash}).first()
-        if row is None:
-            return None
-        anchor = row[0]
-        return Unchanged(date.fromisoformat(anchor) if isinstance(anchor, str) else anchor)
+            row = connection.execute(KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
+        return None if row is None else Unchanged(row.anchor_date)
 
 
 class Unchanged:

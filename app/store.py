@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import models
+from .known_documents import KNOWN_DOCUMENT
 from .merge import NewTellings, merge_events, merge_into, wording
 from .same_event import MERGE_REACH
 from .records import (
@@ -72,13 +73,11 @@ def refresh_statistics(engine) -> None:
 _DOCUMENT_BY_URL = select(_DOCUMENT.c.id).where(_DOCUMENT.c.url == bindparam("url"))
 
 
-_KNOWN_DOCUMENT = select(_DOCUMENT.c.id, _DOCUMENT.c.anchor_date).where(
-    _DOCUMENT.c.content_hash == bindparam("content_hash"))
 
 
 def find_document(session: Session, content_hash: str):
     """The stored document with this content hash (its id and anchor_date), if any."""
-    return session.connection().execute(_KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
+    return session.connection().execute(KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
 
 
 _INSERT_DOCUMENT = insert(_DOCUMENT).returning(_DOCUMENT.c.id)
@@ -112,7 +111,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
         memory.recent.restart(version or 0)
     memory.version = None  # until this document is stored whole
-    existing = db.execute(_KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash}).first()
+    existing = db.execute(KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash}).first()
     if existing is not None:
         memory.version = version
         return StoreResult(existing.id, "unchanged", 0)
