@@ -327,14 +327,15 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
     was made so), so only the pairs with a new telling are tested. A part that joins
     several events, or holds a pair that may not share a group, is merged again whole.
 
+    >>> from dataclasses import replace
     >>> from datetime import date
-    >>> trump = Entity("donald-trump", "Donald Trump", "person")
-    >>> def told(doc, title):
-    ...     c = EventCandidate(0, 0, 10, title, date(2025, 1, 20), date(2025, 1, 20), "day",
-    ...                        BASIS_STATED, None, actors=(trump,))
-    ...     return SourcedCandidate(doc, c)
-    >>> old = merge_events([told("a", "Trump sworn in as president"), told("b", "Trump's swearing-in as president")])
-    >>> [e.corroboration for e in merge_into([old[0].sources], [told("c", "Trump is sworn in as president")])]
+    >>> day = date(2025, 1, 20)
+    >>> c = EventCandidate(0, 0, 10, "Trump sworn in as president", day, day, "day", BASIS_STATED, None,
+    ...                    actors=(Entity("donald-trump", "Donald Trump", "person"),))
+    >>> old = merge_events([SourcedCandidate("a", c),
+    ...                     SourcedCandidate("b", replace(c, title="Trump's swearing-in as president"))])
+    >>> new = SourcedCandidate("c", replace(c, title="Trump is sworn in as president"))
+    >>> [e.corroboration for e in merge_into([old[0].sources], [new])]
     [3]
     """
     items = [item for event in events for item in event] + list(new)
