@@ -142,13 +142,14 @@ def test_the_writers_document_lookups_use_an_index(tmp_path):
 
     from sqlalchemy.dialects import sqlite
 
-    from app.store import _DOCUMENT_BY_URL, _KNOWN_DOCUMENT
+    from app.known_documents import KNOWN_DOCUMENT
+    from app.store import _DOCUMENT_BY_URL
 
     path = tmp_path / "plan.db"
     upgrade(f"sqlite:///{path}")
     with sqlite3.connect(path) as conn:
         for statement, value in ((_DOCUMENT_BY_URL, {"url": "https://example.org/a"}),
-                                 (_KNOWN_DOCUMENT, {"content_hash": "0" * 64})):
+                                 (KNOWN_DOCUMENT, {"content_hash": "0" * 64})):
             sql = str(statement.params(value).compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
             plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert plan.startswith("SEARCH document USING") and "INDEX" in plan, plan
