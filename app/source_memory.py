@@ -15,7 +15,7 @@ from collections import OrderedDict
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
-from . import models
+from . import driver_sql, models
 from .records import Entity, EventCandidate, Mention, SourcedCandidate, Timex
 from .word_index import RecentWords
 
@@ -202,8 +202,8 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
     rows = db.execute(_SOURCES_BY_ID, {"ids": missing}).all()
     if not rows:
         return found
-    passage_idx = dict(db.execute(_PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}).all())
-    doc_keys = dict(db.execute(_DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}).all())
+    passage_idx = dict(driver_sql.rows(db, _PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}))
+    doc_keys = dict(driver_sql.rows(db, _DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}))
     keys = {k for r in rows for k in json.loads(r.entities)} | {m[2] for r in rows for m in json.loads(r.mentions)}
     memory.entity_rows(db, keys)
     entities = _EntityView(memory)

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, func, insert, or_, select, text, updat
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from . import models
+from . import driver_sql, models
 from .known_documents import KNOWN_DOCUMENT
 from .merge import NewTellings, merge_events, merge_into, wording
 from .same_event import MERGE_REACH
@@ -80,7 +80,6 @@ def find_document(session: Session, content_hash: str):
     return session.connection().execute(KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
 
 
-_INSERT_DOCUMENT = insert(_DOCUMENT).returning(_DOCUMENT.c.id)
 # Takes SQLite's write lock (a write that changes nothing) before anything is read.
 _TAKE_WRITE_LOCK = delete(_REDIRECT).where(text("0"))
 _BUMP_VERSION = (update(models.StoreVersion.__table__).where(models.StoreVersion.__table__.c.id == 1)
@@ -104,9 +103,9 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         # A transaction that has read and then writes fails at once with "database
         # is locked" when another writer committed in between; taking the lock
         # first makes it wait up to the busy timeout instead.
-        db.execute(_TAKE_WRITE_LOCK)
+        driver_sql.execute(db, _TAKE_WRITE_LOCK)
     memory = memory_of(db)
-    version = db.execute(models.STORE_VERSION).scalar()
+    version = driver_sql.scalar(db, models.STORE_VERSION)
     if version is None or memory.version != version:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
         memory.recent.restart(version or 0)
@@ -120,18 +119,18 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
     touched: set[int] = set()
     src = analyzed.source
     if src.url:
-        old = db.execute(_DOCUMENT_BY_URL, {"url": src.url}).scalar()
+        old = driver_sql.scalar(db, _DOCUMENT_BY_URL, {"url": src.url})
         if old is not None:
             touched = _remove_document(db, old, memory)
             status = "replaced"
 
-    document_id = db.execute(_INSERT_DOCUMENT, {
+    (document_id,) = _insert_rows(db, _DOCUMENT, [{
         "content_hash": analyzed.content_hash, "origin": src.origin, "title": src.title, "url": src.url,
         "source": src.source, "published": src.published,
         "anchor_date": analyzed.anchor.date if analyzed.anchor else None,
         "anchor_basis": analyzed.anchor.basis if analyzed.anchor else None,
         "text": src.text, "ingested_at": datetime.now(timezone.utc),
-    }).scalar_one()
+    }])
     passage_ids: dict[int, int] = {}
     if analyzed.passages:
         ids = _insert_rows(db, _PASSAGE, [
@@ -160,7 +159,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         memory.recent.add(new_sources)
     elif touched:
         _remerge(db, memory, [], touched)
-    db.execute(_BUMP_VERSION)
+    driver_sql.execute(db, _BUMP_VERSION)
     memory.version = version + 1
     return StoreResult(document_id, status, len(candidates))
 
@@ -183,9 +182,9 @@ def _insert_rows(db: Connection, table, rows: list[dict]) -> list[int]:
     largest, plain, returning = _insert_statements(table)
     if db.dialect.name != "sqlite":
         return db.execute(returning, rows).scalars().all()
-    first = (db.execute(largest).scalar() or 0) + 1
+    first = (driver_sql.scalar(db, largest) or 0) + 1
     ids = list(range(first, first + len(rows)))
-    db.execute(plain, [{**row, "id": i} for row, i in zip(rows, ids)])
+    driver_sql.execute_many(db, plain, [{**row, "id": i} for row, i in zip(rows, ids)])
     return ids
 
 
@@ -203,6 +202,7 @@ def _remove_document(db: Connection, document_id: int, memory: "SourceMemory") -
     return {i for i in event_ids if i is not None}
 
 
+_INSERT_ENTITY = insert(_ENTITY)
 _SET_ALIASES = update(_ENTITY).where(_ENTITY.c.id == bindparam("entity_id")).values(aliases=bindparam("new_aliases"))
 
 
@@ -226,10 +226,8 @@ def _upsert_entities(db: Connection, candidates: list[EventCandidate], memory: "
             merged = sorted(set(known) | set(entity.aliases))
             if merged != sorted(known):
                 changed.append({"entity_id": row[0], "new_aliases": json.dumps(merged)})
-    if added:
-        db.execute(insert(_ENTITY), added)
-    if changed:
-        db.execute(_SET_ALIASES, changed)
+    driver_sql.execute_many(db, _INSERT_ENTITY, added)
+    driver_sql.execute_many(db, _SET_ALIASES, changed)
     if added or changed:
         changed_ids = {c["entity_id"] for c in changed}
         memory.entities_changed(db, [a["slug"] for a in added],
@@ -269,6 +267,7 @@ _DELETE_EVENT_ENTITIES = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id.in
 _DELETE_EVENT_ENTITY = delete(_EVENT_ENTITY).where(_EVENT_ENTITY.c.event_id == bindparam("ee_event"),
                                                    _EVENT_ENTITY.c.entity_id == bindparam("ee_entity"))
 _DELETE_EVENTS = delete(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
+_INSERT_EVENT_ENTITY = insert(_EVENT_ENTITY)
 _LINK_SOURCE = update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id")).values(event_id=bindparam("to_event"))
 
 
@@ -298,15 +297,15 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     old_entities: dict[int, set[int]] = {}
     if old_event_ids:
         ids_param = {"ids": list(old_event_ids)}
-        member_rows = db.execute(_MEMBERS, ids_param).all()
-        for r in member_rows:
-            members.setdefault(r.event_id, set()).add(r.id)
-        known.update(read_sources(db, memory, [r.id for r in member_rows if r.id not in known]))
-        for r in member_rows:  # what the database says, should memory disagree
-            known[r.id][0] = r.event_id
+        member_rows = driver_sql.rows(db, _MEMBERS, ids_param)
+        for source_id, event_id in member_rows:
+            members.setdefault(event_id, set()).add(source_id)
+        known.update(read_sources(db, memory, [i for i, _ in member_rows if i not in known]))
+        for source_id, event_id in member_rows:  # what the database says, should memory disagree
+            known[source_id][0] = event_id
         old_events = {r.id: r for r in db.execute(_EVENTS_BY_ID, ids_param)}
-        for r in db.execute(_EVENT_ENTITIES, ids_param):
-            old_entities.setdefault(r.event_id, set()).add(r.entity_id)
+        for event_id, entity_id in driver_sql.rows(db, _EVENT_ENTITIES, ids_param):
+            old_entities.setdefault(event_id, set()).add(entity_id)
     if not known:
         return
     told_by = {i: entry[0] for i, entry in known.items()}  # each source's event before this merge
@@ -335,9 +334,8 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     gone = [e for e in old_event_ids if e not in set(kept.values())]
     if gone:
         ids_param = {"ids": gone}
-        db.execute(_UNLINK_SOURCES, ids_param)
-        db.execute(_DELETE_EVENT_ENTITIES, ids_param)
-        db.execute(_DELETE_EVENTS, ids_param)
+        for statement in (_UNLINK_SOURCES, _DELETE_EVENT_ENTITIES, _DELETE_EVENTS):
+            driver_sql.execute(db, statement, ids_param)
         gone_set = set(gone)
         for entry in known.values():
             if entry[0] in gone_set:
@@ -369,7 +367,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
             updates.setdefault(tuple(sorted(changed)), []).append(
                 {"kept_event": old_id, **{f"new_{k}": v for k, v in changed.items()}})
     for columns, rows in updates.items():
-        db.execute(_update_events(columns), rows)
+        driver_sql.execute_many(db, _update_events(columns), rows)
 
     entity_ids = {k: i for k, (i, _) in memory.entity_rows(
         db, {e.key for event in merged for e in (*event.actors, *event.weapons)}).items()}
@@ -390,12 +388,9 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
         had = old_entities.get(event_id, set()) if n in kept else set()
         added_entities += [{"event_id": event_id, "entity_id": i} for i in sorted(wanted_entities - had)]
         removed_entities += [{"ee_event": event_id, "ee_entity": i} for i in sorted(had - wanted_entities)]
-    if links:
-        db.execute(_LINK_SOURCE, links)
-    if removed_entities:
-        db.execute(_DELETE_EVENT_ENTITY, removed_entities)
-    if added_entities:
-        db.execute(insert(_EVENT_ENTITY), added_entities)
+    driver_sql.execute_many(db, _LINK_SOURCE, links)
+    driver_sql.execute_many(db, _DELETE_EVENT_ENTITY, removed_entities)
+    driver_sql.execute_many(db, _INSERT_EVENT_ENTITY, added_entities)
     for old_slug, new_slug in new_slugs.items():
         if old_slug != new_slug:
             _redirect(db, old_slug, new_slug)
@@ -498,12 +493,12 @@ def _unique_slugs(db: Connection, wanted: list[str]) -> list[str]:
     """`wanted` made unique against the stored events and each other (`-2`, `-3`, ...).
 
     One query answers the common case, where no wanted slug is taken yet."""
-    taken = set(db.execute(_TAKEN_SLUGS, {"slugs": sorted(set(wanted))}).scalars()) if wanted else set()
+    taken = set(driver_sql.scalars(db, _TAKEN_SLUGS, {"slugs": sorted(set(wanted))})) if wanted else set()
     unique = []
     for slug in wanted:
         candidate, n = slug, 2
         while candidate in taken or (
-            candidate != slug and db.execute(_TAKEN_SLUGS, {"slugs": [candidate]}).first() is not None
+            candidate != slug and driver_sql.scalar(db, _TAKEN_SLUGS, {"slugs": [candidate]}) is not None
         ):
             candidate, n = f"{slug}-{n}", n + 1
         taken.add(candidate)
@@ -514,8 +509,14 @@ def _unique_slugs(db: Connection, wanted: list[str]) -> list[str]:
 def _redirect(db: Connection, old_slug: str, new_slug: str) -> None:
     # Redirects that pointed at the old slug now point at the new one, so a
     # chain of renames is always one hop.
-    db.execute(update(_REDIRECT).where(_REDIRECT.c.new_slug == old_slug).values(new_slug=new_slug))
-    db.execute(delete(_REDIRECT).where(_REDIRECT.c.old_slug == old_slug))
-    db.execute(insert(_REDIRECT).values(old_slug=old_slug, new_slug=new_slug))
+    driver_sql.execute(db, _REDIRECT_TO_NEW, {"renamed": old_slug, "to_slug": new_slug})
+    driver_sql.execute(db, _DELETE_REDIRECT_FROM, {"from_slug": old_slug})
+    driver_sql.execute(db, _INSERT_REDIRECT, {"old_slug": old_slug, "new_slug": new_slug})
     # A slug that is live again must not redirect away from itself.
-    db.execute(delete(_REDIRECT).where(_REDIRECT.c.old_slug == new_slug))
+    driver_sql.execute(db, _DELETE_REDIRECT_FROM, {"from_slug": new_slug})
+
+
+_REDIRECT_TO_NEW = (update(_REDIRECT).where(_REDIRECT.c.new_slug == bindparam("renamed"))
+                    .values(new_slug=bindparam("to_slug")))
+_DELETE_REDIRECT_FROM = delete(_REDIRECT).where(_REDIRECT.c.old_slug == bindparam("from_slug"))
+_INSERT_REDIRECT = insert(_REDIRECT)

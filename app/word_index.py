@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import timedelta
 
 from sqlalchemy import Boolean, bindparam, func, insert, or_, select, union_all
 from sqlalchemy.engine import Connection
 
-from . import models
+from . import driver_sql, models
 from .same_event import MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, may_be_same
 from .records import EventCandidate
 from .wording import subject, wording
@@ -39,8 +38,10 @@ def index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozens
          "first_actor": c.actors[0].key if c.actors else None}
         for source_id, c, words in sources for word in sorted(words)
     ]
-    if rows:
-        db.execute(insert(_WORD), rows)
+    driver_sql.execute_many(db, _INSERT_WORD, rows)
+
+
+_INSERT_WORD = insert(_WORD)
 
 
 _WORDS = bindparam("words", expanding=True)
@@ -86,10 +87,9 @@ def sharing_sources(db: Connection, candidate: EventCandidate, words: frozenset[
     `same_event` needs (two, or the one word a one-word title has)."""
     if not words:
         return set()
-    values = _sharing_values(candidate, words)
-    if db.dialect.name == "sqlite":
-        return set(db.exec_driver_sql(*_sqlite_sharing(values)).scalars())
-    return set(db.execute(SHARING_SOURCES, values).scalars())
+    # The analysis processes ask this for every candidate: on SQLite, SQLAlchemy's work
+    # per execution of this large statement cost more than SQLite's own (app.driver_sql).
+    return set(driver_sql.scalars(db, SHARING_SOURCES, _sharing_values(candidate, words)))
 
 
 def _sharing_values(candidate: EventCandidate, words: frozenset[str]) -> dict:
@@ -104,32 +104,6 @@ def _sharing_values(candidate: EventCandidate, words: frozenset[str]) -> dict:
         "lookback_start": candidate.date_start - REPORTED_LOOKBACK,
         "lookback_end": candidate.date_end + REPORTED_LOOKBACK,
     }
-
-
-def _sqlite_sharing(values: dict) -> tuple[str, tuple]:
-    """SHARING_SOURCES for SQLite as its driver takes it: the SQL with the words spelled
-    out, and the values in order. The analysis processes ask this for every candidate,
-    and SQLAlchemy's work per execution of this large statement (its cache key, the
-    expanding IN) cost more than SQLite's own (190 against 275 us a query at 10,000
-    documents). Dates are stored as ISO text, booleans as 0 and 1."""
-    sql, order = _sqlite_sharing_sql(len(values["words"]))
-    args: list = []
-    for name in order:
-        value = values[name]
-        if name == "words":
-            args += value
-        else:
-            args.append(value.isoformat() if isinstance(value, date) else int(value) if isinstance(value, bool)
-                        else value)
-    return sql, tuple(args)
-
-
-@lru_cache(maxsize=64)
-def _sqlite_sharing_sql(words: int) -> tuple[str, tuple[str, ...]]:
-    from sqlalchemy.dialects import sqlite
-
-    compiled = SHARING_SOURCES.compile(dialect=sqlite.dialect())
-    return str(compiled).replace("__[POSTCOMPILE_words]", ", ".join("?" * words)), tuple(compiled.positiontup)
 
 
 @dataclass(frozen=True)

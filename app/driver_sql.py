@@ -1,0 +1,120 @@
+"""Core statements run on SQLite's driver itself, for the writer's hot path.
+
+The writer runs some thirty statements for each document it stores, and SQLAlchemy's
+work around each execution (cache key, parameter set-up, result set-up) cost about
+as much as SQLite's own. On SQLite, `execute`, `execute_many`, `rows`, `scalars` and
+`scalar` compile a statement once (per dialect, set of columns and size of each
+expanding IN) and run it on the DBAPI connection, inside the same transaction. The
+values pass through the bind processors SQLAlchemy would use, so a date is stored as
+the same text. Statements whose result columns need a result processor (dates,
+booleans, JSON) are refused: their rows would come back unconverted. On other engines
+every call is an ordinary `Connection.execute`.
+
+>>> from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
+>>> t = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer))
+>>> engine = create_engine("sqlite://")
+>>> t.metadata.create_all(engine)
+>>> with engine.begin() as db:
+...     execute_many(db, insert(t), [{"n": 1}, {"n": 2}])
+...     scalars(db, select(t.c.n).where(t.c.id.in_(bindparam("ids", expanding=True))), {"ids": [1, 2]})
+[1, 2]
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam  # noqa: F401  (the doctest)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ClauseElement
+
+_EXPANDING = "__[POSTCOMPILE_{}]"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the order of the SQL's placeholders
+    processors: tuple[Callable | None, ...]
+    defaults: dict  # values the statement carries itself (`version + 1`)
+    expanding: frozenset[str]
+
+
+_COMPILED: dict[tuple, _Compiled] = {}
+
+
+def _compiled(db: Connection, statement: ClauseElement, params: dict) -> _Compiled:
+    keys = tuple(sorted(params))
+    sizes = tuple(len(v) if isinstance(v, (list, tuple)) else -1 for _, v in sorted(params.items()))
+    key = (statement, keys, sizes)
+    found = _COMPILED.get(key)
+    if found is not None:
+        return found
+    compiled = statement.compile(dialect=db.dialect, column_keys=list(keys))
+    for column in getattr(statement, "selected_columns", ()):
+        if column.type.dialect_impl(db.dialect).result_processor(db.dialect, None) is not None:
+            raise ValueError(f"{column} needs SQLAlchemy's result processing: run the statement with db.execute")
+    names = tuple(compiled.positiontup or ())
+    expanding = frozenset(n for n in names if compiled.binds[n].expanding)
+    sql = compiled.string
+    for name in expanding:
+        sql = sql.replace(_EXPANDING.format(name), ", ".join("?" * len(params[name])))
+    processors = tuple(compiled.binds[n].type.dialect_impl(db.dialect).bind_processor(db.dialect) for n in names)
+    found = _COMPILED[key] = _Compiled(sql, names, processors, dict(compiled.params), expanding)
+    return found
+
+
+def _values(compiled: _Compiled, params: dict) -> list:
+    values = []
+    for name, process in zip(compiled.names, compiled.processors):
+        value = params[name] if name in params else compiled.defaults[name]
+        if name in compiled.expanding:
+            values += value if process is None else [process(v) for v in value]
+        else:
+            values.append(value if process is None or value is None else process(value))
+    return values
+
+
+def _driver(db: Connection):
+    return db.connection.driver_connection
+
+
+def execute(db: Connection, statement: ClauseElement, params: dict | None = None) -> None:
+    """Run a statement whose result is not read."""
+    params = params or {}
+    if db.dialect.name != "sqlite":
+        db.execute(statement, params)
+        return
+    compiled = _compiled(db, statement, params)
+    _driver(db).execute(compiled.sql, _values(compiled, params))
+
+
+def execute_many(db: Connection, statement: ClauseElement, rows: Sequence[dict]) -> None:
+    """Run a statement once for each of `rows` (all with the same keys, no expanding IN)."""
+    if not rows:
+        return
+    if db.dialect.name != "sqlite":
+        db.execute(statement, list(rows))
+        return
+    compiled = _compiled(db, statement, rows[0])
+    _driver(db).executemany(compiled.sql, [_values(compiled, row) for row in rows])
+
+
+def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -> list[tuple]:
+    """The rows of a query, as tuples."""
+    params = params or {}
+    if db.dialect.name != "sqlite":
+        return [tuple(r) for r in db.execute(statement, params)]
+    compiled = _compiled(db, statement, params)
+    return _driver(db).execute(compiled.sql, _values(compiled, params)).fetchall()
+
+
+def scalars(db: Connection, statement: ClauseElement, params: dict | None = None) -> list:
+    """The first column of a query's rows."""
+    return [r[0] for r in rows(db, statement, params)]
+
+
+def scalar(db: Connection, statement: ClauseElement, params: dict | None = None):
+    """The first column of a query's first row, or None."""
+    found = rows(db, statement, params)
+    return found[0][0] if found else None
