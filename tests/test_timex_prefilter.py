@@ -82,3 +82,21 @@ def test_a_rule_registered_after_import_runs_too():
     finally:
         RULES.pop()
         find._index_rules()
+
+
+def test_a_token_s_bits_are_those_of_every_word_that_holds_in_it():
+    # find._token_bits looks up a token's substrings instead of testing each word with
+    # `holds`: the same bits for the words themselves, their case variants, and tokens
+    # that hold several words or parts of them.
+    words = [w.strip("^$") for w in find._WORD_BITS]
+    tokens = set(words) | {w.upper() for w in words} | {w.capitalize() for w in words}
+    tokens |= {a + b for a in words[:60] for b in words[:60]} | {w[1:] for w in words} | {w[:-1] for w in words}
+    tokens |= {"s" + w + "s" for w in words}
+    assert any(len(find._WORDS_AT[where]) for where in ("start", "end"))
+    for token in sorted(t for t in tokens if t):
+        expected = 0
+        for word, bits in find._WORD_BITS.items():
+            if holds(word, token.lower()):
+                expected |= bits
+        find._TOKEN_BITS.pop(token, None)
+        assert find._token_bits(token) == expected, token

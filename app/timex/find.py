@@ -18,7 +18,7 @@ from app.timex import lexicon
 from app.timex import rules_dates, rules_relative, rules_spans  # noqa: F401  (importing registers the rules)
 from app.timex.grammar import FLAGS, RULES, Context, Found, alternation
 from app.timex.normalize import safe_date, shift_value
-from app.timex.prefilter import CASE_ODDITIES, holds, is_digits, requirements
+from app.timex.prefilter import CASE_ODDITIES, is_digits, requirements
 
 # ---- selection and combination --------------------------------------------
 
@@ -173,6 +173,12 @@ _RULES_FOR_BITS: dict[int, tuple[int, ...]] = {}
 _CACHE_LIMIT = 50_000
 _RULE_BITS: list[int] = []
 _WORD_BITS: dict[str, int] = {}
+# The words of _WORD_BITS by where a token must hold them ("^day$": the whole token,
+# "^day": its start, "day$": its end, "day": anywhere), without the marks: a token's
+# bits are then the look-ups of its substrings, not a `holds` test of every word.
+_WHERE = ("whole", "start", "end", "inside")
+_WORDS_AT: dict[str, dict[str, int]] = {where: {} for where in _WHERE}
+_LONGEST: dict[str, int] = {where: 0 for where in _WHERE}
 _DIGIT_BITS: list[int] = []  # by the length of the window's longest run of digits
 
 
@@ -191,6 +197,14 @@ def _index_rules() -> None:
     _DIGIT_BITS[:] = [0]
     for size in range(1, max(digits, default=0) + 1):
         _DIGIT_BITS.append(_DIGIT_BITS[-1] | digits.get(size, 0))
+    for where in _WHERE:
+        _WORDS_AT[where].clear()
+    for word, word_bits in _WORD_BITS.items():
+        where = _WHERE[(word[0] != "^") * 2 + (word[-1] != "$")]
+        bare = word.strip("^$")
+        _WORDS_AT[where][bare] = _WORDS_AT[where].get(bare, 0) | word_bits
+    for where in _WHERE:
+        _LONGEST[where] = max(map(len, _WORDS_AT[where]), default=0)
     _TOKEN_BITS.clear()
     _RULES_FOR_BITS.clear()
 
@@ -202,10 +216,17 @@ def _token_bits(token: str) -> int:
     if len(_TOKEN_BITS) >= _CACHE_LIMIT:
         _TOKEN_BITS.clear()
     low = token.lower()
-    bits = 0
-    for word, word_bits in _WORD_BITS.items():
-        if holds(word, low):
-            bits |= word_bits
+    n = len(low)
+    bits = _WORDS_AT["whole"].get(low, 0)
+    start, end, inside = _WORDS_AT["start"], _WORDS_AT["end"], _WORDS_AT["inside"]
+    for i in range(1, min(n, _LONGEST["start"]) + 1):
+        bits |= start.get(low[:i], 0)
+    for i in range(max(0, n - _LONGEST["end"]), n):
+        bits |= end.get(low[i:], 0)
+    longest = _LONGEST["inside"]
+    for i in range(n):
+        for j in range(i + 1, min(n, i + longest) + 1):
+            bits |= inside.get(low[i:j], 0)
     _TOKEN_BITS[token] = bits
     return bits
 
