@@ -21,8 +21,7 @@ every call is an ordinary `Connection.execute`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from sqlalchemy import bindparam  # noqa: F401  (the doctest)
 from sqlalchemy.engine import Connection
@@ -31,48 +30,60 @@ from sqlalchemy.sql import ClauseElement
 _EXPANDING = "__[POSTCOMPILE_{}]"
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    names: tuple[str, ...]  # the parameters, in the order of the SQL's placeholders
-    processors: tuple[Callable | None, ...]
-    defaults: dict  # values the statement carries itself (`version + 1`)
-    expanding: frozenset[str]
+    """A statement compiled for one set of parameter names: its SQL for each size of
+    its expanding IN lists, and how to lay out the values."""
+
+    def __init__(self, db: Connection, statement: ClauseElement, keys: list[str]) -> None:
+        compiled = statement.compile(dialect=db.dialect, column_keys=sorted(keys))
+        for column in getattr(statement, "selected_columns", ()):
+            if column.type.dialect_impl(db.dialect).result_processor(db.dialect, None) is not None:
+                raise ValueError(f"{column} needs SQLAlchemy's result processing: run the statement with db.execute")
+        self.names = tuple(compiled.positiontup or ())  # the parameters, in the SQL's order
+        self.processors = tuple(compiled.binds[n].type.dialect_impl(db.dialect).bind_processor(db.dialect)
+                                for n in self.names)
+        self.defaults = dict(compiled.params)  # values the statement carries itself (`version + 1`)
+        self.expanding = tuple(dict.fromkeys(n for n in self.names if compiled.binds[n].expanding))
+        self.plain = not self.expanding and not any(self.processors)
+        self.string = compiled.string
+        self.by_size: dict[tuple[int, ...], str] = {}
+
+    def sql(self, params: dict) -> str:
+        if not self.expanding:
+            return self.string
+        sizes = tuple(len(params[n]) for n in self.expanding)
+        found = self.by_size.get(sizes)
+        if found is None:
+            found = self.string
+            for name, size in zip(self.expanding, sizes):
+                found = found.replace(_EXPANDING.format(name), ", ".join("?" * size))
+            self.by_size[sizes] = found
+        return found
+
+    def values(self, params: dict) -> list:
+        if self.defaults:
+            params = {**self.defaults, **params}
+        if self.plain:
+            return [params[n] for n in self.names]
+        values = []
+        for name, process in zip(self.names, self.processors):
+            value = params[name]
+            if name in self.expanding:
+                values += value if process is None else [process(v) for v in value]
+            else:
+                values.append(value if process is None or value is None else process(value))
+        return values
 
 
 _COMPILED: dict[tuple, _Compiled] = {}
 
 
 def _compiled(db: Connection, statement: ClauseElement, params: dict) -> _Compiled:
-    keys = tuple(sorted(params))
-    sizes = tuple(len(v) if isinstance(v, (list, tuple)) else -1 for _, v in sorted(params.items()))
-    key = (statement, keys, sizes)
+    key = (statement, *params)
     found = _COMPILED.get(key)
-    if found is not None:
-        return found
-    compiled = statement.compile(dialect=db.dialect, column_keys=list(keys))
-    for column in getattr(statement, "selected_columns", ()):
-        if column.type.dialect_impl(db.dialect).result_processor(db.dialect, None) is not None:
-            raise ValueError(f"{column} needs SQLAlchemy's result processing: run the statement with db.execute")
-    names = tuple(compiled.positiontup or ())
-    expanding = frozenset(n for n in names if compiled.binds[n].expanding)
-    sql = compiled.string
-    for name in expanding:
-        sql = sql.replace(_EXPANDING.format(name), ", ".join("?" * len(params[name])))
-    processors = tuple(compiled.binds[n].type.dialect_impl(db.dialect).bind_processor(db.dialect) for n in names)
-    found = _COMPILED[key] = _Compiled(sql, names, processors, dict(compiled.params), expanding)
+    if found is None:
+        found = _COMPILED[key] = _Compiled(db, statement, list(params))
     return found
-
-
-def _values(compiled: _Compiled, params: dict) -> list:
-    values = []
-    for name, process in zip(compiled.names, compiled.processors):
-        value = params[name] if name in params else compiled.defaults[name]
-        if name in compiled.expanding:
-            values += value if process is None else [process(v) for v in value]
-        else:
-            values.append(value if process is None or value is None else process(value))
-    return values
 
 
 def _driver(db: Connection):
@@ -86,7 +97,7 @@ def execute(db: Connection, statement: ClauseElement, params: dict | None = None
         db.execute(statement, params)
         return
     compiled = _compiled(db, statement, params)
-    _driver(db).execute(compiled.sql, _values(compiled, params))
+    _driver(db).execute(compiled.sql(params), compiled.values(params))
 
 
 def execute_many(db: Connection, statement: ClauseElement, rows: Sequence[dict]) -> None:
@@ -97,7 +108,7 @@ def execute_many(db: Connection, statement: ClauseElement, rows: Sequence[dict])
         db.execute(statement, list(rows))
         return
     compiled = _compiled(db, statement, rows[0])
-    _driver(db).executemany(compiled.sql, [_values(compiled, row) for row in rows])
+    _driver(db).executemany(compiled.sql(rows[0]), [compiled.values(row) for row in rows])
 
 
 def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -> list[tuple]:
@@ -106,7 +117,7 @@ def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -
     if db.dialect.name != "sqlite":
         return [tuple(r) for r in db.execute(statement, params)]
     compiled = _compiled(db, statement, params)
-    return _driver(db).execute(compiled.sql, _values(compiled, params)).fetchall()
+    return _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
 
 
 def scalars(db: Connection, statement: ClauseElement, params: dict | None = None) -> list:
