@@ -6,9 +6,9 @@ as much as SQLite's own. On SQLite, `execute`, `execute_many`, `rows`, `scalars`
 `scalar` compile a statement once (per dialect, set of columns and size of each
 expanding IN) and run it on the DBAPI connection, inside the same transaction. The
 values pass through the bind processors SQLAlchemy would use, so a date is stored as
-the same text. Statements whose result columns need a result processor (dates,
-booleans, JSON) are refused: their rows would come back unconverted. On other engines
-every call is an ordinary `Connection.execute`.
+the same text, and the rows' values through its result processors, so a date comes
+back a date; rows are named tuples. On other engines every call is an ordinary
+`Connection.execute`.
 
 >>> from sqlalchemy import Column, Integer, MetaData, Table, create_engine, insert, select
 >>> t = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("n", Integer))
@@ -17,10 +17,13 @@ every call is an ordinary `Connection.execute`.
 >>> with engine.begin() as db:
 ...     execute_many(db, insert(t), [{"n": 1}, {"n": 2}])
 ...     scalars(db, select(t.c.n).where(t.c.id.in_(bindparam("ids", expanding=True))), {"ids": [1, 2]})
+...     rows(db, select(t).where(t.c.n == 2))[0].id
 [1, 2]
+2
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 
 from sqlalchemy import bindparam  # noqa: F401  (the doctest)
@@ -36,9 +39,10 @@ class _Compiled:
 
     def __init__(self, db: Connection, statement: ClauseElement, keys: list[str]) -> None:
         compiled = statement.compile(dialect=db.dialect, column_keys=sorted(keys))
-        for column in getattr(statement, "selected_columns", ()):
-            if column.type.dialect_impl(db.dialect).result_processor(db.dialect, None) is not None:
-                raise ValueError(f"{column} needs SQLAlchemy's result processing: run the statement with db.execute")
+        columns = list(getattr(statement, "selected_columns", ()))
+        self.converters = tuple(c.type.dialect_impl(db.dialect).result_processor(db.dialect, None) for c in columns)
+        self.convert = any(self.converters)
+        self.row = namedtuple("Row", [c.key or "_" for c in columns], rename=True)
         self.names = tuple(compiled.positiontup or ())  # the parameters, in the SQL's order
         self.processors = tuple(compiled.binds[n].type.dialect_impl(db.dialect).bind_processor(db.dialect)
                                 for n in self.names)
@@ -112,12 +116,17 @@ def execute_many(db: Connection, statement: ClauseElement, rows: Sequence[dict])
 
 
 def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -> list[tuple]:
-    """The rows of a query, as tuples."""
+    """The rows of a query, as named tuples."""
     params = params or {}
     if db.dialect.name != "sqlite":
-        return [tuple(r) for r in db.execute(statement, params)]
+        return db.execute(statement, params).all()
     compiled = _compiled(db, statement, params)
-    return _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
+    found = _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
+    make = compiled.row._make
+    if not compiled.convert:
+        return [make(r) for r in found]
+    converters = compiled.converters
+    return [make([v if f is None or v is None else f(v) for f, v in zip(converters, r)]) for r in found]
 
 
 def scalars(db: Connection, statement: ClauseElement, params: dict | None = None) -> list:

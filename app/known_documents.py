@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select
 
-from . import models
+from . import driver_sql, models
 
 _DOCUMENT = models.Document.__table__
 
@@ -36,8 +36,8 @@ class KnownDocuments:
             # connection, apart from the snapshots app.word_index reads.
             self._engine = create_engine(self.url)
         with self._engine.connect() as connection:
-            row = connection.execute(KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
-        return None if row is None else Unchanged(row.anchor_date)
+            found = driver_sql.rows(connection, KNOWN_DOCUMENT, {"content_hash": content_hash})
+        return Unchanged(found[0].anchor_date) if found else None
 
 
 class Unchanged:

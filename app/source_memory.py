@@ -116,7 +116,7 @@ class SourceMemory:
         if missing:
             if len(self.entities) > ENTITIES_REMEMBERED:
                 self.entities.clear()
-            for row in db.execute(ENTITIES_BY_SLUG, {"slugs": missing}):
+            for row in driver_sql.rows(db, ENTITIES_BY_SLUG, {"slugs": missing}):
                 self.entities[row.slug] = (row.id, entity_from_row(row))
         return {k: self.entities[k] for k in keys if k in self.entities}
 
@@ -199,7 +199,7 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
             found[i] = entry
     if not missing:
         return found
-    rows = db.execute(_SOURCES_BY_ID, {"ids": missing}).all()
+    rows = driver_sql.rows(db, _SOURCES_BY_ID, {"ids": missing})
     if not rows:
         return found
     passage_idx = dict(driver_sql.rows(db, _PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}))

@@ -110,10 +110,10 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
         memory.recent.restart(version or 0)
     memory.version = None  # until this document is stored whole
-    existing = db.execute(KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash}).first()
-    if existing is not None:
+    existing = driver_sql.rows(db, KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash})
+    if existing:
         memory.version = version
-        return StoreResult(existing.id, "unchanged", 0)
+        return StoreResult(existing[0].id, "unchanged", 0)
 
     status = "stored"
     touched: set[int] = set()
@@ -303,7 +303,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
         known.update(read_sources(db, memory, [i for i, _ in member_rows if i not in known]))
         for source_id, event_id in member_rows:  # what the database says, should memory disagree
             known[source_id][0] = event_id
-        old_events = {r.id: r for r in db.execute(_EVENTS_BY_ID, ids_param)}
+        old_events = {r.id: r for r in driver_sql.rows(db, _EVENTS_BY_ID, ids_param)}
         for event_id, entity_id in driver_sql.rows(db, _EVENT_ENTITIES, ids_param):
             old_entities.setdefault(event_id, set()).add(entity_id)
     if not known:

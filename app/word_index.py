@@ -121,8 +121,8 @@ _LAST_SOURCE = select(func.max(_SOURCE.c.id))
 
 def read_snapshot(db: Connection, candidates: list[EventCandidate]) -> SharingSnapshot:
     """`sharing_sources` of each candidate, in the one snapshot `db`'s transaction reads."""
-    version = db.execute(models.STORE_VERSION).scalar() or 0
-    last = db.execute(_LAST_SOURCE).scalar() or 0
+    version = driver_sql.scalar(db, models.STORE_VERSION) or 0
+    last = driver_sql.scalar(db, _LAST_SOURCE) or 0
     return SharingSnapshot(version, last, tuple(frozenset(sharing_sources(db, c, wording(c))) for c in candidates))
 
 

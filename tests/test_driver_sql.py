@@ -63,10 +63,15 @@ def test_an_expanding_in_used_twice_gets_its_values_twice(engines):
         assert driver_sql.scalar(db, select(thing.c.name).where(thing.c.id == 99)) is None
 
 
-def test_a_query_whose_columns_need_converting_is_refused(engines):
-    _, driver = engines
-    with driver.begin() as db, pytest.raises(ValueError, match="result processing"):
-        driver_sql.rows(db, select(thing.c.day))
+def test_rows_are_read_as_sqlalchemy_reads_them(engines):
+    core, driver = engines
+    query = select(thing).order_by(thing.c.id)
+    with driver.begin() as db:
+        driver_sql.execute_many(db, insert(thing), ROWS)
+        ours = driver_sql.rows(db, query)
+        assert ours == [tuple(r) for r in db.execute(query)]
+    assert ours[0].day == date(2024, 8, 6) and ours[0].flag is True and ours[1].day is None
+    assert ours[2].at == datetime(2025, 1, 20, 12, tzinfo=timezone.utc)
 
 
 def test_the_statement_s_own_values_are_passed(engines):
