@@ -24,7 +24,8 @@ back a date; rows are named tuples. On other engines every call is an ordinary
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import bindparam  # noqa: F401  (the doctest)
 from sqlalchemy.engine import Connection
@@ -138,3 +139,26 @@ def scalar(db: Connection, statement: ClauseElement, params: dict | None = None)
     """The first column of a query's first row, or None."""
     found = rows(db, statement, params)
     return found[0][0] if found else None
+
+
+@contextmanager
+def savepoint(db: Connection) -> Iterator[None]:
+    """Undo what the block wrote if it raises; the transaction goes on either way.
+    (On SQLite the driver's own SAVEPOINT: SQLAlchemy's nested transaction cost the
+    writer more than a small document's statements.)"""
+    if db.dialect.name != "sqlite":
+        with db.begin_nested():
+            yield
+        return
+    driver = _driver(db)
+    driver.execute("SAVEPOINT driver_sql")
+    try:
+        yield
+    except BaseException:
+        try:
+            driver.execute("ROLLBACK TO driver_sql")
+            driver.execute("RELEASE driver_sql")
+        except Exception:  # SQLite ended the whole transaction: the commit will fail, and say so
+            pass
+        raise
+    driver.execute("RELEASE driver_sql")

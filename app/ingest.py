@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from . import models
+from . import driver_sql, models
 from .analysis_pool import DEFERRED, Analysis, AnalysisPool, AnchoredJob, ReadJob, analysis_pool, analyze_all
 from .knowledge import Knowledge
 from .known_documents import Unchanged
@@ -81,8 +81,7 @@ class StoreBatch:
             self.connection = self.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             self.started = time.monotonic()
         try:
-            with self.session.begin_nested():
-                result = store_document(self.session, analyzed)
+            result = self._store_apart(analyzed)
         except Exception as exc:  # one bad document must not stop the batch
             forget_stored(self.connection)
             self.on_failed(document, exc)
@@ -90,6 +89,14 @@ class StoreBatch:
             self.done.append((document, result))
         if len(self.done) >= BATCH_DOCUMENTS or time.monotonic() - self.started >= BATCH_SECONDS:
             self.commit()
+
+    def _store_apart(self, analyzed: AnalyzedDocument) -> StoreResult:
+        """store_document in a savepoint of its own."""
+        if self.engine.dialect.name == "sqlite":
+            with driver_sql.savepoint(self.connection):
+                return store_document(self.session, analyzed)
+        with self.session.begin_nested():
+            return store_document(self.session, analyzed)
 
     def commit(self) -> None:
         if self.session is None:

@@ -112,3 +112,38 @@ def test_a_document_another_writer_replaced_is_read_again(tmp_path):
     assert events(writer) == events(one)
     for engine in (one, writer, other):
         engine.dispose()
+
+
+def test_a_batch_undoes_a_failing_document_alone(tmp_path, monkeypatch):
+    # StoreBatch stores each document in a savepoint (on SQLite the driver's own): a
+    # document that fails half-stored leaves no row, the documents around it in the
+    # same transaction are kept, and the events are those of the batch without it.
+    from app.ingest import StoreBatch
+
+    docs = documents()
+    (one,) = new_engines(tmp_path, "without.db")
+    store_in_turn(docs[:3] + docs[4:], [one] * (len(docs) - 1))
+
+    (engine,) = new_engines(tmp_path, "batch.db")
+    real = store.index_words
+    stored, failed = [], []
+    batch = StoreBatch(engine, lambda d, r: stored.append(d), lambda d, e: failed.append((d, e)))
+    for n, document in enumerate(docs):
+        if n == 3:  # fails after its rows were written and its events merged
+            def fail(db, sources):
+                real(db, sources)
+                raise RuntimeError("disk full")
+            monkeypatch.setattr(store, "index_words", fail)
+        batch.add(document.source, document)
+        monkeypatch.setattr(store, "index_words", real)
+    batch.commit()
+    assert [str(e) for _, e in failed] == ["disk full"] and len(stored) == len(docs) - 1
+    assert events(engine) == events(one)
+    with Session(engine) as session:
+        hashes = set(session.exec(select(models.Document.content_hash)))
+        words = session.exec(select(models.SourceWord.source_id)).all()
+        sources = set(session.exec(select(models.EventSource.id)))
+    assert docs[3].content_hash not in hashes and len(hashes) == len(docs) - 1
+    assert set(words) <= sources
+    one.dispose()
+    engine.dispose()
