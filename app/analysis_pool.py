@@ -22,8 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .knowledge import Knowledge
-from .known_documents import KnownDocuments, Unchanged
-from .records import AnalyzedDocument, Anchor, SourceDocument
+from .records import AnalyzedDocument, Anchor, SourceDocument, Unchanged
 
 if TYPE_CHECKING:  # the readers (app.read) only when reading: `start_fork_server` comes first
     from .read import Input, ReadError
@@ -133,6 +132,7 @@ def _start_worker(knowledge: Knowledge, database_url: str, writer: int) -> None:
     # from its own start-up on.
     os.nice(WORKER_NICENESS)
     from . import analyze  # noqa: F401  (the pipeline's imports, before the first job waits on them)
+    from .known_documents import KnownDocuments
     from .word_index import WordIndexReader
 
     _worker_analysis = Analysis(knowledge, KnownDocuments(database_url), WordIndexReader(database_url))

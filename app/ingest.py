@@ -21,9 +21,8 @@ from sqlmodel import Session, select
 from . import driver_sql, models
 from .analysis_pool import DEFERRED, Analysis, AnalysisPool, AnchoredJob, ReadJob, analysis_pool, analyze_all
 from .knowledge import Knowledge
-from .known_documents import Unchanged
 from .read import DEFAULT_MAX_SIZE, ReadError, plan_inputs
-from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument
+from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument, Unchanged
 from .source_memory import forget_stored
 from .store import StoreResult, find_document, refresh_statistics, store_document
 from .wal_checkpoint import checkpoints_beside

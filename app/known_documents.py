@@ -8,11 +8,11 @@ writer's own check (app.store) catches it.
 """
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import bindparam, select
 
 from . import driver_sql, models
+from .records import Unchanged
 
 _DOCUMENT = models.Document.__table__
 
@@ -38,12 +38,3 @@ class KnownDocuments:
         with self._engine.connect() as connection:
             found = driver_sql.rows(connection, KNOWN_DOCUMENT, {"content_hash": content_hash})
         return Unchanged(found[0].anchor_date) if found else None
-
-
-class Unchanged:
-    """A document stored already, and the anchor date it was stored with."""
-
-    __slots__ = ("anchor_date",)
-
-    def __init__(self, anchor_date: date | None) -> None:
-        self.anchor_date = anchor_date

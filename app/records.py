@@ -181,3 +181,12 @@ class MergedEvent:
     def corroboration(self) -> int:
         """Number of independent documents that tell this event."""
         return len({s.document_key for s in self.sources})
+
+
+class Unchanged:
+    """A document stored already, and the anchor date it was stored with."""
+
+    __slots__ = ("anchor_date",)
+
+    def __init__(self, anchor_date: date | None) -> None:
+        self.anchor_date = anchor_date

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from app.analysis_pool import DEFERRED, Analysis, ReadJob, analysis_pool, analyze_all
 from app.db import make_engine, upgrade
 from app.knowledge import load_knowledge
-from app.known_documents import KnownDocuments, Unchanged
+from app.known_documents import KnownDocuments
+from app.records import Unchanged
 from app.read import ReadError, plan_inputs
 from app.records import AnalyzedDocument
 from app.ingest import ingest
