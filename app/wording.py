@@ -75,8 +75,28 @@ def stem(word: str) -> str:
 
 # What a candidate says is asked again and again: a writer tests a new candidate
 # against every stored one sharing its words, and merging tests every pair. Records
-# are frozen, so the answers are cached by the record itself.
+# are frozen, so the answers are kept on the record itself (`_kept_on_the_candidate`);
+# an entity's name words, by the entity.
 _CACHED = 4096
+
+
+def _kept_on_the_candidate(compute):
+    """`compute(candidate)`, kept in the candidate's own __dict__ (as functools.cached_property
+    keeps a value; the frozen record's fields are untouched, and equality, hashing and
+    `dataclasses.replace` ignore it). A writer keeps 150,000 stored candidates in memory
+    and merges events of any of them: a shared cache of a few thousand answers was
+    forgotten between two merges of one event, a cache on each record lives as long
+    as the record, and a look-up needs no hash or comparison of its fields."""
+    key = f"_{compute.__name__}"
+
+    def kept(candidate: EventCandidate):
+        found = candidate.__dict__.get(key, kept)
+        if found is kept:
+            found = candidate.__dict__[key] = compute(candidate)
+        return found
+
+    kept.__name__, kept.__doc__, kept.__wrapped__ = compute.__name__, compute.__doc__, compute
+    return kept
 
 
 @lru_cache(maxsize=_CACHED)
@@ -97,7 +117,7 @@ def words_of(text: str) -> list[str]:
     return words
 
 
-@lru_cache(maxsize=_CACHED)
+@_kept_on_the_candidate
 def wording(candidate: EventCandidate) -> frozenset[str]:
     """Stems of the title's content words, without the names of its actors and weapons."""
     names = entitywords_of(candidate)
@@ -106,7 +126,7 @@ def wording(candidate: EventCandidate) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=_CACHED)
+@_kept_on_the_candidate
 def polarity(candidate: EventCandidate) -> frozenset[str]:
     """Which of restriction, exception and negation the title expresses."""
     stems = {stem(w) for w in words_of(candidate.title)} | {w.lower() for w in words_of(candidate.title)}
@@ -125,7 +145,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
     return (shared / min(len(a), len(b)) if a and b else 0.0), shared
 
 
-@lru_cache(maxsize=_CACHED)
+@_kept_on_the_candidate
 def _subject_span(candidate: EventCandidate) -> tuple[Entity, int] | None:
     """The actor the title opens with and where its name ends in the title."""
     if not candidate.actors:
@@ -146,7 +166,7 @@ def subject(candidate: EventCandidate) -> Entity | None:
     return found[0] if found else None
 
 
-@lru_cache(maxsize=_CACHED)
+@_kept_on_the_candidate
 def verb(candidate: EventCandidate) -> str | None:
     """The stem of the title's first word after its subject that is no auxiliary or adverb:
     "Donald Trump had previously expressed willingness" -> "express";
@@ -160,7 +180,7 @@ def verb(candidate: EventCandidate) -> str | None:
     return None
 
 
-@lru_cache(maxsize=_CACHED)
+@_kept_on_the_candidate
 def claim_words(candidate: EventCandidate) -> frozenset[str]:
     """Stems of the content words of the sentences that tell the candidate, without the names
     of its actors and weapons and without its dating phrase."""

@@ -252,3 +252,27 @@ def test_a_title_naming_its_subject_after_a_title_word_is_compared_by_its_verb()
     ]
     events = merge_events(items)
     assert len(events) == 1 and events[0].disputed and events[0].corroboration == 2
+
+
+def test_what_a_candidate_says_is_kept_on_it_and_not_taken_for_a_field():
+    # app.wording keeps its answers in the record's __dict__: equal records still compare
+    # equal, hash alike and pickle with their answers, and a record made with
+    # dataclasses.replace is asked afresh.
+    import pickle
+    from dataclasses import replace as replaced
+    from datetime import date
+
+    from app.records import BASIS_STATED, Entity, EventCandidate
+    from app.wording import claim_words, polarity, wording
+
+    trump = Entity("donald-trump", "Donald Trump", "person")
+    day = date(2025, 1, 20)
+    c = EventCandidate(0, 0, 10, "Trump did not sign the order", day, day, "day", BASIS_STATED, None,
+                       actors=(trump,), claim="Trump did not sign the order on Monday.")
+    twin = EventCandidate(0, 0, 10, "Trump did not sign the order", day, day, "day", BASIS_STATED, None,
+                          actors=(trump,), claim="Trump did not sign the order on Monday.")
+    assert wording(c) == {"sign", "order"} and polarity(c) == {"negation"} and "monday" in claim_words(c)
+    assert c == twin and hash(c) == hash(twin) and "_wording" in vars(c) and "_wording" not in vars(twin)
+    assert vars(pickle.loads(pickle.dumps(c)))["_wording"] == wording(c)
+    signed = replaced(c, title="Trump signed the order")
+    assert polarity(signed) == frozenset() and wording(signed) == {"sign", "order"}
