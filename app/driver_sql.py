@@ -80,6 +80,8 @@ class _Compiled:
         return values
 
 
+# By statement and parameter names. Bounded in practice: the statements are module
+# constants or come from bounded caches (store._update_events).
 _COMPILED: dict[tuple, _Compiled] = {}
 
 

@@ -6,7 +6,8 @@ join (app.same_event.same_event with a stored source) are merged again with
 permalink that was shared keeps answering.
 
 The writer is the one serial part of an ingest, so it speaks SQLAlchemy Core with
-statements built once: a batched INSERT per kind of row, no ORM unit of work.
+statements built once: a batched INSERT per kind of row, no ORM unit of work; on SQLite
+they run on the driver itself (app.driver_sql).
 """
 from __future__ import annotations
 
