@@ -157,10 +157,15 @@ def savepoint(db: Connection) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        try:
+        if driver.in_transaction:
             driver.execute("ROLLBACK TO driver_sql")
             driver.execute("RELEASE driver_sql")
-        except Exception:  # SQLite ended the whole transaction: the commit will fail, and say so
-            pass
-        raise
+        raise  # else SQLite rolled back the whole transaction (I/O error, full disk): see transaction_alive
     driver.execute("RELEASE driver_sql")
+
+
+def transaction_alive(db: Connection) -> bool:
+    """Whether the transaction `db` began is still open. SQLite ends it by itself on some
+    errors (an I/O error, a full disk), and the driver would then run what follows
+    outside any transaction; SQLAlchemy notices that on other engines."""
+    return db.dialect.name != "sqlite" or _driver(db).in_transaction

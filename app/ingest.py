@@ -84,6 +84,10 @@ class StoreBatch:
         except Exception as exc:  # one bad document must not stop the batch
             forget_stored(self.connection)
             self.on_failed(document, exc)
+            if not driver_sql.transaction_alive(self.connection):
+                # The documents stored before it in this transaction went with it.
+                self._abandon(exc)
+                return
         else:
             self.done.append((document, result))
         if len(self.done) >= BATCH_DOCUMENTS or time.monotonic() - self.started >= BATCH_SECONDS:
@@ -96,6 +100,12 @@ class StoreBatch:
                 return store_document(self.session, analyzed)
         with self.session.begin_nested():
             return store_document(self.session, analyzed)
+
+    def _abandon(self, exc: Exception) -> None:
+        session, done, self.session, self.done = self.session, self.done, None, []
+        session.close()
+        for document, _ in done:
+            self.on_failed(document, exc)
 
     def commit(self) -> None:
         if self.session is None:

@@ -147,3 +147,38 @@ def test_a_batch_undoes_a_failing_document_alone(tmp_path, monkeypatch):
     assert set(words) <= sources
     one.dispose()
     engine.dispose()
+
+
+def test_a_batch_whose_transaction_sqlite_ended_reports_its_documents_failed(tmp_path, monkeypatch):
+    # On some errors (an I/O error, a full disk) SQLite rolls back the whole transaction,
+    # not only the failing document's savepoint: the documents stored before it in the
+    # same transaction are gone, so they are reported failed, never stored, and the
+    # documents after it are stored in transactions of their own.
+    from app import ingest
+    from app.ingest import StoreBatch
+
+    monkeypatch.setattr(ingest, "BATCH_SECONDS", 3600)  # one transaction for the first documents
+    docs = documents()
+    (engine,) = new_engines(tmp_path, "batch.db")
+    real = store.index_words
+    stored, failed = [], []
+    batch = StoreBatch(engine, lambda d, r: stored.append(d.origin), lambda d, e: failed.append(d.origin))
+    for n, document in enumerate(docs):
+        if n == 3:
+            def fail(db, sources):
+                db.connection.driver_connection.execute("ROLLBACK")  # as SQLite does on an I/O error
+                raise RuntimeError("disk I/O error")
+            monkeypatch.setattr(store, "index_words", fail)
+        batch.add(document.source, document)
+        monkeypatch.setattr(store, "index_words", real)
+    batch.commit()
+    origins = [d.source.origin for d in docs]
+    assert sorted(failed) == sorted(origins[:4]) and stored == origins[4:]
+    with Session(engine) as session:
+        kept = set(session.exec(select(models.Document.content_hash)))
+    assert kept == {d.content_hash for d in docs[4:]}
+    (alone,) = new_engines(tmp_path, "alone.db")
+    store_in_turn(docs[4:], [alone] * len(docs[4:]))
+    assert events(engine) == events(alone)
+    engine.dispose()
+    alone.dispose()
