@@ -24,7 +24,8 @@ from .knowledge import Knowledge
 from .read import DEFAULT_MAX_SIZE, ReadError, plan_inputs
 from .records import ANCHOR_FROM_CORPUS, AnalyzedDocument, Anchor, SourceDocument, Unchanged
 from .source_memory import forget_stored
-from .store import StoreResult, find_document, refresh_statistics, store_document
+from .known_documents import stored_document
+from .store import StoreResult, refresh_statistics, store_document
 from .wal_checkpoint import checkpoints_beside
 
 @dataclass
@@ -131,8 +132,8 @@ def _stored_anchor_dates(engine: Engine) -> list[date]:
 
 def _known_in(engine: Engine) -> Callable[[str], Unchanged | None]:
     def known(content_hash: str) -> Unchanged | None:
-        with Session(engine) as session:
-            found = find_document(session, content_hash)
+        with engine.connect() as connection:
+            found = stored_document(connection, content_hash)
         return None if found is None else Unchanged(found.anchor_date)
     return known
 

@@ -8,17 +8,23 @@ writer's own check (app.store) catches it.
 """
 from __future__ import annotations
 
-
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from . import driver_sql, models
 from .records import Unchanged
 
 _DOCUMENT = models.Document.__table__
 
-# The stored document with a content hash (the writer asks it too, app.store).
 KNOWN_DOCUMENT = select(_DOCUMENT.c.id, _DOCUMENT.c.anchor_date).where(
     _DOCUMENT.c.content_hash == bindparam("content_hash"))
+
+
+def stored_document(db: Connection, content_hash: str):
+    """The stored document with this content hash (its id and anchor_date), or None. The
+    analysis processes ask it before analysing, the writer before storing (app.store)."""
+    found = driver_sql.rows(db, KNOWN_DOCUMENT, {"content_hash": content_hash})
+    return found[0] if found else None
 
 
 class KnownDocuments:
@@ -36,5 +42,5 @@ class KnownDocuments:
             # connection, apart from the snapshots app.word_index reads.
             self._engine = create_engine(self.url)
         with self._engine.connect() as connection:
-            found = driver_sql.rows(connection, KNOWN_DOCUMENT, {"content_hash": content_hash})
-        return Unchanged(found[0].anchor_date) if found else None
+            found = stored_document(connection, content_hash)
+        return None if found is None else Unchanged(found.anchor_date)

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import driver_sql, models
-from .known_documents import KNOWN_DOCUMENT
+from .known_documents import stored_document
 from .merge import NewTellings, merge_events, merge_into, wording
 from .same_event import MERGE_REACH
 from .records import (
@@ -74,13 +74,6 @@ def refresh_statistics(engine) -> None:
 _DOCUMENT_BY_URL = select(_DOCUMENT.c.id).where(_DOCUMENT.c.url == bindparam("url"))
 
 
-
-
-def find_document(session: Session, content_hash: str):
-    """The stored document with this content hash (its id and anchor_date), if any."""
-    return session.connection().execute(KNOWN_DOCUMENT, {"content_hash": content_hash}).first()
-
-
 # Takes SQLite's write lock (a write that changes nothing) before anything is read.
 _TAKE_WRITE_LOCK = delete(_REDIRECT).where(text("0"))
 _BUMP_VERSION = (update(models.StoreVersion.__table__).where(models.StoreVersion.__table__.c.id == 1)
@@ -111,10 +104,10 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         memory.clear()  # another writer (or a rolled-back transaction) changed the store
         memory.recent.restart(version or 0)
     memory.version = None  # until this document is stored whole
-    existing = driver_sql.rows(db, KNOWN_DOCUMENT, {"content_hash": analyzed.content_hash})
-    if existing:
+    existing = stored_document(db, analyzed.content_hash)
+    if existing is not None:
         memory.version = version
-        return StoreResult(existing[0].id, "unchanged", 0)
+        return StoreResult(existing.id, "unchanged", 0)
 
     status = "stored"
     touched: set[int] = set()
