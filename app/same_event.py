@@ -60,8 +60,6 @@ def _keys(candidate: EventCandidate) -> set[str]:
     return {e.key for e in (*candidate.actors, *candidate.weapons)}
 
 
-
-
 def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:
     """Two named people or organisations doing the same thing are two happenings
     ("Estrada condemned the bombings", "the Security Council condemned the bombings")."""
@@ -139,10 +137,6 @@ def _date_dispute(a: EventCandidate, b: EventCandidate, share: float, shared: in
         return False
     claim_share, claim_shared = overlap(claim_words(a), claim_words(b))
     return claim_share >= CLAIM_OTHER_DATE and claim_shared >= MIN_CLAIM_SHARED
-
-
-
-
 
 
 def _same(a: EventCandidate, b: EventCandidate, words_a: frozenset[str], words_b: frozenset[str]) -> bool:

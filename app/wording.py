@@ -16,7 +16,7 @@ stems bring inflections and nominalisations together.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from app.records import Entity, EventCandidate
 from app.word_classes import Word, is_past
@@ -89,13 +89,13 @@ def _kept_on_the_candidate(compute):
     as the record, and a look-up needs no hash or comparison of its fields."""
     key = f"_{compute.__name__}"
 
+    @wraps(compute)
     def kept(candidate: EventCandidate):
         found = candidate.__dict__.get(key, kept)
         if found is kept:
             found = candidate.__dict__[key] = compute(candidate)
         return found
 
-    kept.__name__, kept.__doc__, kept.__wrapped__ = compute.__name__, compute.__doc__, compute
     return kept
 
 
