@@ -35,7 +35,7 @@ class NewTellings:
     def join(self, stored: EventCandidate, which: list[int]) -> bool:
         """Whether `stored` tells the same event as one of the new candidates `which` (indexes)."""
         key = _essence_id(stored)
-        words = _cached(_WORDINGS, key, wording, stored)
+        words = wording(stored)
         for n in which:
             pair = (key, self.keys[n])
             same = _LINKED.get(pair)
@@ -122,7 +122,7 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     """
     ordered = sorted(items, key=_order)
     keys = [_essence_id(item.candidate) for item in ordered]
-    words = [_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(keys, ordered)]
+    words = [wording(item.candidate) for item in ordered]
     groups = []
     for part in _linked_parts(keys, words, ordered):
         groups += _groups_of(part, keys, words, ordered)
@@ -179,11 +179,11 @@ def _linked_parts(keys: list[int], words: list[frozenset[str]], items: list[Sour
     for i in first.values():
         for word in words[i]:
             by_word.setdefault(word, []).append(i)
-    for indexes in by_word.values():
-        for n, i in enumerate(indexes):
-            for j in indexes[n + 1:]:
-                if _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
-                    _join(parent, i, j)
+    for i in parent:
+        # Each candidate sharing a word with i once, however many words they share.
+        for j in set().union(*(by_word[word] for word in words[i])):
+            if j > i and _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
+                _join(parent, i, j)
     parts: dict[int, list[int]] = {}
     for i, key in enumerate(keys):
         parts.setdefault(_root(parent, first[key]), []).append(i)
@@ -220,12 +220,10 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
     for i in part:
         copies.setdefault(keys[i], []).append(i)
     reps = [indexes[0] for indexes in copies.values()]
-    by_word: dict[str, list[int]] = {}
-    for i in reps:
-        for word in words[i]:
-            by_word.setdefault(word, []).append(i)
-    pairs = {(i, j) for indexes in by_word.values() for n, i in enumerate(indexes) for j in indexes[n + 1:]}
-    pairs.update((i, i) for i in reps if len(copies[keys[i]]) > 1 and words[i])
+    # A part is linked together, so most of its tellings share words: testing every two
+    # for a shared word costs less than listing the pairs word by word.
+    pairs = [(i, j) for n, i in enumerate(reps) for j in reps[n + 1:] if not words[i].isdisjoint(words[j])]
+    pairs += [(i, i) for i in reps if len(copies[keys[i]]) > 1 and words[i]]
     linked = []
     for i, j in pairs:
         if _link(i, j, keys, words, items):
@@ -240,9 +238,17 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
     groups: dict[int, list[int]] = {i: [i] for i in part}
     essences: dict[int, dict[int, int]] = {i: {keys[i]: i} for i in part}  # group -> its essences, one telling each
     owner = {i: i for i in part}
+    # Two groups that may not join never may once either has grown (a group only gains
+    # members), so a refusal is kept: copies of two tellings ask it once per two copies.
+    refused: set[tuple[int, int]] = set()
     for _, i, j in sorted(linked):
         a, b = owner[i], owner[j]
-        if a == b or not _compatible(essences[a], essences[b], items, keys, words):
+        if a > b:
+            a, b = b, a
+        if a == b or (a, b) in refused:
+            continue
+        if not _compatible(essences[a], essences[b], items, keys, words):
+            refused.add((a, b))
             continue
         keep, gone = min(a, b), max(a, b)
         for x in groups[gone]:
@@ -260,8 +266,15 @@ def _compatible(left: dict[int, int], right: dict[int, int], items: list[Sourced
     date dispute. This keeps a chain of look-alike titles ("condemned the bombings" by one
     leader after another) from becoming one event. Copies of one telling answer alike,
     and a telling may always share a group with its own copy."""
-    return all(a == b or _may_group(i, j, keys, words, items)
-               for a, i in left.items() for b, j in right.items())
+    for a, i in left.items():
+        for b, j in right.items():
+            if a != b:
+                groupable = _GROUPABLE.get((a, b))  # _may_group's look-up, without a call per pair
+                if groupable is None:
+                    groupable = _may_group(i, j, keys, words, items)
+                if not groupable:
+                    return False
+    return True
 
 
 # A writer merges an event again each time a new telling joins it: the same pairs are
@@ -278,7 +291,6 @@ def _compatible(left: dict[int, int], right: dict[int, int], items: list[Sourced
 PAIRS_CACHED = 1 << 17
 _LINKED: OrderedDict = OrderedDict()
 _GROUPABLE: OrderedDict = OrderedDict()
-_WORDINGS: OrderedDict = OrderedDict()
 _ESSENCE_IDS: OrderedDict = OrderedDict()
 _NEXT_ID = itertools.count()
 
@@ -340,7 +352,7 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
     """
     items = [item for event in events for item in event] + list(new)
     keys = [_essence_id(item.candidate) for item in items]
-    words = [_cached(_WORDINGS, key, wording, item.candidate) for key, item in zip(keys, items)]
+    words = [wording(item.candidate) for item in items]
     first_new = len(items) - len(new)
     event_of = [n for n, event in enumerate(events) for _ in event]  # of each old telling
     parent = list(range(len(items)))
@@ -354,10 +366,9 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
         for word in stems:
             by_word.setdefault(word, []).append(i)
     for j in range(first_new, len(items)):
-        for word in words[j]:
-            for i in by_word[word]:
-                if i < j and _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
-                    _join(parent, i, j)
+        for i in set().union(*(by_word[word] for word in words[j])):
+            if i < j and _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
+                _join(parent, i, j)
     parts: dict[int, list[int]] = {}
     for i in range(len(items)):
         parts.setdefault(_root(parent, i), []).append(i)
