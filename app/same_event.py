@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from app.records import BASIS_STATED, EventCandidate  # noqa: F401  (BASIS_STATED: the doctest)
-from app.wording import claim_words, overlap, stem, subject, verb, wording
+from app.wording import claim_words, kept_on_the_candidate, overlap, stem, subject, verb, wording
 
 
 # Share of the shorter title's content words two titles must have in common, by how much
@@ -56,8 +56,9 @@ def dates_agree(a: EventCandidate, b: EventCandidate) -> bool:
     return a.date_start - slack <= b.date_end and b.date_start - slack <= a.date_end
 
 
-def _keys(candidate: EventCandidate) -> set[str]:
-    return {e.key for e in (*candidate.actors, *candidate.weapons)}
+@kept_on_the_candidate
+def _keys(candidate: EventCandidate) -> frozenset[str]:
+    return frozenset(e.key for e in (*candidate.actors, *candidate.weapons))
 
 
 def _agents_differ(a: EventCandidate, b: EventCandidate) -> bool:

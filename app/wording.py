@@ -75,12 +75,13 @@ def stem(word: str) -> str:
 
 # What a candidate says is asked again and again: a writer tests a new candidate
 # against every stored one sharing its words, and merging tests every pair. Records
-# are frozen, so the answers are kept on the record itself (`_kept_on_the_candidate`);
+# are frozen, so the answers are kept on the record itself (`kept_on_the_candidate`);
 # an entity's name words, by the entity.
 _CACHED = 4096
+_BY_CONTENT = 1 << 15
 
 
-def _kept_on_the_candidate(compute):
+def kept_on_the_candidate(compute):
     """`compute(candidate)`, kept in the candidate's own __dict__ (as functools.cached_property
     keeps a value; the frozen record's fields are untouched, and equality, hashing and
     `dataclasses.replace` ignore it). A writer keeps 150,000 stored candidates in memory
@@ -104,8 +105,8 @@ def _name_words(entity: Entity) -> frozenset[str]:
     return frozenset(stem(w) for name in (entity.name, *entity.aliases) for w in _WORD.findall(name))
 
 
-def entitywords_of(candidate: EventCandidate) -> set[str]:
-    return set().union(*(_name_words(e) for e in (*candidate.actors, *candidate.weapons)))
+def _entitywords(entities: tuple[Entity, ...]) -> set[str]:
+    return set().union(*(_name_words(e) for e in entities))
 
 
 def words_of(text: str) -> list[str]:
@@ -117,19 +118,32 @@ def words_of(text: str) -> list[str]:
     return words
 
 
-@_kept_on_the_candidate
+@kept_on_the_candidate
 def wording(candidate: EventCandidate) -> frozenset[str]:
     """Stems of the title's content words, without the names of its actors and weapons."""
-    names = entitywords_of(candidate)
-    return frozenset(
-        s for w in words_of(candidate.title) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
-    )
+    return _content_words(candidate.title, (*candidate.actors, *candidate.weapons))
 
 
-@_kept_on_the_candidate
+# A candidate's answers are kept on it, but the writer also meets candidates afresh: read
+# back from the store, or copies of one sentence told by several articles. What they say
+# is cached by its words, so each copy does not stem them again.
+@lru_cache(maxsize=_BY_CONTENT)
+def _content_words(text: str, entities: tuple[Entity, ...]) -> frozenset[str]:
+    """Stems of the content words of `text`, without the names of `entities`."""
+    names = _entitywords(entities)
+    return frozenset(s for w in words_of(text) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names)
+
+
+@kept_on_the_candidate
 def polarity(candidate: EventCandidate) -> frozenset[str]:
     """Which of restriction, exception and negation the title expresses."""
-    stems = {stem(w) for w in words_of(candidate.title)} | {w.lower() for w in words_of(candidate.title)}
+    return _polarity(candidate.title)
+
+
+@lru_cache(maxsize=_BY_CONTENT)
+def _polarity(title: str) -> frozenset[str]:
+    words = words_of(title)
+    stems = {stem(w) for w in words} | {w.lower() for w in words}
     marks = set()
     if stems & _RESTRICTION:
         marks.add("restriction")
@@ -145,7 +159,7 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
     return (shared / min(len(a), len(b)) if a and b else 0.0), shared
 
 
-@_kept_on_the_candidate
+@kept_on_the_candidate
 def _subject_span(candidate: EventCandidate) -> tuple[Entity, int] | None:
     """The actor the title opens with and where its name ends in the title."""
     if not candidate.actors:
@@ -166,7 +180,7 @@ def subject(candidate: EventCandidate) -> Entity | None:
     return found[0] if found else None
 
 
-@_kept_on_the_candidate
+@kept_on_the_candidate
 def verb(candidate: EventCandidate) -> str | None:
     """The stem of the title's first word after its subject that is no auxiliary or adverb:
     "Donald Trump had previously expressed willingness" -> "express";
@@ -180,17 +194,14 @@ def verb(candidate: EventCandidate) -> str | None:
     return None
 
 
-@_kept_on_the_candidate
+@kept_on_the_candidate
 def claim_words(candidate: EventCandidate) -> frozenset[str]:
     """Stems of the content words of the sentences that tell the candidate, without the names
     of its actors and weapons and without its dating phrase."""
     claim = candidate.claim
     if candidate.timex is not None:
         claim = claim.replace(" ".join(candidate.timex.text.split()), " ")
-    names = entitywords_of(candidate)
-    return frozenset(
-        s for w in words_of(claim) if w.lower() not in _STOPWORDS and (s := stem(w)) not in names
-    )
+    return _content_words(claim, (*candidate.actors, *candidate.weapons))
 
 
 def contradicts(a: EventCandidate, b: EventCandidate) -> bool:
