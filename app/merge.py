@@ -16,7 +16,7 @@ import itertools
 from collections import Counter, OrderedDict
 
 from app.records import (
-    BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, Entity, EventCandidate,
+    BASIS_RELATIVE, BASIS_REPORTED, BASIS_STATED, BASIS_YEAR_INFERRED, PROCESS_LOCAL, Entity, EventCandidate,
     MergedEvent, SourcedCandidate,
 )
 from app.same_event import dates_agree, may_share_group, same_event
@@ -37,11 +37,10 @@ class NewTellings:
         key = _essence_id(stored)
         words = wording(stored)
         for n in which:
-            pair = (key, self.keys[n])
-            same = _LINKED.get(pair)
+            same = _LINKED.get(key, self.keys[n])
             if same is None:
                 candidate, new_words = self.new[n]
-                same = _cached(_LINKED, pair, same_event, stored, candidate, words, new_words)
+                same = _LINKED.put(key, self.keys[n], same_event(stored, candidate, words, new_words))
             if same:
                 return True
         return False
@@ -137,19 +136,18 @@ def _chronological(events: list[MergedEvent]) -> list[MergedEvent]:
 
 def _link(i: int, j: int, keys: list[int], words: list[frozenset[str]], items: list[SourcedCandidate]) -> bool:
     """`same_event` of items i and j, from the pair cache."""
-    same = _LINKED.get((keys[i], keys[j]))
+    same = _LINKED.get(keys[i], keys[j])
     if same is None:
-        same = _cached(_LINKED, (keys[i], keys[j]), same_event, items[i].candidate, items[j].candidate,
-                       words[i], words[j])
+        same = _LINKED.put(keys[i], keys[j], same_event(items[i].candidate, items[j].candidate, words[i], words[j]))
     return same
 
 
 def _may_group(i: int, j: int, keys: list[int], words: list[frozenset[str]], items: list[SourcedCandidate]) -> bool:
     """`may_share_group` of items i and j, from the pair cache."""
-    groupable = _GROUPABLE.get((keys[i], keys[j]))
+    groupable = _GROUPABLE.get(keys[i], keys[j])
     if groupable is None:
-        groupable = _cached(_GROUPABLE, (keys[i], keys[j]), may_share_group, items[i].candidate,
-                            items[j].candidate, words[i], words[j])
+        groupable = _GROUPABLE.put(keys[i], keys[j], may_share_group(items[i].candidate, items[j].candidate,
+                                                                     words[i], words[j]))
     return groupable
 
 
@@ -269,7 +267,7 @@ def _compatible(left: dict[int, int], right: dict[int, int], items: list[Sourced
     for a, i in left.items():
         for b, j in right.items():
             if a != b:
-                groupable = _GROUPABLE.get((a, b))  # _may_group's look-up, without a call per pair
+                groupable = _GROUPABLE.get(a, b)  # _may_group's look-up, without its arguments
                 if groupable is None:
                     groupable = _may_group(i, j, keys, words, items)
                 if not groupable:
@@ -282,27 +280,80 @@ def _compatible(left: dict[int, int], right: dict[int, int], items: list[Sourced
 # (`_essence`): copies of one sentence told by several articles (agencies' copy,
 # syndication) differ only in where they stand, and records built afresh for each merge
 # would otherwise be compared field by field on every look-up. An essence is named by
-# a number once per merge, so that the pairs, whose number grows with the square of an
-# event's tellings, are looked up by two numbers instead of hashing two essences each.
+# a number, so that the pairs, whose number grows with the square of an event's
+# tellings, are looked up by two numbers instead of hashing two essences each.
 # Bounded, so the writer's memory stays flat; a number is never given twice, so a
 # forgotten essence only costs its pairs' answers. A generated corpus re-merges a
-# family of look-alike events every few hundred documents: at 36,000 stored documents,
-# 2**17 answers instead of 2**15 test 30% fewer pairs for 50 MB more of the writer's memory.
-PAIRS_CACHED = 1 << 17
-_LINKED: OrderedDict = OrderedDict()
-_GROUPABLE: OrderedDict = OrderedDict()
+# family of look-alike events every few hundred documents: for documents 40,000-40,999
+# after 39,000, up to 2**19 answers of each test instead of 2**17 halve the pairs tested
+# again (226,000 -> 124,000) for 15 MB more of the writer's memory there.
+class PairAnswers:
+    """Answers of a test of two essences, by their numbers; at most 2 * `half` of them:
+    when the newer half is full it becomes the older one and the older is forgotten, an
+    answer asked for again moving to the newer half. (Two plain dictionaries keyed by
+    one integer take half the memory of an ordered one keyed by pairs.)
+
+    >>> answers = PairAnswers(2)
+    >>> answers.put(1, 2, True), answers.get(1, 2), answers.get(2, 1)
+    (True, True, None)
+    """
+    __slots__ = ("half", "newer", "older")
+
+    def __init__(self, half: int) -> None:
+        self.half = half
+        self.newer: dict[int, bool] = {}
+        self.older: dict[int, bool] = {}
+
+    def get(self, a: int, b: int) -> bool | None:
+        key = a << 32 | b
+        found = self.newer.get(key)
+        if found is None:
+            found = self.older.get(key)
+            if found is not None:
+                self._put(key, found)
+        return found
+
+    def put(self, a: int, b: int, answer: bool) -> bool:
+        self._put(a << 32 | b, answer)
+        return answer
+
+    def _put(self, key: int, answer: bool) -> None:
+        self.newer[key] = answer
+        if len(self.newer) >= self.half:
+            self.older, self.newer = self.newer, {}
+
+    def clear(self) -> None:
+        self.newer, self.older = {}, {}
+
+
+PAIRS_CACHED = 1 << 18  # answers of each test in each half
+ESSENCES_NUMBERED = 1 << 17
+_LINKED = PairAnswers(PAIRS_CACHED)
+_GROUPABLE = PairAnswers(PAIRS_CACHED)
 _ESSENCE_IDS: OrderedDict = OrderedDict()
 _NEXT_ID = itertools.count()
 
 
+# A candidate keeps its number (the writer remembers its stored candidates), so its pairs'
+# answers outlive the essence's place among the numbered ones, and it is not built and
+# hashed again for each merge. A copy met after its essence was forgotten gets another
+# number: the merge treats copies of one telling alike whatever their numbers (a pair
+# of two copies answers as a telling and itself does), numbers only save tests.
+_NUMBER = PROCESS_LOCAL + "essence_number"
+
+
 def _essence_id(c: EventCandidate) -> int:
-    """The number of `_essence(c)` (equal essences, equal numbers, while it is kept)."""
-    essence = _essence(c)
-    found = _ESSENCE_IDS.get(essence)
+    """The number of `_essence(c)`: equal essences, equal numbers while the essence is
+    kept among the numbered ones, and the candidate's own number ever after."""
+    found = c.__dict__.get(_NUMBER)
     if found is None:
-        found = _ESSENCE_IDS[essence] = next(_NEXT_ID)
-        if len(_ESSENCE_IDS) > PAIRS_CACHED:
-            _ESSENCE_IDS.popitem(last=False)
+        essence = _essence(c)
+        found = _ESSENCE_IDS.get(essence)
+        if found is None:
+            found = _ESSENCE_IDS[essence] = next(_NEXT_ID)
+            if len(_ESSENCE_IDS) > ESSENCES_NUMBERED:
+                _ESSENCE_IDS.popitem(last=False)
+        c.__dict__[_NUMBER] = found  # beside the frozen fields, as app.wording keeps its answers
     return found
 
 
@@ -313,15 +364,6 @@ def _essence(c: EventCandidate) -> tuple:
     return (c.title, c.claim, c.timex.text if c.timex is not None else None, c.date_start, c.date_end,
             c.reported, tuple((e.key, e.name, e.kind, e.aliases) for e in c.actors),
             tuple((e.key, e.name, e.kind, e.aliases) for e in c.weapons))
-
-
-def _cached(cache: OrderedDict, key, compute, *args):
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = compute(*args)
-        if len(cache) > PAIRS_CACHED:
-            cache.popitem(last=False)
-    return found
 
 
 def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]) -> list[MergedEvent]:

@@ -19,6 +19,8 @@ BASIS_STATED = "stated"  # the text gives the full date, year included
 BASIS_YEAR_INFERRED = "year inferred"  # day/month stated, year taken from the anchor
 BASIS_RELATIVE = "relative to anchor"  # "yesterday", "last week", "this summer"
 BASIS_REPORTED = "reported"  # no date of its own: the article's anchor date
+# Kept beside a record's fields under a name starting so: one process's own, not pickled.
+PROCESS_LOCAL = "_process_local_"
 
 # Precision of an event date.
 PRECISIONS = ("day", "month", "part", "season", "quarter", "year", "decade")
@@ -127,6 +129,10 @@ class EventCandidate:
     mentions: tuple[Mention, ...] = ()
     reported: bool = False
     claim: str = ""  # the sentence's own words, for showing disputes side by side
+
+    def __getstate__(self) -> dict:
+        # What a process numbered for itself (app.merge) means nothing in another process.
+        return {k: v for k, v in self.__dict__.items() if not k.startswith(PROCESS_LOCAL)}
 
     def __hash__(self) -> int:
         # app.wording caches what a candidate says by the candidate, and a writer builds
