@@ -222,24 +222,31 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
     # for a shared word costs less than listing the pairs word by word.
     pairs = [(i, j) for n, i in enumerate(reps) for j in reps[n + 1:] if not words[i].isdisjoint(words[j])]
     pairs += [(i, i) for i in reps if len(copies[keys[i]]) > 1 and words[i]]
+    found = [(i, j, -overlap(words[i], words[j])[0]) for i, j in pairs if _link(i, j, keys, words, items)]
+    # Each link spelled out for the copies, as one integer that sorts as (closeness, x, y)
+    # with x < y: the rank of its closeness, then x, then y, in `shift` bits each.
+    rank = {closeness: n for n, closeness in enumerate(sorted({c for *_, c in found}))}
+    shift = max(part).bit_length()
     linked = []
-    for i, j in pairs:
-        if _link(i, j, keys, words, items):
-            closeness = -overlap(words[i], words[j])[0]
-            if i == j:
-                same = copies[keys[i]]
-                linked += [(closeness, x, y) for n, x in enumerate(same) for y in same[n + 1:]]
-            else:
-                linked += [(closeness, x, y) if x < y else (closeness, y, x)
-                           for x in copies[keys[i]] for y in copies[keys[j]]]
+    for i, j, closeness in found:
+        base = rank[closeness] << 2 * shift
+        if i == j:
+            same = copies[keys[i]]
+            linked += [base | x << shift | y for n, x in enumerate(same) for y in same[n + 1:]]
+        else:
+            linked += [base | x << shift | y if x < y else base | y << shift | x
+                       for x in copies[keys[i]] for y in copies[keys[j]]]
+    linked.sort()
     # Closest pairs first; `items` is sorted by content, so this order does not depend on the input's.
     groups: dict[int, list[int]] = {i: [i] for i in part}
     essences: dict[int, dict[int, int]] = {i: {keys[i]: i} for i in part}  # group -> its essences, one telling each
-    owner = {i: i for i in part}
+    owner = dict(zip(part, part))
     # Two groups that may not join never may once either has grown (a group only gains
     # members), so a refusal is kept: copies of two tellings ask it once per two copies.
     refused: set[tuple[int, int]] = set()
-    for _, i, j in sorted(linked):
+    mask = (1 << shift) - 1
+    for link in linked:
+        i, j = link >> shift & mask, link & mask
         a, b = owner[i], owner[j]
         if a > b:
             a, b = b, a
