@@ -182,3 +182,40 @@ def test_a_batch_whose_transaction_sqlite_ended_reports_its_documents_failed(tmp
     assert events(engine) == events(alone)
     engine.dispose()
     alone.dispose()
+
+
+def test_a_batch_hides_the_heap_from_the_collector_and_hands_it_back(tmp_path, monkeypatch):
+    # StoreBatch freezes what is alive after each commit (the writer's heap holds no
+    # cycles, and the collector walked all of it), and unfreezes it every
+    # UNFREEZE_DOCUMENTS documents so that a cycle formed meanwhile is still collected.
+    import gc
+    import weakref
+
+    from app import ingest
+
+    class Node:
+        pass
+
+    monkeypatch.setattr(ingest, "UNFREEZE_DOCUMENTS", 3)
+    (engine,) = new_engines(tmp_path, "gc.db")
+    batch = ingest.StoreBatch(engine, lambda d, r: None, lambda d, e: None)
+    docs = documents()
+    cycle = Node()
+    cycle.me = cycle
+    gone = weakref.ref(cycle)
+    try:
+        batch.add(docs[0].source, docs[0])
+        batch.commit()
+        assert gc.get_freeze_count() > 0
+        del cycle
+        gc.collect()
+        assert gone() is not None  # frozen: out of the collector's sight
+        for document in docs[1:3]:
+            batch.add(document.source, document)
+        batch.commit()
+        assert gc.get_freeze_count() == 0
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
+        engine.dispose()
