@@ -24,6 +24,7 @@ back a date; rows are named tuples. On other engines every call is an ordinary
 from __future__ import annotations
 
 from collections import namedtuple
+from functools import partial
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -44,6 +45,9 @@ class _Compiled:
         self.converters = tuple(c.type.dialect_impl(db.dialect).result_processor(db.dialect, None) for c in columns)
         self.convert = any(self.converters)
         self.row = namedtuple("Row", [c.key or "_" for c in columns], rename=True)
+        # Row._make checks the length in Python, once per row: a writer reading the
+        # members of large events made thousands of rows a document.
+        self.make = partial(tuple.__new__, self.row)
         self.names = tuple(compiled.positiontup or ())  # the parameters, in the SQL's order
         self.processors = tuple(compiled.binds[n].type.dialect_impl(db.dialect).bind_processor(db.dialect)
                                 for n in self.names)
@@ -125,7 +129,7 @@ def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -
         return db.execute(statement, params).all()
     compiled = _compiled(db, statement, params)
     found = _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
-    make = compiled.row._make
+    make = compiled.make
     if not compiled.convert:
         return [make(r) for r in found]
     converters = compiled.converters
