@@ -24,13 +24,19 @@ def summary(events):
              sorted((s.document_key, s.candidate.sentence_start) for s in e.sources)) for e in events]
 
 
-def test_new_tellings_merged_into_old_events_make_the_events_of_merging_everything():
+def training_tellings(documents: int) -> list[SourcedCandidate]:
+    """The candidates of the first `documents` TempEval-3 training articles, as told by them."""
     knowledge = load_knowledge()
     tellings = []
-    for doc in read_corpus(TRAIN)[:60]:
+    for doc in read_corpus(TRAIN)[:documents]:
         source = SourceDocument(origin=doc.name, title=doc.name, text=doc.text, published=doc.dct)
         analyzed = analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge)
         tellings += [SourcedCandidate(doc.name, c) for c in analyzed.candidates]
+    return tellings
+
+
+def test_new_tellings_merged_into_old_events_make_the_events_of_merging_everything():
+    tellings = training_tellings(60)
     # Every telling told again by a second article: each old event gains tellings.
     again = [SourcedCandidate(t.document_key + "/again", t.candidate) for t in tellings[::2]]
     old = merge_events(tellings)
@@ -50,12 +56,7 @@ def test_copies_of_one_telling_merge_alike_whatever_numbers_the_writer_gave_them
 
     from app import merge
 
-    knowledge = load_knowledge()
-    tellings = []
-    for doc in read_corpus(TRAIN)[:40]:
-        source = SourceDocument(origin=doc.name, title=doc.name, text=doc.text, published=doc.dct)
-        analyzed = analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge)
-        tellings += [SourcedCandidate(doc.name, c) for c in analyzed.candidates]
+    tellings = training_tellings(40)
     # Two agents doing one thing, bridged by a telling naming neither: a part the merge
     # must split (closest links first), each telling told by two articles.
     day = date(1998, 8, 11)
