@@ -24,9 +24,9 @@ back a date; rows are named tuples. On other engines every call is an ordinary
 from __future__ import annotations
 
 from collections import namedtuple
-from functools import partial
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 
 from sqlalchemy import bindparam  # noqa: F401  (the doctest)
 from sqlalchemy.engine import Connection

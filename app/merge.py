@@ -255,7 +255,7 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
         if not _compatible(essences[a], essences[b], items, keys, words):
             refused.add((a, b))
             continue
-        keep, gone = min(a, b), max(a, b)
+        keep, gone = a, b
         for x in groups[gone]:
             owner[x] = keep
         groups[keep] = sorted(groups[keep] + groups.pop(gone))
@@ -298,7 +298,8 @@ class PairAnswers:
     """Answers of a test of two essences, by their numbers; at most 2 * `half` of them:
     when the newer half is full it becomes the older one and the older is forgotten, an
     answer asked for again moving to the newer half. (Two plain dictionaries keyed by
-    one integer take half the memory of an ordered one keyed by pairs.)
+    one integer take half the memory of an ordered one keyed by pairs.) The numbers are
+    below 2**32: a process would have to number four billion essences to reach it.
 
     >>> answers = PairAnswers(2)
     >>> answers.put(1, 2, True), answers.get(1, 2), answers.get(2, 1)
