@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from . import driver_sql, models
-from .records import Entity, EventCandidate, Mention, SourcedCandidate, Timex
+from .records import Entity, EventCandidate, SourcedCandidate, Timex
 from .word_index import RecentWords
 
 _DOCUMENT = models.Document.__table__
@@ -33,14 +33,14 @@ def entity_from_row(row) -> Entity:
 
 
 def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
-    """The EventCandidate an `event_source` row stores, with `entities` by slug."""
+    """The EventCandidate an `event_source` row stores, with `entities` by slug, as the
+    merge reads it: without its mentions. They only place highlights in the passage, no
+    merge reads them, and they were the largest part of a remembered source and of
+    reading one back (the row's `mentions` column is not read)."""
     keys = [entities[k] for k in json.loads(row.entities) if k in entities]
     timex = None
     if row.timex_start is not None:
         timex = Timex(row.timex_start, row.timex_end, row.timex_text or "", "DATE", row.timex_value or "", basis=row.basis)
-    mentions = tuple(
-        Mention(start, end, "", entities[key]) for start, end, key in json.loads(row.mentions) if key in entities
-    )
     return EventCandidate(
         passage_index=passage_idx,
         sentence_start=row.sentence_start,
@@ -53,13 +53,13 @@ def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> Ev
         timex=timex,
         actors=tuple(e for e in keys if not e.is_weapon),
         weapons=tuple(e for e in keys if e.is_weapon),
-        mentions=mentions,
         reported=row.reported,
         claim=row.claim,
     )
 
 
-_SOURCES_BY_ID = select(_SOURCE).where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
+_SOURCES_BY_ID = select(*(c for c in _SOURCE.c if c.key != "mentions")).where(
+    _SOURCE.c.id.in_(bindparam("ids", expanding=True)))
 _PASSAGE_IDX = select(_PASSAGE.c.id, _PASSAGE.c.idx).where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
 _DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
     _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
@@ -133,7 +133,7 @@ class SourceMemory:
 
 
 def _names_any(c: EventCandidate, keys: set[str]) -> bool:
-    return any(e.key in keys for e in (*c.actors, *c.weapons)) or any(m.entity.key in keys for m in c.mentions)
+    return any(e.key in keys for e in (*c.actors, *c.weapons))
 
 
 # One memory per engine (not per pooled connection: a batch may be handed another
@@ -204,7 +204,7 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
         return found
     passage_idx = dict(driver_sql.rows(db, _PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}))
     doc_keys = dict(driver_sql.rows(db, _DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}))
-    keys = {k for r in rows for k in json.loads(r.entities)} | {m[2] for r in rows for m in json.loads(r.mentions)}
+    keys = {k for r in rows for k in json.loads(r.entities)}
     memory.entity_rows(db, keys)
     entities = _EntityView(memory)
     for r in sorted(rows, key=lambda r: r.id):
