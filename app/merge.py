@@ -210,44 +210,39 @@ def _groups_of(part: list[int], keys: list[int], words: list[frozenset[str]],
 
 def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]],
                    items: list[SourcedCandidate]) -> list[list[int]]:
-    """Links followed closest first; two groups join only if every two of their
-    candidates may share a group (`_compatible`)."""
-    # Copies of one telling are linked to the same candidates: pairs are tested once per
-    # two distinct essences, then spelled out for their copies.
-    copies: dict[int, list[int]] = {}
+    """Links followed closest first between distinct tellings; two groups join only if
+    every two of their tellings may share a group (`_compatible`).
+
+    Copies of one telling (one essence, whatever numbers the writer gave them) go
+    together: they are linked to the same tellings and may share a group with the same
+    ones, so the greedy linking runs on distinct tellings, ties broken by what the
+    tellings say (`_content`), never by which articles told them or how often. A part's
+    groups depend on its distinct tellings only: a further copy joins its telling's
+    group. A telling linked to nothing, not even its own copies (a title too short to
+    link on its own), leaves its copies apart."""
+    copies: dict[tuple, list[int]] = {}  # essence -> its copies
+    numbered: dict[int, tuple] = {}  # essence number -> essence
     for i in part:
-        copies.setdefault(keys[i], []).append(i)
-    reps = [indexes[0] for indexes in copies.values()]
+        essence = numbered.get(keys[i])
+        if essence is None:
+            essence = numbered[keys[i]] = _essence(items[i].candidate)
+        copies.setdefault(essence, []).append(i)
+    order = sorted(copies, key=_content)
+    reps = [copies[essence][0] for essence in order]
     # A part is linked together, so most of its tellings share words: testing every two
     # for a shared word costs less than listing the pairs word by word.
-    pairs = [(i, j) for n, i in enumerate(reps) for j in reps[n + 1:] if not words[i].isdisjoint(words[j])]
-    pairs += [(i, i) for i in reps if len(copies[keys[i]]) > 1 and words[i]]
-    found = [(i, j, -overlap(words[i], words[j])[0]) for i, j in pairs if _link(i, j, keys, words, items)]
-    # Each link spelled out for the copies, as one integer that sorts as (closeness, x, y)
-    # with x < y: the rank of its closeness, then x, then y, in `shift` bits each.
-    rank = {closeness: n for n, closeness in enumerate(sorted({c for *_, c in found}))}
-    shift = max(part).bit_length()
-    linked = []
-    for i, j, closeness in found:
-        base = rank[closeness] << 2 * shift
-        if i == j:
-            same = copies[keys[i]]
-            linked += [base | x << shift | y for n, x in enumerate(same) for y in same[n + 1:]]
-        else:
-            linked += [base | x << shift | y if x < y else base | y << shift | x
-                       for x in copies[keys[i]] for y in copies[keys[j]]]
-    linked.sort()
-    # Closest pairs first; `items` is sorted by content, so this order does not depend on the input's.
-    groups: dict[int, list[int]] = {i: [i] for i in part}
-    essences: dict[int, dict[int, int]] = {i: {keys[i]: i} for i in part}  # group -> its essences, one telling each
-    owner = dict(zip(part, part))
+    links = [(-overlap(words[i], words[j])[0], x, y)
+             for x, i in enumerate(reps) for y, j in enumerate(reps[x + 1:], x + 1)
+             if not words[i].isdisjoint(words[j]) and _link(i, j, keys, words, items)]
+    links.sort()
+    owner = list(range(len(reps)))
+    groups: dict[int, list[int]] = {x: [x] for x in owner}  # group -> its tellings (in reps)
+    essences: dict[int, dict[int, int]] = {x: {keys[i]: i} for x, i in enumerate(reps)}
     # Two groups that may not join never may once either has grown (a group only gains
-    # members), so a refusal is kept: copies of two tellings ask it once per two copies.
+    # members), so a refusal is kept.
     refused: set[tuple[int, int]] = set()
-    mask = (1 << shift) - 1
-    for link in linked:
-        i, j = link >> shift & mask, link & mask
-        a, b = owner[i], owner[j]
+    for _, x, y in links:
+        a, b = owner[x], owner[y]
         if a > b:
             a, b = b, a
         if a == b or (a, b) in refused:
@@ -255,13 +250,26 @@ def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]]
         if not _compatible(essences[a], essences[b], items, keys, words):
             refused.add((a, b))
             continue
-        keep, gone = a, b
-        for x in groups[gone]:
-            owner[x] = keep
-        groups[keep] = sorted(groups[keep] + groups.pop(gone))
-        for key, x in essences.pop(gone).items():
-            essences[keep].setdefault(key, x)
-    return list(groups.values())
+        for z in groups[b]:
+            owner[z] = a
+        groups[a] += groups.pop(b)
+        for key, i in essences.pop(b).items():
+            essences[a].setdefault(key, i)
+    result = []
+    for tellings in groups.values():
+        alone = copies[order[tellings[0]]]
+        if len(tellings) == 1 and len(alone) > 1 and not (words[alone[0]] and _link(alone[0], alone[0], keys,
+                                                                                       words, items)):
+            result += [[i] for i in alone]
+        else:
+            result.append(sorted(i for x in tellings for i in copies[order[x]]))
+    return result
+
+
+def _content(essence: tuple) -> tuple:
+    """A total order on essences (`_essence`), by date and title first."""
+    title, claim, timex, first, last, reported, actors, weapons = essence
+    return first, last, title, claim or "", claim is None, timex or "", timex is None, reported, actors, weapons
 
 
 def _compatible(left: dict[int, int], right: dict[int, int], items: list[SourcedCandidate], keys: list[int],
