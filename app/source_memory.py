@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 
 from . import driver_sql, models
+from .event_tally import EventTally
 from .records import Entity, EventCandidate, SourcedCandidate, Timex
 from .word_index import RecentWords
 
@@ -78,6 +79,7 @@ _DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
 # documents, 150,000 sources instead of 40,000 cost the writer 37% less time for 185 MB
 # more at its peak; at 64,000, 300,000 instead of 150,000 cost it 23% less for 250 MB more.
 SOURCES_REMEMBERED = 150_000
+TELLINGS_TALLIED = 100_000
 ENTITIES_REMEMBERED = 50_000
 
 
@@ -91,10 +93,49 @@ class SourceMemory:
         self.sources: OrderedDict[int, list] = OrderedDict()
         self.entities: dict[str, tuple[int, Entity]] = {}  # slug -> (id, Entity as stored)
         self.recent = RecentWords()  # the words of the sources stored since another writer wrote
+        # event id -> its EventTally (app.event_tally), least recently used first
+        self.tallies: OrderedDict[int, EventTally] = OrderedDict()
+        self.tallied = 0  # distinct tellings in the remembered tallies
+        # source id -> (event id, essence number) of the sources in the remembered tallies,
+        # so that testing a stored source against new ones needs no read of it
+        self.placed: dict[int, tuple[int, int]] = {}
 
     def clear(self) -> None:
         self.sources.clear()
         self.entities.clear()
+        self.tallies.clear()
+        self.tallied = 0
+        self.placed.clear()
+
+    def tally(self, event_id: int) -> EventTally | None:
+        found = self.tallies.get(event_id)
+        if found is not None:
+            self.tallies.move_to_end(event_id)
+        return found
+
+    def keep_tally(self, event_id: int, tally: EventTally) -> None:
+        old = self.tallies.pop(event_id, None)
+        self.tallied += len(tally.tellings) - (len(old.tellings) if old is not None else 0)
+        self.tallies[event_id] = tally
+        while self.tallied > TELLINGS_TALLIED and len(self.tallies) > 1:
+            self._unplace(*self.tallies.popitem(last=False))
+
+    def place(self, source_id: int, event_id: int, number: int) -> None:
+        self.placed[source_id] = (event_id, number)
+
+    def events_changed(self, event_ids) -> None:
+        """Forget the tallies of events merged again from their sources."""
+        for e in event_ids:
+            gone = self.tallies.pop(e, None)
+            if gone is not None:
+                self._unplace(e, gone)
+
+    def _unplace(self, event_id: int, tally: EventTally) -> None:
+        self.tallied -= len(tally.tellings)
+        for telling in tally.tellings.values():
+            for source_id in telling.handles:
+                if self.placed.get(source_id, (None,))[0] == event_id:
+                    del self.placed[source_id]
 
     def remember(self, source_id: int, event_id: int | None, document_key: str, candidate: EventCandidate) -> list:
         entry = [event_id, SourcedCandidate(document_key, candidate)]
@@ -105,6 +146,7 @@ class SourceMemory:
 
     def forget(self, source_id: int) -> None:
         self.sources.pop(source_id, None)
+        self.placed.pop(source_id, None)
 
     def linked(self, source_id: int, event_id: int) -> None:
         entry = self.sources.get(source_id)
@@ -131,6 +173,9 @@ class SourceMemory:
             stale = [i for i, (_, item) in self.sources.items() if _names_any(item.candidate, changed)]
             for i in stale:
                 del self.sources[i]
+            self.events_changed([e for e, tally in self.tallies.items()
+                                 if any(_names_any(t.first.candidate, changed) or _names_any(t.best.candidate, changed)
+                                        for t in tally.tellings.values())])
 
 
 def _names_any(c: EventCandidate, keys: set[str]) -> bool:

@@ -21,8 +21,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import driver_sql, models
+from .event_tally import EventTally, merge_tallies
 from .known_documents import stored_document
-from .merge import NewTellings, merge_events, merge_into, wording
+from .merge import NewTellings, _essence_id, merge_events, merge_into, wording
 from .same_event import MERGE_REACH
 from .records import (
     AnalyzedDocument,
@@ -137,8 +138,9 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         _upsert_entities(db, candidates, memory)
         values = [_source_values(document_id, passage_ids[c.passage_index], c) for c in candidates]
         new_ids = _insert_rows(db, _SOURCE, values)
-        for source_id, c, row in zip(new_ids, candidates, values):
-            memory.remember(source_id, None, analyzed.content_hash, stored_form(row, c.passage_index, memory))
+        new_entries = [memory.remember(source_id, None, analyzed.content_hash,
+                                       stored_form(row, c.passage_index, memory))
+                       for source_id, c, row in zip(new_ids, candidates, values)]
         new_words = [wording(c) for c in candidates]
         if touched:
             # A replaced document may have split events: merge again everything its
@@ -147,7 +149,8 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
             _remerge(db, memory, reach, touched, set(new_ids))
         else:
             joined = _joined_events(db, memory, list(zip(candidates, new_words)), analyzed.shared)
-            _remerge(db, memory, [], joined, set(new_ids))
+            if not _continue_events(db, memory, joined, new_ids, new_entries):
+                _remerge(db, memory, [], joined, set(new_ids))
         new_sources = list(zip(new_ids, candidates, new_words))
         index_words(db, new_sources)
         memory.recent.add(new_sources)
@@ -286,6 +289,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
         ids.update(db.execute(select(_SOURCE.c.id).where(overlap)).scalars())
     known = read_sources(db, memory, ids)
     old_event_ids = {e for e, _ in known.values() if e is not None} | set(old_event_ids)
+    memory.events_changed(old_event_ids)
     members: dict[int, set[int]] = {}
     old_events: dict[int, object] = {}
     old_entities: dict[int, set[int]] = {}
@@ -392,6 +396,131 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     # answers 404 rather than pointing at a different happening.
 
 
+def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new_ids: list[int],
+                     new_entries: list[list]) -> bool:
+    """Store the new sources `new_ids` (just stored, unlinked; remembered as `new_entries`)
+    as `_remerge` would, from the tallies of the events they join (app.event_tally):
+    each event made keeps the row of the one event whose tellings it holds all of, and
+    only sources whose telling moves are linked again. Return False, having written
+    nothing, where the merge would part the copies of one telling: `_remerge` then
+    merges the events again from all their sources.
+
+    A telling joining an event of hundreds of copies thus costs the distinct tellings
+    of the events it touches, and no read of their sources while their tallies are
+    remembered."""
+    order = sorted(joined)
+    tallies = _tallies(db, memory, order)
+    new_items = [entry[1] for entry in new_entries]
+    plan = merge_tallies([tallies[e] for e in order], new_items)
+    if plan is None:
+        return False
+    made = []  # (event id whose row it keeps or None, its tally, its old tellings, its new ones)
+    for olds, fresh in plan:
+        owners = {n for n, _ in olds}
+        keep = order[owners.pop()] if len(owners) == 1 and len(olds) == len(tallies[order[olds[0][0]]].tellings) \
+            else None
+        if keep is not None:
+            tally = tallies[keep]
+        else:
+            tally = EventTally()
+            for n, number in olds:
+                tally.absorb(number, tallies[order[n]].tellings[number])
+        for k in fresh:
+            tally.add(new_items[k], new_ids[k])
+        made.append((keep, tally, olds, fresh, tally.merged()))
+    # In the order _remerge writes them (app.merge._chronological), for the same ids and slugs.
+    made.sort(key=lambda m: (m[4].date_start, m[4].date_end, m[4].reported, m[4].title, m[1].first_order()))
+    ids_param = {"ids": order}
+    old_events = {r.id: r for r in driver_sql.rows(db, _EVENTS_BY_ID, ids_param)} if order else {}
+    old_entities: dict[int, set[int]] = {}
+    if order:
+        for event_id, entity_id in driver_sql.rows(db, _EVENT_ENTITIES, ids_param):
+            old_entities.setdefault(event_id, set()).add(entity_id)
+    kept = {keep for keep, *_ in made}
+    gone = [e for e in order if e not in kept]
+    if gone:
+        for statement in (_UNLINK_SOURCES, _DELETE_EVENT_ENTITIES, _DELETE_EVENTS):
+            driver_sql.execute(db, statement, {"ids": gone})
+        memory.events_changed(gone)
+
+    slugs: list[str | None] = []
+    wanted: list[str] = []
+    for keep, *_, event in made:
+        slug = event_slug(event.date_start, event.title)
+        old = old_events.get(keep)
+        if old is not None and slug == event_slug(old.date_start, old.title):
+            slugs.append(old.slug)
+        else:
+            slugs.append(None)
+            wanted.append(slug)
+    fresh_slugs = iter(_unique_slugs(db, wanted))
+    slugs = [s if s is not None else next(fresh_slugs) for s in slugs]
+    inserted = [n for n, (keep, *_) in enumerate(made) if keep is None]
+    inserted_ids = _insert_rows(db, _EVENT, [_event_values(made[n][4], slugs[n]) for n in inserted]) \
+        if inserted else []
+    event_ids = dict(zip(inserted, inserted_ids)) | {n: keep for n, (keep, *_) in enumerate(made) if keep is not None}
+    updates: dict[tuple[str, ...], list[dict]] = {}
+    for n, (keep, *_, event) in enumerate(made):
+        if keep is not None:
+            values = _event_values(event, slugs[n])
+            old = old_events[keep]
+            changed = {k: v for k, v in values.items() if getattr(old, k) != v}
+            if changed:
+                updates.setdefault(tuple(sorted(changed)), []).append(
+                    {"kept_event": keep, **{f"new_{k}": v for k, v in changed.items()}})
+    for columns, rows in updates.items():
+        driver_sql.execute_many(db, _update_events(columns), rows)
+
+    entity_ids = {k: i for k, (i, _) in memory.entity_rows(
+        db, {e.key for *_, event in made for e in (*event.actors, *event.weapons)}).items()}
+    links, added_entities, removed_entities = [], [], []
+    new_slugs: dict[str, str] = {}  # old slug -> new slug
+    for n, (keep, tally, olds, fresh, event) in enumerate(made):
+        event_id = event_ids[n]
+        for k in fresh:
+            links.append({"source_id": new_ids[k], "to_event": event_id})
+            new_entries[k][0] = event_id
+            memory.place(new_ids[k], event_id, _essence_id(new_items[k].candidate))
+        for old_n, number in sorted(olds, key=lambda o: tallies[order[o[0]]].tellings[o[1]].first_order):
+            new_slugs.setdefault(old_events[order[old_n]].slug, slugs[n])
+            if order[old_n] != keep:  # (a new row may take the number of a deleted one)
+                for source_id in tallies[order[old_n]].tellings[number].handles:
+                    links.append({"source_id": source_id, "to_event": event_id})
+                    memory.linked(source_id, event_id)
+                    memory.place(source_id, event_id, number)
+        wanted_entities = {entity_ids[e.key] for e in (*event.actors, *event.weapons) if e.key in entity_ids}
+        had = old_entities.get(event_id, set()) if keep is not None else set()
+        added_entities += [{"event_id": event_id, "entity_id": i} for i in sorted(wanted_entities - had)]
+        removed_entities += [{"ee_event": event_id, "ee_entity": i} for i in sorted(had - wanted_entities)]
+        memory.keep_tally(event_id, tally)
+    driver_sql.execute_many(db, _LINK_SOURCE, links)
+    driver_sql.execute_many(db, _DELETE_EVENT_ENTITY, removed_entities)
+    driver_sql.execute_many(db, _INSERT_EVENT_ENTITY, added_entities)
+    for old_slug, new_slug in new_slugs.items():
+        if old_slug != new_slug:
+            _redirect(db, old_slug, new_slug)
+    return True
+
+
+def _tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict[int, EventTally]:
+    """The tallies of the stored events `event_ids`, remembered or made from their sources."""
+    found = {e: memory.tally(e) for e in event_ids}
+    missing = [e for e, tally in found.items() if tally is None]
+    if missing:
+        member_rows = driver_sql.rows(db, _MEMBERS, {"ids": missing})
+        known = read_sources(db, memory, [i for i, _ in member_rows])
+        for e in missing:
+            found[e] = EventTally()
+        for source_id, event_id in member_rows:
+            known[source_id][0] = event_id
+            found[event_id].add(known[source_id][1], source_id)
+        for e in missing:
+            for number, telling in found[e].tellings.items():
+                for source_id in telling.handles:
+                    memory.place(source_id, e, number)
+    return found
+
+
 @lru_cache(maxsize=128)
 def _update_events(columns: tuple[str, ...]):
     """UPDATE of only these columns of events (the title's full-text index is written
@@ -421,10 +550,21 @@ def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCa
     ids = set().union(*sharing)
     if not ids:
         return set()
-    stored = read_sources(db, memory, sorted(ids))
     tellings = NewTellings(new)
     joined: set[int] = set()
-    for source_id, (event_id, item) in stored.items():
+    unplaced = []
+    for source_id in sorted(ids):
+        place = memory.placed.get(source_id)
+        if place is None:
+            unplaced.append(source_id)
+            continue
+        # A source of a remembered tally is tested as the first copy of its telling there.
+        event_id, number = place
+        if event_id not in joined and tellings.join(
+                memory.tallies[event_id].tellings[number].first.candidate,
+                [n for n, shares in enumerate(sharing) if source_id in shares]):
+            joined.add(event_id)
+    for source_id, (event_id, item) in read_sources(db, memory, unplaced).items():
         if event_id is not None and event_id not in joined and tellings.join(
                 item.candidate, [n for n, shares in enumerate(sharing) if source_id in shares]):
             joined.add(event_id)

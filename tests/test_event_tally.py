@@ -1,0 +1,169 @@
+"""Events kept as tallies of their distinct tellings (app.event_tally) make what merging
+all their tellings makes, on the candidates real news articles make (TempEval-3 training
+documents, read in place), and a writer storing through the tallies writes the store a
+writer merging every touched event again writes."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app import event_tally, store
+from app.analyze import analyze_document
+from app.db import make_engine, upgrade
+from app.event_tally import EventTally, merge_tallies
+from app.knowledge import load_knowledge
+from app.merge import merge_events, merge_into
+from app.records import ANCHOR_PUBLISHED, BASIS_STATED, Anchor, AnalyzedDocument, Entity, EventCandidate, \
+    Passage, SourceDocument, SourcedCandidate, Timex
+from app.same_event import same_event
+from app.tempeval import read_corpus
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_merge_into import TRAIN, summary, training_tellings  # noqa: E402
+
+
+def fields(event) -> tuple:
+    return (event.title, event.date_start, event.date_end, event.precision, event.basis, event.actors,
+            event.weapons, event.reported, event.disputed, event.corroboration)
+
+
+def tally_of(sources) -> EventTally:
+    tally = EventTally()
+    for s in sources:
+        tally.add(s, s)  # the handle: the telling itself
+    return tally
+
+
+def test_a_tally_makes_what_merging_all_the_tellings_makes():
+    tellings = training_tellings(60)
+    again = [SourcedCandidate(t.document_key + "/again", t.candidate) for t in tellings[::2]]
+    events = merge_events(tellings + again)
+    assert sum(e.corroboration > 1 for e in events) > 20
+    for event in events:
+        # In any order: a tally keeps minimums and counts.
+        assert fields(tally_of(event.sources[::-1]).merged()) == fields(event)
+
+
+def bridged_agents() -> tuple[list[SourcedCandidate], list[SourcedCandidate]]:
+    """Two agents doing one thing, each told twice, and a telling naming neither that bridges them."""
+    day = date(1998, 8, 11)
+    us = Entity("united-states", "United States", "state", ("U.S.",))
+    estrada = Entity("joseph-estrada", "Joseph Estrada", "person", ("Estrada",))
+    council = Entity("united-nations", "United Nations", "organisation", ("Security Council",))
+
+    def told(doc, title, actors):
+        return SourcedCandidate(doc, EventCandidate(0, 0, len(title), title, day, day, "day", BASIS_STATED, None,
+                                                    actors=actors, claim=title + "."))
+    old = [told(f"estrada-{n}", "Joseph Estrada condemned the bombings of the U.S. embassies", (estrada, us))
+           for n in range(2)]
+    old += [told(f"council-{n}", "Security Council condemned the bombing of the U.S. embassies", (council, us))
+            for n in range(2)]
+    new = [told(f"leaders-{n}", "Leaders condemned the bombings of the U.S. embassies in Kenya", (us,))
+           for n in range(2)]
+    return old, new
+
+
+def made_from(plan, tallies, new) -> list[tuple]:
+    """The events a plan of merge_tallies makes, as `summary` shows them."""
+    made = []
+    for olds, fresh in plan:
+        tally = EventTally()
+        for n, number in olds:
+            tally.absorb(number, tallies[n].tellings[number])
+        for k in fresh:
+            tally.add(new[k], new[k])
+        event = tally.merged()
+        sources = [s for t in tally.tellings.values() for s in t.handles]
+        made.append((event.title, event.date_start, event.date_end, event.disputed, event.reported,
+                     sorted((s.document_key, s.candidate.sentence_start) for s in sources)))
+    return made
+
+
+def test_new_tellings_merged_into_tallies_make_the_events_of_merging_everything(monkeypatch):
+    regrouped = []
+    real = event_tally._regrouped
+    monkeypatch.setattr(event_tally, "_regrouped", lambda *args: regrouped.append(real(*args)) or regrouped[-1])
+    tellings = training_tellings(60)
+    again = [SourcedCandidate(t.document_key + "/again", t.candidate) for t in tellings[::2]]
+    bridged_old, bridged_new = bridged_agents()
+    tellings += bridged_old
+    again += bridged_new
+    old = merge_events(tellings)
+    joined = [e for e in old if any(same_event(n.candidate, s.candidate) for n in again for s in e.sources)]
+    tallies = [tally_of(e.sources) for e in joined]
+    plan = merge_tallies(tallies, again)
+    # The bridge joins both agents' events in one part, which is grouped again.
+    assert plan is not None and any(len(groups) > 1 for groups in regrouped)
+    assert sorted(made_from(plan, tallies, again)) == sorted(summary(merge_into([e.sources for e in joined], again)))
+
+
+def split_by_a_closer_telling() -> list[AnalyzedDocument]:
+    """Three articles: the second joins the first's event; the third is closer to the
+    second than the second is to the first, and names another agent than the first: the
+    first event splits, and the second article's source moves."""
+    day = date(1998, 8, 11)
+    us = Entity("united-states", "United States", "state", ("U.S.",))
+    estrada = Entity("joseph-estrada", "Joseph Estrada", "person", ("Estrada",))
+    council = Entity("united-nations", "United Nations", "organisation", ("Security Council",))
+    documents = []
+    for n, (title, actors) in enumerate([
+            ("Joseph Estrada strongly condemned the bombings of the U.S. embassies", (estrada, us)),
+            ("Leaders condemned the bombings of the U.S. embassies in Kenya", (us,)),
+            ("Security Council condemned the bombings of the U.S. embassies in Kenya", (council, us))]):
+        sentence = title + " on August 11, 1998."
+        timex = Timex(len(title) + 4, len(sentence) - 1, "August 11, 1998", "DATE", "1998-08-11")
+        candidate = EventCandidate(0, 0, len(sentence), title, day, day, "day", BASIS_STATED, timex,
+                                   actors=actors, claim=sentence)
+        source = SourceDocument(origin=f"split-{n}", title=title, text=sentence, url=f"https://split.invalid/{n}")
+        documents.append(AnalyzedDocument(source, f"split-{n}", Anchor(day, ANCHOR_PUBLISHED),
+                                          [Passage(0, sentence, ((0, len(sentence)),))], [candidate]))
+    return documents
+
+
+def test_a_writer_storing_through_tallies_writes_what_merging_again_writes(tmp_path, monkeypatch):
+    knowledge = load_knowledge()
+    documents = []
+    for doc in read_corpus(TRAIN)[:40]:
+        source = SourceDocument(origin=doc.name, title=doc.name, text=doc.text, published=doc.dct)
+        documents.append(analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge))
+    # Each article told again by two other outlets, later in the batch.
+    documents += [replace(d, content_hash=f"{d.content_hash}/{n}", source=replace(d.source, url=f"https://x.invalid/{n}/{k}"))
+                  for n in (1, 2) for k, d in enumerate(documents[::2])]
+    documents += split_by_a_closer_telling()
+    used = []
+    real = store._continue_events
+
+    def counted(*args):
+        used.append(real(*args))
+        return used[-1]
+
+    def stored(name: str) -> list:
+        url = f"sqlite:///{tmp_path / name}"
+        upgrade(url)
+        engine = make_engine(url)
+        for document in documents:
+            with Session(engine) as session:
+                store.store_document(session, document)
+                session.commit()
+        with engine.connect() as db:
+            rows = db.execute(text(
+                "SELECT e.slug, e.title, e.date_start, e.date_end, e.precision, e.corroboration, e.disputed, "
+                "e.reported, (SELECT group_concat(s.id) FROM (SELECT id FROM event_source WHERE event_id = e.id "
+                "ORDER BY id) s), (SELECT group_concat(entity_id) FROM (SELECT entity_id FROM event_entity "
+                "WHERE event_id = e.id ORDER BY entity_id)) FROM event e ORDER BY e.slug")).all()
+            redirects = db.execute(text("SELECT old_slug, new_slug FROM slug_redirect ORDER BY old_slug")).all()
+        engine.dispose()
+        return [tuple(r) for r in rows] + [("redirect",) + tuple(r) for r in redirects]
+
+    monkeypatch.setattr(store, "_continue_events", counted)
+    through_tallies = stored("tallies.db")
+    monkeypatch.setattr(store, "_continue_events", lambda *args: False)
+    merged_again = stored("merged.db")
+    assert sum(used) > 30 and all(used)
+    assert len(through_tallies) > 200
+    assert through_tallies == merged_again
