@@ -66,19 +66,20 @@ _DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
     _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
 
 
-# Every telling that joins an event merges it again from all its tellings. Reading
-# them back from the database (rows, JSON, new records) cost the writer more than the
-# merge itself, and new records defeat the merge's caches, which then compare every
-# field of two equal candidates. So the writer keeps the stored form of the sources it
-# stored or read, with their events, for as long as it alone writes: the store's
-# version (bumped by every document) tells it whether anyone else wrote since. The
-# memory is bounded (least recently used sources go), so the writer's memory stays flat.
-# A stored form, with the answers the merge keeps on it, takes about 1.7 KB. Re-reading
-# a forgotten one costs about 25 us (row, JSON, records), and a generated corpus returns
-# to a family of look-alike events every few hundred documents: at 36,000 stored
-# documents, 150,000 sources instead of 40,000 cost the writer 37% less time for 185 MB
-# more at its peak; at 64,000, 300,000 instead of 150,000 cost it 23% less for 250 MB more.
-SOURCES_REMEMBERED = 150_000
+# Reading a stored source back from the database (rows, JSON, new records) costs about
+# 25 us, and new records defeat the merge's caches, which then compare every field of
+# two equal candidates. So the writer keeps the stored form of the sources it stored or
+# read, with their events, and the tallies of the events it merged (app.event_tally),
+# for as long as it alone writes: the store's version (bumped by every document) tells
+# it whether anyone else wrote since. Both are bounded (least recently used first go),
+# so the writer's memory stays flat. A stored form, with the answers the merge keeps on
+# it, takes about 1.7 KB. The tallies hold the events a new telling joins, so sources
+# are read mostly to make a tally: at 64,000 stored documents, with every event's tally
+# remembered, 40,000 sources instead of 150,000 cost the writer no more time (8.17
+# against 8.80 s for 1,000 documents) and 97 MB less. A tally's distinct tellings hold
+# its first and preferred copies: with 50,000 tellings instead of 100,000, only 11,000
+# events' tallies fit instead of 55,000, and the writer took 10 to 25% longer.
+SOURCES_REMEMBERED = 50_000
 TELLINGS_TALLIED = 100_000
 ENTITIES_REMEMBERED = 50_000
 
