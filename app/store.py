@@ -518,6 +518,8 @@ def _tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict
             for number, telling in found[e].tellings.items():
                 for source_id in telling.handles:
                     memory.place(source_id, e, number)
+            # Kept at once: a placed source's tally is remembered (or its place forgotten with it).
+            memory.keep_tally(e, found[e])
     return found
 
 
