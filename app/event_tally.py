@@ -76,8 +76,8 @@ class TalliedEvent:
 
 
 class EventTally:
-    """One merged event as the tallies of its distinct tellings (by essence number), the
-    documents that tell it at each pair of dates, and all of its documents.
+    """One merged event as the tallies of its distinct tellings (by essence number) and
+    the documents that tell it at each pair of dates.
 
     >>> from app.records import BASIS_STATED, EventCandidate
     >>> day = date(2025, 1, 20)
@@ -88,12 +88,11 @@ class EventTally:
     >>> tally.merged().corroboration, len(tally.tellings)
     (2, 1)
     """
-    __slots__ = ("tellings", "told", "documents")
+    __slots__ = ("tellings", "told")
 
     def __init__(self) -> None:
         self.tellings: dict[int, TellingTally] = {}
         self.told: dict[tuple[date, date], set[str]] = {}
-        self.documents: set[str] = set()
 
     def add(self, item: SourcedCandidate, handle) -> None:
         number = _essence_id(item.candidate)
@@ -104,7 +103,6 @@ class EventTally:
             telling.add(item, handle)
         c = item.candidate
         self.told.setdefault((c.date_start, c.date_end), set()).add(item.document_key)
-        self.documents.add(item.document_key)
 
     def absorb(self, number: int, telling: TellingTally) -> None:
         """Add a telling's copies tallied in another event (`telling` is not kept: the
@@ -116,7 +114,9 @@ class EventTally:
         mine.absorb(telling)
         c = telling.first.candidate
         self.told.setdefault((c.date_start, c.date_end), set()).update(telling.documents)
-        self.documents |= telling.documents
+
+    def copies(self) -> int:
+        return sum(t.count for t in self.tellings.values())
 
     def first_order(self) -> tuple:
         return min(t.first_order for t in self.tellings.values())
@@ -144,7 +144,8 @@ class EventTally:
             weapons=_ranked_tallies([(t.first.candidate.weapons, t.count) for t in tellings]),
             reported=all(c.reported for c in firsts),
             disputed=dates_clash or _clash(firsts),
-            corroboration=len(self.documents),
+            corroboration=len(next(iter(self.told.values())) if len(self.told) == 1
+                              else set().union(*self.told.values())),
         )
 
 

@@ -81,6 +81,7 @@ _DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
 # events' tallies fit instead of 55,000, and the writer took 10 to 25% longer.
 SOURCES_REMEMBERED = 50_000
 TELLINGS_TALLIED = 100_000
+COPIES_TALLIED = 400_000
 ENTITIES_REMEMBERED = 50_000
 
 
@@ -96,16 +97,19 @@ class SourceMemory:
         self.recent = RecentWords()  # the words of the sources stored since another writer wrote
         # event id -> its EventTally (app.event_tally), least recently used first
         self.tallies: OrderedDict[int, EventTally] = OrderedDict()
-        self.tallied = 0  # distinct tellings in the remembered tallies
-        # source id -> (event id, essence number) of the sources in the remembered tallies,
-        # so that testing a stored source against new ones needs no read of it
-        self.placed: dict[int, tuple[int, int]] = {}
+        # Their distinct tellings and copies as last counted (a kept tally grows in place).
+        self.counted: dict[int, tuple[int, int]] = {}
+        self.tallied = [0, 0]  # distinct tellings and copies in the remembered tallies
+        # source id -> event id << 32 | essence number, of the sources in the remembered
+        # tallies, so that testing a stored source against new ones needs no read of it
+        self.placed: dict[int, int] = {}
 
     def clear(self) -> None:
         self.sources.clear()
         self.entities.clear()
         self.tallies.clear()
-        self.tallied = 0
+        self.counted.clear()
+        self.tallied = [0, 0]
         self.placed.clear()
 
     def tally(self, event_id: int) -> EventTally | None:
@@ -115,14 +119,16 @@ class SourceMemory:
         return found
 
     def keep_tally(self, event_id: int, tally: EventTally) -> None:
-        old = self.tallies.pop(event_id, None)
-        self.tallied += len(tally.tellings) - (len(old.tellings) if old is not None else 0)
+        self._uncount(event_id)
+        self.tallies.pop(event_id, None)
         self.tallies[event_id] = tally
-        while self.tallied > TELLINGS_TALLIED and len(self.tallies) > 1:
+        size = self.counted[event_id] = (len(tally.tellings), tally.copies())
+        self.tallied = [self.tallied[0] + size[0], self.tallied[1] + size[1]]
+        while (self.tallied[0] > TELLINGS_TALLIED or self.tallied[1] > COPIES_TALLIED) and len(self.tallies) > 1:
             self._unplace(*self.tallies.popitem(last=False))
 
     def place(self, source_id: int, event_id: int, number: int) -> None:
-        self.placed[source_id] = (event_id, number)
+        self.placed[source_id] = event_id << 32 | number
 
     def events_changed(self, event_ids) -> None:
         """Forget the tallies of events merged again from their sources."""
@@ -131,11 +137,15 @@ class SourceMemory:
             if gone is not None:
                 self._unplace(e, gone)
 
+    def _uncount(self, event_id: int) -> None:
+        tellings, copies = self.counted.pop(event_id, (0, 0))
+        self.tallied = [self.tallied[0] - tellings, self.tallied[1] - copies]
+
     def _unplace(self, event_id: int, tally: EventTally) -> None:
-        self.tallied -= len(tally.tellings)
+        self._uncount(event_id)
         for telling in tally.tellings.values():
             for source_id in telling.handles:
-                if self.placed.get(source_id, (None,))[0] == event_id:
+                if self.placed.get(source_id, 0) >> 32 == event_id:
                     del self.placed[source_id]
 
     def remember(self, source_id: int, event_id: int | None, document_key: str, candidate: EventCandidate) -> list:

@@ -561,7 +561,7 @@ def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCa
             unplaced.append(source_id)
             continue
         # A source of a remembered tally is tested as the first copy of its telling there.
-        event_id, number = place
+        event_id, number = place >> 32, place & 0xFFFFFFFF
         if event_id not in joined and tellings.join(
                 memory.tallies[event_id].tellings[number].first.candidate,
                 [n for n, shares in enumerate(sharing) if source_id in shares]):

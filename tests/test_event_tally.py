@@ -172,3 +172,29 @@ def test_a_writer_storing_through_tallies_writes_what_merging_again_writes(tmp_p
     monkeypatch.setattr(store, "_continue_events", real)
     monkeypatch.setattr(store, "merge_tallies", lambda *args: None if calls.append(1) or len(calls) % 2 else real_plan(*args))
     assert stored("both.db") == merged_again
+
+
+def test_the_writer_remembers_tallies_within_its_bounds_counting_what_grew_in_place(monkeypatch):
+    from app import source_memory
+
+    monkeypatch.setattr(source_memory, "COPIES_TALLIED", 10)
+    memory = source_memory.SourceMemory()
+    day = date(2025, 1, 20)
+
+    def told(title, doc):
+        return SourcedCandidate(doc, EventCandidate(0, 0, 10, title, day, day, "day", BASIS_STATED, None))
+    tallies = [EventTally(), EventTally()]
+    for n, tally in enumerate(tallies):
+        for k in range(4):
+            tally.add(told(f"Event {n} happened", f"doc-{k}"), 10 * n + k)
+            memory.place(10 * n + k, n + 1, 0)
+        memory.keep_tally(n + 1, tally)
+    assert list(memory.tallies) == [1, 2] and memory.tallied == [2, 8]
+    # The second event gains copies in place, as a merge does: counted again when kept.
+    for k in range(4, 7):
+        tallies[1].add(told("Event 1 happened", f"doc-{k}"), 10 + k)
+    memory.keep_tally(2, tallies[1])
+    assert list(memory.tallies) == [2] and memory.tallied == [1, 7]
+    # The first event's sources are no longer placed: they would be read again.
+    assert not any(source_id in memory.placed for source_id in range(4))
+    assert all(memory.placed.get(source_id, 0) >> 32 == 2 for source_id in range(10, 14))
