@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.merge import (
-    _BASIS_RANK, _PRECISION_RANK, _clash, _essence_id, _join, _link, _one_event, _order, _root, merge_events,
+    _BASIS_RANK, _PRECISION_RANK, _clash, _essence_id, _join, _joined_by_new, _one_event, _order, merge_events,
 )
 from app.records import Entity, SourcedCandidate
 from app.same_event import dates_agree
@@ -196,19 +196,8 @@ def merge_tallies(events: list[EventTally], new: list[SourcedCandidate]
             _join(parent, start[n], i)
         else:
             start[n] = i
-    by_word: dict[str, list[int]] = {}
-    for i, stems in enumerate(words):
-        for word in stems:
-            by_word.setdefault(word, []).append(i)
-    for j in range(first_new, len(items)):
-        for i in set().union(*(by_word[word] for word in words[j])):
-            if i < j and _root(parent, i) != _root(parent, j) and _link(i, j, keys, words, items):
-                _join(parent, i, j)
-    parts: dict[int, list[int]] = {}
-    for i in range(len(items)):
-        parts.setdefault(_root(parent, i), []).append(i)
     plan: list[tuple[list[tuple[int, int]], list[int]]] = []
-    for part in parts.values():
+    for part in _joined_by_new(parent, first_new, keys, words, items):
         olds = {event_of[i] for i in part if i < first_new}
         if len(olds) <= 1 and _one_event(part, [event_of[i] for i in part], keys, words, items):
             groups = [part]

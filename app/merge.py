@@ -419,6 +419,20 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
         for i in range(start + 1, start + len(event)):
             _join(parent, start, i)
         start += len(event)
+    merged: list[MergedEvent] = []
+    for part in _joined_by_new(parent, first_new, keys, words, items):
+        if _one_event(part, [event_of[i] if i < first_new else None for i in part], keys, words, items):
+            merged.append(_merged(sorted((items[i] for i in part), key=_order)))
+        else:
+            merged += merge_events([items[i] for i in part])
+    return _chronological(merged)
+
+
+def _joined_by_new(parent: list[int], first_new: int, keys: list[int], words: list[frozenset[str]],
+                   items: list[SourcedCandidate]) -> list[list[int]]:
+    """The parts of `items` (lists of indexes, in order) once each new item, from
+    `first_new` on, is joined to every earlier item it links to; `parent` (a union-find
+    forest) holds the parts to begin with."""
     by_word: dict[str, list[int]] = {}
     for i, stems in enumerate(words):
         for word in stems:
@@ -430,13 +444,7 @@ def merge_into(events: list[list[SourcedCandidate]], new: list[SourcedCandidate]
     parts: dict[int, list[int]] = {}
     for i in range(len(items)):
         parts.setdefault(_root(parent, i), []).append(i)
-    merged: list[MergedEvent] = []
-    for part in parts.values():
-        if _one_event(part, [event_of[i] if i < first_new else None for i in part], keys, words, items):
-            merged.append(_merged(sorted((items[i] for i in part), key=_order)))
-        else:
-            merged += merge_events([items[i] for i in part])
-    return _chronological(merged)
+    return list(parts.values())
 
 
 def _one_event(part: list[int], events: list[int | None], keys: list[int], words: list[frozenset[str]],

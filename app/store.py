@@ -339,37 +339,9 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
             if entry[0] in gone_set:
                 entry[0] = None
 
-    # Slugs: a kept event whose date and title still make its slug keeps it.
-    slugs: list[str | None] = []
-    wanted: list[str] = []
-    for n, event in enumerate(merged):
-        slug = event_slug(event.date_start, event.title)
-        old = old_events.get(kept.get(n))
-        if old is not None and slug == event_slug(old.date_start, old.title):
-            slugs.append(old.slug)
-        else:
-            slugs.append(None)
-            wanted.append(slug)
-    fresh = iter(_unique_slugs(db, wanted))
-    slugs = [s if s is not None else next(fresh) for s in slugs]
-
-    inserted = [n for n in range(len(merged)) if n not in kept]
-    new_ids = _insert_rows(db, _EVENT, [_event_values(merged[n], slugs[n]) for n in inserted]) if inserted else []
-    event_ids = dict(zip(inserted, new_ids)) | kept
-    updates: dict[tuple[str, ...], list[dict]] = {}  # changed columns -> their new values, by event
-    for n, old_id in kept.items():
-        values = _event_values(merged[n], slugs[n])
-        old = old_events[old_id]
-        changed = {k: v for k, v in values.items() if getattr(old, k) != v}
-        if changed:
-            updates.setdefault(tuple(sorted(changed)), []).append(
-                {"kept_event": old_id, **{f"new_{k}": v for k, v in changed.items()}})
-    for columns, rows in updates.items():
-        driver_sql.execute_many(db, _update_events(columns), rows)
-
-    entity_ids = {k: i for k, (i, _) in memory.entity_rows(
-        db, {e.key for event in merged for e in (*event.actors, *event.weapons)}).items()}
-    links, added_entities, removed_entities = [], [], []
+    event_ids, slugs = _write_events(db, memory, merged, [old_events.get(kept.get(n)) for n in range(len(merged))],
+                                     old_entities)
+    links = []
     new_slugs: dict[str, str] = {}  # old slug -> new slug
     for n, event in enumerate(merged):
         event_id, slug = event_ids[n], slugs[n]
@@ -382,16 +354,8 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
             if entry[0] != event_id:
                 links.append({"source_id": sid, "to_event": event_id})
                 entry[0] = event_id
-        wanted_entities = {entity_ids[e.key] for e in (*event.actors, *event.weapons) if e.key in entity_ids}
-        had = old_entities.get(event_id, set()) if n in kept else set()
-        added_entities += [{"event_id": event_id, "entity_id": i} for i in sorted(wanted_entities - had)]
-        removed_entities += [{"ee_event": event_id, "ee_entity": i} for i in sorted(had - wanted_entities)]
     driver_sql.execute_many(db, _LINK_SOURCE, links)
-    driver_sql.execute_many(db, _DELETE_EVENT_ENTITY, removed_entities)
-    driver_sql.execute_many(db, _INSERT_EVENT_ENTITY, added_entities)
-    for old_slug, new_slug in new_slugs.items():
-        if old_slug != new_slug:
-            _redirect(db, old_slug, new_slug)
+    _redirect_renamed(db, new_slugs)
     # An old event none of whose sources survives gets no redirect: its permalink
     # answers 404 rather than pointing at a different happening.
 
@@ -443,37 +407,9 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
             driver_sql.execute(db, statement, {"ids": gone})
         memory.events_changed(gone)
 
-    slugs: list[str | None] = []
-    wanted: list[str] = []
-    for keep, *_, event in made:
-        slug = event_slug(event.date_start, event.title)
-        old = old_events.get(keep)
-        if old is not None and slug == event_slug(old.date_start, old.title):
-            slugs.append(old.slug)
-        else:
-            slugs.append(None)
-            wanted.append(slug)
-    fresh_slugs = iter(_unique_slugs(db, wanted))
-    slugs = [s if s is not None else next(fresh_slugs) for s in slugs]
-    inserted = [n for n, (keep, *_) in enumerate(made) if keep is None]
-    inserted_ids = _insert_rows(db, _EVENT, [_event_values(made[n][4], slugs[n]) for n in inserted]) \
-        if inserted else []
-    event_ids = dict(zip(inserted, inserted_ids)) | {n: keep for n, (keep, *_) in enumerate(made) if keep is not None}
-    updates: dict[tuple[str, ...], list[dict]] = {}
-    for n, (keep, *_, event) in enumerate(made):
-        if keep is not None:
-            values = _event_values(event, slugs[n])
-            old = old_events[keep]
-            changed = {k: v for k, v in values.items() if getattr(old, k) != v}
-            if changed:
-                updates.setdefault(tuple(sorted(changed)), []).append(
-                    {"kept_event": keep, **{f"new_{k}": v for k, v in changed.items()}})
-    for columns, rows in updates.items():
-        driver_sql.execute_many(db, _update_events(columns), rows)
-
-    entity_ids = {k: i for k, (i, _) in memory.entity_rows(
-        db, {e.key for *_, event in made for e in (*event.actors, *event.weapons)}).items()}
-    links, added_entities, removed_entities = [], [], []
+    event_ids, slugs = _write_events(db, memory, [m[4] for m in made], [old_events.get(m[0]) for m in made],
+                                     old_entities)
+    links = []
     new_slugs: dict[str, str] = {}  # old slug -> new slug
     for n, (keep, tally, olds, fresh, event) in enumerate(made):
         event_id = event_ids[n]
@@ -488,17 +424,9 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
                     links.append({"source_id": source_id, "to_event": event_id})
                     memory.linked(source_id, event_id)
                     memory.place(source_id, event_id, number)
-        wanted_entities = {entity_ids[e.key] for e in (*event.actors, *event.weapons) if e.key in entity_ids}
-        had = old_entities.get(event_id, set()) if keep is not None else set()
-        added_entities += [{"event_id": event_id, "entity_id": i} for i in sorted(wanted_entities - had)]
-        removed_entities += [{"ee_event": event_id, "ee_entity": i} for i in sorted(had - wanted_entities)]
         memory.keep_tally(event_id, tally)
     driver_sql.execute_many(db, _LINK_SOURCE, links)
-    driver_sql.execute_many(db, _DELETE_EVENT_ENTITY, removed_entities)
-    driver_sql.execute_many(db, _INSERT_EVENT_ENTITY, added_entities)
-    for old_slug, new_slug in new_slugs.items():
-        if old_slug != new_slug:
-            _redirect(db, old_slug, new_slug)
+    _redirect_renamed(db, new_slugs)
     return True
 
 
@@ -521,6 +449,58 @@ def _tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict
             # Kept at once: a placed source's tally is remembered (or its place forgotten with it).
             memory.keep_tally(e, found[e])
     return found
+
+
+def _write_events(db: Connection, memory: SourceMemory, merged: list, keeps: list, old_entities: dict[int, set[int]]
+                  ) -> tuple[list[int], list[str]]:
+    """Write the merged events (MergedEvent or TalliedEvent), each keeping the old event
+    row `keeps[n]` or, where None, in a new row; return their ids and slugs. A kept event
+    keeps its slug while its date and title still make it, and only its changed columns
+    and entity links (`old_entities`, by event id) are written."""
+    slugs: list[str | None] = []
+    wanted: list[str] = []
+    for event, old in zip(merged, keeps):
+        slug = event_slug(event.date_start, event.title)
+        if old is not None and slug == event_slug(old.date_start, old.title):
+            slugs.append(old.slug)
+        else:
+            slugs.append(None)
+            wanted.append(slug)
+    fresh = iter(_unique_slugs(db, wanted))
+    slugs = [s if s is not None else next(fresh) for s in slugs]
+    inserted = [n for n, old in enumerate(keeps) if old is None]
+    event_ids = [old.id if old is not None else 0 for old in keeps]
+    if inserted:
+        for n, i in zip(inserted, _insert_rows(db, _EVENT, [_event_values(merged[n], slugs[n]) for n in inserted])):
+            event_ids[n] = i
+    updates: dict[tuple[str, ...], list[dict]] = {}  # changed columns -> their new values, by event
+    for event, old, slug in zip(merged, keeps, slugs):
+        if old is not None:
+            changed = {k: v for k, v in _event_values(event, slug).items() if getattr(old, k) != v}
+            if changed:
+                updates.setdefault(tuple(sorted(changed)), []).append(
+                    {"kept_event": old.id, **{f"new_{k}": v for k, v in changed.items()}})
+    for columns, rows in updates.items():
+        driver_sql.execute_many(db, _update_events(columns), rows)
+
+    entity_ids = {k: i for k, (i, _) in memory.entity_rows(
+        db, {e.key for event in merged for e in (*event.actors, *event.weapons)}).items()}
+    added, removed = [], []
+    for event, old, event_id in zip(merged, keeps, event_ids):
+        wanted_entities = {entity_ids[e.key] for e in (*event.actors, *event.weapons) if e.key in entity_ids}
+        had = old_entities.get(event_id, set()) if old is not None else set()
+        added += [{"event_id": event_id, "entity_id": i} for i in sorted(wanted_entities - had)]
+        removed += [{"ee_event": event_id, "ee_entity": i} for i in sorted(had - wanted_entities)]
+    driver_sql.execute_many(db, _DELETE_EVENT_ENTITY, removed)
+    driver_sql.execute_many(db, _INSERT_EVENT_ENTITY, added)
+    return event_ids, slugs
+
+
+def _redirect_renamed(db: Connection, new_slugs: dict[str, str]) -> None:
+    """A redirect from each old slug (`new_slugs`) that now names another event."""
+    for old_slug, new_slug in new_slugs.items():
+        if old_slug != new_slug:
+            _redirect(db, old_slug, new_slug)
 
 
 @lru_cache(maxsize=128)
