@@ -10,13 +10,10 @@ would split or join another, which only merging the tellings again can settle.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from app.merge import (
-    _BASIS_RANK, _PRECISION_RANK, _clash, _essence_id, _join, _joined_by_new, _one_event, _order, merge_events,
-)
+from app.merge import _clash, _essence_id, _join, _joined_by_new, _one_event, _ranked, _standing, merge_events
 from app.records import Entity, SourcedCandidate
 from app.same_event import dates_agree
 from app.wording import wording
@@ -28,25 +25,28 @@ class TellingTally:
     __slots__ = ("first", "first_order", "best", "best_key", "count", "documents", "handles")
 
     def __init__(self, item: SourcedCandidate, handle) -> None:
-        c = item.candidate
-        self.first, self.first_order = item, _order(item)
-        self.best = item
-        self.best_key = (_PRECISION_RANK.get(c.precision, 9), _BASIS_RANK.get(c.basis, 9), self.first_order)
+        self.best, self.best_key = item, _standing(item)
+        self.first, self.first_order = item, self.best_key[-1]
         self.count = 1
         self.documents = {item.document_key}
         self.handles = [handle]
 
     def add(self, item: SourcedCandidate, handle) -> None:
-        c = item.candidate
-        order = _order(item)
-        if order < self.first_order:
-            self.first, self.first_order = item, order
-        key = (_PRECISION_RANK.get(c.precision, 9), _BASIS_RANK.get(c.basis, 9), order)
+        key = _standing(item)
+        if key[-1] < self.first_order:
+            self.first, self.first_order = item, key[-1]
         if key < self.best_key:
             self.best, self.best_key = item, key
         self.count += 1
         self.documents.add(item.document_key)
         self.handles.append(handle)
+
+    def copy(self) -> "TellingTally":
+        """A tally of the same copies that can grow apart from this one."""
+        twin = TellingTally.__new__(TellingTally)
+        twin.first, twin.first_order, twin.best, twin.best_key = self.first, self.first_order, self.best, self.best_key
+        twin.count, twin.documents, twin.handles = self.count, set(self.documents), list(self.handles)
+        return twin
 
     def absorb(self, other: "TellingTally") -> None:
         """Add the copies `other` tallies (of the same telling, in another event)."""
@@ -109,9 +109,9 @@ class EventTally:
         other event may still hold it)."""
         mine = self.tellings.get(number)
         if mine is None:
-            mine = self.tellings[number] = TellingTally(telling.first, None)
-            mine.count, mine.documents, mine.handles = 0, set(), []
-        mine.absorb(telling)
+            self.tellings[number] = telling.copy()
+        else:
+            mine.absorb(telling)
         c = telling.first.candidate
         self.told.setdefault((c.date_start, c.date_end), set()).update(telling.documents)
 
@@ -128,11 +128,9 @@ class EventTally:
         tellings = sorted(self.tellings.values(), key=lambda t: t.first_order)
         votes = {dates: len(documents) for dates, documents in self.told.items()}
 
-        def preference(t: TellingTally) -> tuple:
+        def preference(t: TellingTally) -> tuple:  # merge._preference of the telling's preferred copy
             c = t.best.candidate
-            precision, basis, order = t.best_key
-            return (c.reported, -votes[(c.date_start, c.date_end)], precision, basis,
-                    -len(c.actors) - len(c.weapons), order)
+            return (c.reported, -votes[(c.date_start, c.date_end)], *t.best_key)
 
         best = min(tellings, key=preference).best.candidate
         firsts = [t.first.candidate for t in tellings]
@@ -140,26 +138,13 @@ class EventTally:
         return TalliedEvent(
             title=best.title, date_start=best.date_start, date_end=best.date_end, precision=best.precision,
             basis=best.basis,
-            actors=_ranked_tallies([(t.first.candidate.actors, t.count) for t in tellings]),
-            weapons=_ranked_tallies([(t.first.candidate.weapons, t.count) for t in tellings]),
+            actors=_ranked([(t.first.candidate.actors, t.count) for t in tellings]),
+            weapons=_ranked([(t.first.candidate.weapons, t.count) for t in tellings]),
             reported=all(c.reported for c in firsts),
             disputed=dates_clash or _clash(firsts),
             corroboration=len(next(iter(self.told.values())) if len(self.told) == 1
                               else set().union(*self.told.values())),
         )
-
-
-def _ranked_tallies(lists: list[tuple[tuple[Entity, ...], int]]) -> tuple[Entity, ...]:
-    """`app.merge._ranked` of lists given once each with how many copies name them, in the order of their first copies."""
-    counts: Counter = Counter()
-    rank: dict[str, int] = {}
-    first: dict[str, Entity] = {}
-    for entities, copies in lists:
-        for position, e in enumerate(entities):
-            counts[e.key] += copies
-            rank[e.key] = min(rank.get(e.key, position), position)
-            first.setdefault(e.key, e)
-    return tuple(first[k] for k in sorted(counts, key=lambda k: (-counts[k], rank[k], first[k].name)))
 
 
 def merge_tallies(events: list[EventTally], new: list[SourcedCandidate]

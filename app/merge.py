@@ -56,19 +56,29 @@ def _order(item: SourcedCandidate) -> tuple:
             c.sentence_end, c.claim, c.reported)
 
 
+def _standing(item: SourcedCandidate) -> tuple:
+    """How an event prefers a telling among those of the same dates and reported flag:
+    the most precise date, stated rather than inferred, naming the most, then content
+    order (`_order`, last)."""
+    c = item.candidate
+    return (_PRECISION_RANK.get(c.precision, 9), _BASIS_RANK.get(c.basis, 9), -len(c.actors) - len(c.weapons),
+            _order(item))
+
+
 def _preference(item: SourcedCandidate, date_votes: Counter) -> tuple:
     c = item.candidate
-    return (c.reported, -date_votes[(c.date_start, c.date_end)], _PRECISION_RANK.get(c.precision, 9),
-            _BASIS_RANK.get(c.basis, 9), -len(c.actors) - len(c.weapons), _order(item))
+    return (c.reported, -date_votes[(c.date_start, c.date_end)], *_standing(item))
 
 
-def _ranked(lists: list[tuple[Entity, ...]]) -> tuple[Entity, ...]:
-    """Entities named by most sources first, then those named earliest (a subject comes first)."""
-    counts = Counter(e.key for entities in lists for e in entities)
+def _ranked(lists: list[tuple[tuple[Entity, ...], int]]) -> tuple[Entity, ...]:
+    """Entities named by most sources first, then those named earliest (a subject comes
+    first); each list of entities is given with how many sources name it so."""
+    counts: Counter = Counter()
     rank: dict[str, int] = {}
     first: dict[str, Entity] = {}
-    for entities in lists:
+    for entities, sources in lists:
         for position, e in enumerate(entities):
+            counts[e.key] += sources
             rank[e.key] = min(rank.get(e.key, position), position)
             first.setdefault(e.key, e)
     return tuple(first[k] for k in sorted(counts, key=lambda k: (-counts[k], rank[k], first[k].name)))
@@ -98,8 +108,8 @@ def _merged(group: list[SourcedCandidate]) -> MergedEvent:
         date_end=best.date_end,
         precision=best.precision,
         basis=best.basis,
-        actors=_ranked([item.candidate.actors for item in group]),
-        weapons=_ranked([item.candidate.weapons for item in group]),
+        actors=_ranked([(item.candidate.actors, 1) for item in group]),
+        weapons=_ranked([(item.candidate.weapons, 1) for item in group]),
         sources=group,
         reported=all(item.candidate.reported for item in group),
         disputed=dates_clash or clash,
