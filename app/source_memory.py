@@ -127,6 +127,14 @@ class SourceMemory:
         while (self.tallied[0] > TELLINGS_TALLIED or self.tallied[1] > COPIES_TALLIED) and len(self.tallies) > 1:
             self._unplace(*self.tallies.popitem(last=False))
 
+    def keep_new_tally(self, event_id: int, tally: EventTally) -> None:
+        """Keep a tally made from the store, placing its sources (handles: source ids).
+        Kept at once: a placed source's tally is remembered, or its place is forgotten with it."""
+        for number, telling in tally.tellings.items():
+            for source_id in telling.handles:
+                self.place(source_id, event_id, number)
+        self.keep_tally(event_id, tally)
+
     def place(self, source_id: int, event_id: int, number: int) -> None:
         self.placed[source_id] = event_id << 32 | number
 

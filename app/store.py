@@ -301,9 +301,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
         known.update(read_sources(db, memory, [i for i, _ in member_rows if i not in known]))
         for source_id, event_id in member_rows:  # what the database says, should memory disagree
             known[source_id][0] = event_id
-        old_events = {r.id: r for r in driver_sql.rows(db, _EVENTS_BY_ID, ids_param)}
-        for event_id, entity_id in driver_sql.rows(db, _EVENT_ENTITIES, ids_param):
-            old_entities.setdefault(event_id, set()).add(entity_id)
+        old_events, old_entities = _event_rows(db, old_event_ids)
     if not known:
         return
     told_by = {i: entry[0] for i, entry in known.items()}  # each source's event before this merge
@@ -331,9 +329,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
                 kept[n] = old
     gone = [e for e in old_event_ids if e not in set(kept.values())]
     if gone:
-        ids_param = {"ids": gone}
-        for statement in (_UNLINK_SOURCES, _DELETE_EVENT_ENTITIES, _DELETE_EVENTS):
-            driver_sql.execute(db, statement, ids_param)
+        _delete_events(db, gone)
         gone_set = set(gone)
         for entry in known.values():
             if entry[0] in gone_set:
@@ -394,17 +390,11 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
         made.append((keep, tally, olds, fresh, tally.merged()))
     # In the order _remerge writes them (app.merge._chronological), for the same ids and slugs.
     made.sort(key=lambda m: (m[4].date_start, m[4].date_end, m[4].reported, m[4].title, m[1].first_order()))
-    ids_param = {"ids": order}
-    old_events = {r.id: r for r in driver_sql.rows(db, _EVENTS_BY_ID, ids_param)} if order else {}
-    old_entities: dict[int, set[int]] = {}
-    if order:
-        for event_id, entity_id in driver_sql.rows(db, _EVENT_ENTITIES, ids_param):
-            old_entities.setdefault(event_id, set()).add(entity_id)
+    old_events, old_entities = _event_rows(db, order) if order else ({}, {})
     kept = {keep for keep, *_ in made}
     gone = [e for e in order if e not in kept]
     if gone:
-        for statement in (_UNLINK_SOURCES, _DELETE_EVENT_ENTITIES, _DELETE_EVENTS):
-            driver_sql.execute(db, statement, {"ids": gone})
+        _delete_events(db, gone)
         memory.events_changed(gone)
 
     event_ids, slugs = _write_events(db, memory, [m[4] for m in made], [old_events.get(m[0]) for m in made],
@@ -443,12 +433,24 @@ def _tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict
             known[source_id][0] = event_id
             found[event_id].add(known[source_id][1], source_id)
         for e in missing:
-            for number, telling in found[e].tellings.items():
-                for source_id in telling.handles:
-                    memory.place(source_id, e, number)
-            # Kept at once: a placed source's tally is remembered (or its place forgotten with it).
-            memory.keep_tally(e, found[e])
+            memory.keep_new_tally(e, found[e])
     return found
+
+
+def _event_rows(db: Connection, event_ids) -> tuple[dict[int, object], dict[int, set[int]]]:
+    """The rows of the events `event_ids`, by id, and the ids of the entities each is linked to."""
+    ids_param = {"ids": list(event_ids)}
+    rows = {r.id: r for r in driver_sql.rows(db, _EVENTS_BY_ID, ids_param)}
+    entities: dict[int, set[int]] = {}
+    for event_id, entity_id in driver_sql.rows(db, _EVENT_ENTITIES, ids_param):
+        entities.setdefault(event_id, set()).add(entity_id)
+    return rows, entities
+
+
+def _delete_events(db: Connection, event_ids: list[int]) -> None:
+    """Delete the events, their entity links, and their sources' links to them."""
+    for statement in (_UNLINK_SOURCES, _DELETE_EVENT_ENTITIES, _DELETE_EVENTS):
+        driver_sql.execute(db, statement, {"ids": event_ids})
 
 
 def _write_events(db: Connection, memory: SourceMemory, merged: list, keeps: list, old_entities: dict[int, set[int]]
@@ -532,23 +534,22 @@ def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCa
     ids = set().union(*sharing)
     if not ids:
         return set()
-    tellings = NewTellings(new)
-    joined: set[int] = set()
+    stored: list[tuple[int, int | None, EventCandidate]] = []  # (source id, its event, the candidate to test)
     unplaced = []
     for source_id in sorted(ids):
         place = memory.placed.get(source_id)
         if place is None:
             unplaced.append(source_id)
-            continue
-        # A source of a remembered tally is tested as the first copy of its telling there.
-        event_id, number = place >> 32, place & 0xFFFFFFFF
-        if event_id not in joined and tellings.join(
-                memory.tallies[event_id].tellings[number].first.candidate,
-                [n for n, shares in enumerate(sharing) if source_id in shares]):
-            joined.add(event_id)
-    for source_id, (event_id, item) in read_sources(db, memory, unplaced).items():
+        else:
+            # A source of a remembered tally is tested as the first copy of its telling there.
+            event_id, number = place >> 32, place & 0xFFFFFFFF
+            stored.append((source_id, event_id, memory.tallies[event_id].tellings[number].first.candidate))
+    stored += [(i, event_id, item.candidate) for i, (event_id, item) in read_sources(db, memory, unplaced).items()]
+    tellings = NewTellings(new)
+    joined: set[int] = set()
+    for source_id, event_id, candidate in stored:
         if event_id is not None and event_id not in joined and tellings.join(
-                item.candidate, [n for n, shares in enumerate(sharing) if source_id in shares]):
+                candidate, [n for n, shares in enumerate(sharing) if source_id in shares]):
             joined.add(event_id)
     return joined
 
