@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint, select, text
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, select, text
 from sqlmodel import Field, SQLModel
 
 
@@ -103,6 +103,9 @@ class EventSource(SQLModel, table=True):
     reported: bool = False
     entities: str = "[]"  # JSON list of entity slugs the candidate names
     mentions: str = "[]"  # JSON list of [start, end, entity slug] in the passage
+    # The number of what the source tells (app.word_index.telling_number): the writer
+    # finds a telling's other copies by it (revision 0007).
+    telling: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
 
 
 class SourceWord(SQLModel, table=True):

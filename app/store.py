@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -34,7 +34,18 @@ from .records import (
 )
 from .slugs import event_slug
 from .source_memory import ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, stored_form
-from .word_index import SharingSnapshot, index_words, sharing_sources
+from .word_index import (
+    COPIES_OUTSIDE,
+    TELLING_COLUMNS,
+    WORDS_OF_OTHER_COPIES,
+    SharingSnapshot,
+    index_new_sources,
+    index_words,
+    sharing_sources,
+    stands_for_copies,
+    telling_number,
+    telling_values,
+)
 
 
 # The advisory lock writers take on PostgreSQL (any constant the application owns).
@@ -112,11 +123,12 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
 
     status = "stored"
     touched: set[int] = set()
+    promoted = False
     src = analyzed.source
     if src.url:
         old = driver_sql.scalar(db, _DOCUMENT_BY_URL, {"url": src.url})
         if old is not None:
-            touched = _remove_document(db, old, memory)
+            touched, promoted = _remove_document(db, old, memory)
             status = "replaced"
 
     (document_id,) = _insert_rows(db, _DOCUMENT, [{
@@ -151,11 +163,14 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
             joined = _joined_events(db, memory, list(zip(candidates, new_words)), analyzed.shared)
             if not _continue_events(db, memory, joined, new_ids, new_entries):
                 _remerge(db, memory, [], joined, set(new_ids))
-        new_sources = list(zip(new_ids, candidates, new_words))
-        index_words(db, new_sources)
-        memory.recent.add(new_sources)
+        memory.recent.add(index_new_sources(db, list(zip(new_ids, candidates, new_words, values,
+                                                         (entry[1].candidate for entry in new_entries)))))
     elif touched:
         _remerge(db, memory, [], touched)
+    if promoted:
+        # The snapshots read before this document name sources it removed from the word
+        # index, not the copies that took their place: the writer asks the index again.
+        memory.recent.restart(version + 1)
     driver_sql.execute(db, _BUMP_VERSION)
     memory.version = version + 1
     return StoreResult(document_id, status, len(candidates))
@@ -185,18 +200,40 @@ def _insert_rows(db: Connection, table, rows: list[dict]) -> list[int]:
     return ids
 
 
-def _remove_document(db: Connection, document_id: int, memory: "SourceMemory") -> set[int]:
-    """Delete a document and its rows; return the ids of the events it fed."""
+def _remove_document(db: Connection, document_id: int, memory: "SourceMemory") -> tuple[set[int], bool]:
+    """Delete a document and its rows; return the ids of the events it fed, and
+    whether other copies of its tellings took its sources' place in the word index."""
     sources = select(_SOURCE.c.id).where(_SOURCE.c.document_id == document_id)
     removed = db.execute(select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.document_id == document_id)).all()
     event_ids = {r.event_id for r in removed}
     for r in removed:
         memory.forget(r.id)
+    promoted = _index_other_copies(db, document_id)
     db.execute(delete(_WORD).where(_WORD.c.source_id.in_(sources)))
     db.execute(delete(_SOURCE).where(_SOURCE.c.document_id == document_id))
     db.execute(delete(_PASSAGE).where(_PASSAGE.c.document_id == document_id))
     db.execute(delete(_DOCUMENT).where(_DOCUMENT.c.id == document_id))
-    return {i for i in event_ids if i is not None}
+    return {i for i in event_ids if i is not None}, promoted
+
+
+_INDEXED_OF_DOCUMENT = select(_SOURCE.c.telling, *(_SOURCE.c[c] for c in TELLING_COLUMNS)).where(
+    _SOURCE.c.document_id == bindparam("document_id"), exists().where(_WORD.c.source_id == _SOURCE.c.id))
+
+
+def _index_other_copies(db: Connection, document_id: int) -> bool:
+    """Before a document's sources go: where one stood in the word index for copies of
+    its telling in other documents (`index_new_sources`), the first of them takes its
+    place. Returns whether one did."""
+    promoted = set()
+    for row in driver_sql.rows(db, _INDEXED_OF_DOCUMENT, {"document_id": document_id}):
+        found = driver_sql.rows(db, COPIES_OUTSIDE, {**telling_values(row._asdict()), "document_id": document_id})
+        if found and not found[0].indexed:
+            promoted.add(found[0].id)
+    if promoted:
+        rows = db.execute(select(*_LIGHT_COLUMNS).where(_SOURCE.c.id.in_(sorted(promoted)))).all()
+        entities = _entities_named(db, rows)
+        index_words(db, [(row.id, c, wording(c)) for row in rows for c in [_light_candidate(row, entities)]])
+    return bool(promoted)
 
 
 _INSERT_ENTITY = insert(_ENTITY)
@@ -232,7 +269,7 @@ def _upsert_entities(db: Connection, candidates: list[EventCandidate], memory: "
 
 
 def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict:
-    return {
+    values = {
         "event_id": None,
         "document_id": document_id,
         "passage_id": passage_id,
@@ -252,6 +289,8 @@ def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict
         "entities": json.dumps([e.key for e in (*c.actors, *c.weapons)]),
         "mentions": json.dumps([[m.start, m.end, m.entity.key] for m in c.mentions]),
     }
+    values["telling"] = telling_number(values)
+    return values
 
 
 _MEMBERS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
@@ -587,6 +626,29 @@ def index_stored_words(session: Session, batch: int = 2000) -> int:
             sources.append((row.id, candidate, wording(candidate)))
         index_words(db, sources)
         done, last = done + len(rows), rows[-1].id
+
+
+def number_tellings(session: Session, batch: int = 2000) -> int:
+    """Number the tellings of the stored sources (`telling_number`) and leave in the word
+    index one copy of each telling that stands for its copies, the first, as a store
+    filled by `index_new_sources` has it (revision 0007 upgrades a store with it);
+    return how many word rows left it."""
+    db = session.connection()
+    last = 0
+    while rows := db.execute(select(_SOURCE.c.id, *(_SOURCE.c[c] for c in TELLING_COLUMNS))
+                             .where(_SOURCE.c.id > last).order_by(_SOURCE.c.id).limit(batch)).all():
+        db.execute(update(_SOURCE).where(_SOURCE.c.id == bindparam("source_id")).values(telling=bindparam("number")),
+                   [{"source_id": row.id, "number": telling_number(row._mapping)} for row in rows])
+        last = rows[-1].id
+    left = 0
+    told = [_SOURCE.c.telling, *(_SOURCE.c[c] for c in TELLING_COLUMNS)]
+    for group in db.execute(select(func.min(_SOURCE.c.id).label("first"), *told).group_by(*told)
+                            .having(func.count() > 1)).all():
+        (row,) = db.execute(select(*_LIGHT_COLUMNS).where(_SOURCE.c.id == group.first)).all()
+        form = _light_candidate(row, _entities_named(db, [row]))
+        if stands_for_copies(form, form, wording(form)):
+            left += db.execute(WORDS_OF_OTHER_COPIES, {**telling_values(group._mapping), "first": group.first}).rowcount
+    return left
 
 
 def _event_values(event: MergedEvent, slug: str) -> dict:

@@ -4,7 +4,8 @@ may tell the same event as.
 `same_event` needs two tellings to share title words and to pass `may_be_same`; the
 index keeps each stored source's title words with its dates, so that a new
 candidate is compared with the few sources sharing its words within the merge's
-reach instead of every source. The analysis processes ask it too, through a read
+reach instead of every source. Of a telling printed by many articles, that joins its
+own copies, the index holds one copy (`index_new_sources`): the others share its event. The analysis processes ask it too, through a read
 snapshot of their own (`read_snapshot`), and the writer completes their answer with
 the sources it stored since (`RecentWords`), so the look-up leaves the serial writer.
 """
@@ -13,12 +14,13 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 from datetime import timedelta
+from hashlib import blake2b
 
-from sqlalchemy import Boolean, bindparam, func, insert, or_, select, union_all
+from sqlalchemy import Boolean, and_, bindparam, delete, exists, func, insert, or_, select, union_all
 from sqlalchemy.engine import Connection
 
 from . import driver_sql, models
-from .same_event import MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, may_be_same
+from .same_event import MERGE_REACH, MIN_SHARED, REPORTED_LOOKBACK, REPORTED_WINDOW, may_be_same, same_event
 from .records import EventCandidate
 from .wording import subject, wording
 
@@ -28,6 +30,76 @@ _SOURCE = models.EventSource.__table__
 # A source whose dates span more than this is "wide": the word index finds the others
 # by a range of start dates, and the few wide ones apart.
 WIDE_SPAN = timedelta(days=400)
+
+
+# What a source's row says of its telling: two sources whose rows agree on these read
+# alike to same_event, wording and the merge, whatever their positions and documents.
+TELLING_COLUMNS = ("title", "claim", "timex_text", "date_start", "date_end", "reported", "entities", "precision")
+
+
+def telling_number(values) -> int:
+    """A signed 64-bit number of a source's TELLING_COLUMNS (a mapping of them, as stored);
+    equal tellings, equal numbers, in every process and on every engine.
+
+    >>> from datetime import date
+    >>> row = {"title": "Kyiv was struck", "claim": "", "timex_text": "on Tuesday", "date_start": date(2024, 8, 6),
+    ...        "date_end": date(2024, 8, 6), "reported": False, "entities": '["kyiv"]', "precision": "day"}
+    >>> telling_number(row) == telling_number(dict(row, reported=0)) != telling_number(dict(row, title="Kyiv struck"))
+    True
+    """
+    spelled = "\x1f".join("\x00" if values[c] is None else str(int(values[c]) if c == "reported" else values[c])
+                          for c in TELLING_COLUMNS)
+    return int.from_bytes(blake2b(spelled.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def stands_for_copies(form: EventCandidate, candidate: EventCandidate, words: frozenset[str]) -> bool:
+    """Whether one indexed copy of a telling finds all that its copies would: true when
+    the telling tells the same event as its own copy (`same_event` of the new candidate
+    and its stored `form`). Its copies then always share one event, and a candidate
+    that joins one joins them all; the others are left out of the index. A telling
+    that does not join its copy (too vague, no content word) keeps every copy indexed,
+    each in an event of its own."""
+    return bool(words) and same_event(form, candidate, None, words)
+
+
+def _same_telling():
+    """The clause: a source told as the parameters `telling_values` gives say."""
+    return and_(_SOURCE.c.telling == bindparam("telling"),
+                *(_SOURCE.c[c].is_not_distinct_from(bindparam(f"told_{c}")) for c in TELLING_COLUMNS))
+
+
+def telling_values(values: dict) -> dict:
+    """The parameters of `_same_telling` for a source's row `values`."""
+    return {"telling": values["telling"], **{f"told_{c}": values[c] for c in TELLING_COLUMNS}}
+
+
+_INDEXED = exists().where(_WORD.c.source_id == _SOURCE.c.id)
+INDEXED_COPY = select(_SOURCE.c.id).where(_same_telling(), _INDEXED).limit(1)
+# The copies of a telling outside one document, first the indexed ones, then by id.
+COPIES_OUTSIDE = (select(_SOURCE.c.id, _INDEXED.label("indexed")).where(
+    _same_telling(), _SOURCE.c.document_id != bindparam("document_id"))
+    .order_by(_INDEXED.desc(), _SOURCE.c.id).limit(1))
+
+# The word rows of every copy of a telling but one (`number_tellings` leaves them out).
+WORDS_OF_OTHER_COPIES = delete(_WORD).where(_WORD.c.source_id.in_(
+    select(_SOURCE.c.id).where(_same_telling(), _SOURCE.c.id != bindparam("first"))))
+
+
+def index_new_sources(db: Connection, sources: list[tuple[int, EventCandidate, frozenset[str], dict, EventCandidate]]
+                      ) -> list[tuple[int, EventCandidate, frozenset[str]]]:
+    """Index the words of new sources (id, candidate, wording, row values, stored form),
+    but of a copy of a telling that `stands_for_copies` and is indexed already; return
+    the (id, candidate, wording) of the sources indexed."""
+    indexed, here = [], set()
+    for source_id, candidate, words, values, form in sources:
+        if stands_for_copies(form, candidate, words):
+            key = tuple(values[c] for c in TELLING_COLUMNS)
+            if key in here or driver_sql.scalar(db, INDEXED_COPY, telling_values(values)) is not None:
+                continue
+            here.add(key)
+        indexed.append((source_id, candidate, words))
+    index_words(db, indexed)
+    return indexed
 
 
 def index_words(db: Connection, sources: list[tuple[int, EventCandidate, frozenset[str]]]) -> None:

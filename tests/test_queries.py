@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from app import models, pages, queries
@@ -303,10 +303,11 @@ def test_revision_0002_indexes_an_existing_database(tmp_path):
                              date_end=date(2021, 1, 1), precision="day", basis="stated")
         session.add_all([passage, event])
         session.flush()
-        session.add(models.EventSource(event_id=event.id, document_id=doc.id, passage_id=passage.id,
-                                       sentence_start=0, sentence_end=26, title="Harbour closed",
-                                       date_start=date(2021, 1, 1), date_end=date(2021, 1, 1),
-                                       precision="day", basis="stated"))
+        # The columns revision 0001 has (the model's are newer).
+        session.execute(insert(models.EventSource.__table__).values(
+            event_id=event.id, document_id=doc.id, passage_id=passage.id, sentence_start=0, sentence_end=26,
+            title="Harbour closed", date_start=date(2021, 1, 1), date_end=date(2021, 1, 1), precision="day",
+            basis="stated", reported=False, claim="", entities="[]", mentions="[]"))
         session.commit()
     upgrade(url)
     with Session(engine) as session:

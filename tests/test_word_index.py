@@ -17,7 +17,7 @@ from app.records import ANCHOR_PUBLISHED, Anchor, SourceDocument
 from app.source_memory import forget_stored, memory_of
 from app.store import store_document
 from app.tempeval import read_corpus
-from app.word_index import WordIndexReader, sharing_sources
+from app.word_index import TELLING_COLUMNS, WordIndexReader, sharing_sources
 from app.wording import wording
 
 TRAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "tempeval3" / "train" / "TimeBank"
@@ -115,3 +115,118 @@ def test_sqlite_asks_the_index_through_its_driver_with_the_answer_sqlalchemy_giv
     engine.dispose()
     assert compared > 50 and found > 20
 
+
+
+def told_again(count: int, outlet: str):
+    """The first `count` articles as `outlet` prints them: the same text and date under
+    another URL, so that every telling in them is a copy of the first outlet's."""
+    knowledge = load_knowledge()
+    out = []
+    for doc in read_corpus(TRAIN)[:count]:
+        source = SourceDocument(origin=f"{doc.name}@{outlet}", title=doc.name, text=doc.text, published=doc.dct,
+                                url=f"https://{outlet}.example/{doc.name}")
+        out.append(analyze_document(source, Anchor(doc.dct, ANCHOR_PUBLISHED), knowledge))
+    return out
+
+
+def stored_events(engine) -> list[tuple]:
+    """Every event with the sources that tell it (by document and sentence)."""
+    with engine.connect() as db:
+        return db.exec_driver_sql(
+            "SELECT e.slug, e.title, e.date_start, e.date_end, e.corroboration, e.disputed, "
+            "(SELECT group_concat(o, '|') FROM (SELECT d.origin || ':' || s.sentence_start AS o FROM event_source s "
+            "JOIN document d ON d.id = s.document_id WHERE s.event_id = e.id ORDER BY o)) FROM event e ORDER BY e.slug"
+        ).fetchall()
+
+
+def copies_indexed(engine) -> list[tuple[int, int, int]]:
+    """For each telling told more than once: its copies, how many are indexed, in how many events."""
+    with engine.connect() as db:
+        return db.exec_driver_sql(
+            "SELECT count(*), sum(EXISTS (SELECT 1 FROM source_word w WHERE w.source_id = s.id)), "
+            "count(DISTINCT s.event_id) FROM event_source s GROUP BY " + ", ".join(["telling", *TELLING_COLUMNS])
+            + " HAVING count(*) > 1").fetchall()
+
+
+def store_all(url: str, *batches) -> None:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for batch in batches:
+            for document in batch:
+                store_document(session, document)
+        session.commit()
+    engine.dispose()
+
+
+def test_one_copy_of_a_telling_stands_in_the_word_index_for_all_with_the_same_events(tmp_path, monkeypatch):
+    batches = told_again(8, "first"), told_again(8, "second"), told_again(8, "third")
+    thin, full = f"sqlite:///{tmp_path / 'thin.db'}", f"sqlite:///{tmp_path / 'full.db'}"
+    for url in (thin, full):
+        upgrade(url)
+    store_all(thin, *batches)
+    engine = make_engine(thin)
+    tellings = copies_indexed(engine)
+    alone = [(copies, indexed, events) for copies, indexed, events in tellings if indexed == 1]
+    # A telling that stands for its copies: one indexed copy, all copies in one event.
+    assert len(alone) > 30 and all(events == 1 for _, _, events in alone), tellings
+    # Any other: every copy indexed, each in an event of its own.
+    assert all(indexed == copies == events for copies, indexed, events in tellings if indexed != 1)
+
+    with monkeypatch.context() as patch:  # the store as it was: every copy in the index
+        patch.setattr("app.word_index.stands_for_copies", lambda *told: False)
+        store_all(full, *batches)
+    full_engine = make_engine(full)
+    assert all(indexed == copies for copies, indexed, _ in copies_indexed(full_engine))
+    assert stored_events(engine) == stored_events(full_engine)
+    engine.dispose()
+    full_engine.dispose()
+
+
+def test_a_replaced_document_hands_its_place_in_the_word_index_to_a_copy(tmp_path, monkeypatch):
+    first, second, third = told_again(6, "first"), told_again(6, "second"), told_again(6, "third")
+    # The first outlet withdraws its articles: the same URLs now hold other text.
+    withdrawn = [analyze_document(replace(d.source, text="This article was withdrawn by its publisher."),
+                                  d.anchor, load_knowledge()) for d in first]
+    thin, full = f"sqlite:///{tmp_path / 'thin.db'}", f"sqlite:///{tmp_path / 'full.db'}"
+    for url in (thin, full):
+        upgrade(url)
+    store_all(thin, first, second, withdrawn, third)
+    engine = make_engine(thin)
+    tellings = copies_indexed(engine)
+    assert sum(indexed == 1 and copies == 2 for copies, indexed, _ in tellings) > 20, tellings
+    assert all(events == 1 for _, indexed, events in tellings if indexed == 1)
+    with monkeypatch.context() as patch:
+        patch.setattr("app.word_index.stands_for_copies", lambda *told: False)
+        store_all(full, first, second, withdrawn, third)
+    full_engine = make_engine(full)
+    # The third outlet's copies found the second's though the first's indexed copies went.
+    assert stored_events(engine) == stored_events(full_engine)
+    assert any("@third" in (e[6] or "") and "@second" in (e[6] or "") for e in stored_events(engine))
+    engine.dispose()
+    full_engine.dispose()
+
+
+def test_revision_0007_numbers_tellings_and_thins_the_index_as_a_new_store_has_it(tmp_path):
+    from alembic import command
+
+    from app.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)
+    store_all(url, told_again(6, "first"), told_again(6, "second"))
+    engine = make_engine(url)
+    with engine.connect() as db:
+        before = db.exec_driver_sql("SELECT * FROM source_word ORDER BY source_id, word").fetchall()
+        numbers = db.exec_driver_sql("SELECT id, telling FROM event_source ORDER BY id").fetchall()
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0006")  # a store before 0007: every copy indexed
+    engine = make_engine(url)
+    with engine.connect() as db:
+        assert db.exec_driver_sql("SELECT count(*) FROM source_word").scalar() > len(before)
+    engine.dispose()
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    with engine.connect() as db:
+        assert db.exec_driver_sql("SELECT * FROM source_word ORDER BY source_id, word").fetchall() == before
+        assert db.exec_driver_sql("SELECT id, telling FROM event_source ORDER BY id").fetchall() == numbers
+    engine.dispose()

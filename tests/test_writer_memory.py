@@ -76,7 +76,7 @@ def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
         session.commit()
 
     (engine,) = new_engines(tmp_path, "failing.db")
-    real = store.index_words
+    real = store.index_new_sources
 
     def fail_once(db, sources):
         real(db, sources)
@@ -85,10 +85,10 @@ def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
     with Session(engine) as session:
         for n, document in enumerate(docs):
             if n == 3:  # fails after its sources were stored, merged and remembered
-                monkeypatch.setattr(store, "index_words", fail_once)
+                monkeypatch.setattr(store, "index_new_sources", fail_once)
                 with pytest.raises(RuntimeError), session.begin_nested():
                     store.store_document(session, document)
-                monkeypatch.setattr(store, "index_words", real)
+                monkeypatch.setattr(store, "index_new_sources", real)
             with session.begin_nested():
                 store.store_document(session, document)
         session.commit()
@@ -125,7 +125,7 @@ def test_a_batch_undoes_a_failing_document_alone(tmp_path, monkeypatch):
     store_in_turn(docs[:3] + docs[4:], [one] * (len(docs) - 1))
 
     (engine,) = new_engines(tmp_path, "batch.db")
-    real = store.index_words
+    real = store.index_new_sources
     stored, failed = [], []
     batch = StoreBatch(engine, lambda d, r: stored.append(d), lambda d, e: failed.append((d, e)))
     for n, document in enumerate(docs):
@@ -133,9 +133,9 @@ def test_a_batch_undoes_a_failing_document_alone(tmp_path, monkeypatch):
             def fail(db, sources):
                 real(db, sources)
                 raise RuntimeError("disk full")
-            monkeypatch.setattr(store, "index_words", fail)
+            monkeypatch.setattr(store, "index_new_sources", fail)
         batch.add(document.source, document)
-        monkeypatch.setattr(store, "index_words", real)
+        monkeypatch.setattr(store, "index_new_sources", real)
     batch.commit()
     assert [str(e) for _, e in failed] == ["disk full"] and len(stored) == len(docs) - 1
     assert events(engine) == events(one)
@@ -160,7 +160,7 @@ def test_a_batch_whose_transaction_sqlite_ended_reports_its_documents_failed(tmp
     monkeypatch.setattr(ingest, "BATCH_SECONDS", 3600)  # one transaction for the first documents
     docs = documents()
     (engine,) = new_engines(tmp_path, "batch.db")
-    real = store.index_words
+    real = store.index_new_sources
     stored, failed = [], []
     batch = StoreBatch(engine, lambda d, r: stored.append(d.origin), lambda d, e: failed.append(d.origin))
     for n, document in enumerate(docs):
@@ -168,9 +168,9 @@ def test_a_batch_whose_transaction_sqlite_ended_reports_its_documents_failed(tmp
             def fail(db, sources):
                 db.connection.driver_connection.execute("ROLLBACK")  # as SQLite does on an I/O error
                 raise RuntimeError("disk I/O error")
-            monkeypatch.setattr(store, "index_words", fail)
+            monkeypatch.setattr(store, "index_new_sources", fail)
         batch.add(document.source, document)
-        monkeypatch.setattr(store, "index_words", real)
+        monkeypatch.setattr(store, "index_new_sources", real)
     batch.commit()
     origins = [d.source.origin for d in docs]
     assert sorted(failed) == sorted(origins[:4]) and stored == origins[4:]
