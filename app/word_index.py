@@ -235,11 +235,12 @@ class RecentWords:
         self.own_since: int | None = None  # every store version after this one is this writer's
         self.by_word: dict[str, deque] = {}
         self.order: deque = deque()  # (source id, words), oldest first
-        self.first: int | None = None  # every source this writer stored from this id on is here
+        # The last source forgotten: every indexed source this writer stored after it is here.
+        self.forgotten = 0
 
     def restart(self, version: int) -> None:
         """Another writer (or a rolled-back transaction) left the store at `version`."""
-        self.own_since, self.first = version, None
+        self.own_since, self.forgotten = version, 0
         self.by_word.clear()
         self.order.clear()
 
@@ -249,8 +250,6 @@ class RecentWords:
             for word in words:
                 self.by_word.setdefault(word, deque()).append(entry)
             self.order.append((source_id, words))
-            if self.first is None:
-                self.first = source_id
         while len(self.order) > RECENT_SOURCES:
             gone, words = self.order.popleft()
             for word in words:
@@ -258,7 +257,7 @@ class RecentWords:
                 kept.popleft()  # entries are added in id order: the oldest is first
                 if not kept:
                     del self.by_word[word]
-            self.first = self.order[0][0] if self.order else None
+            self.forgotten = gone
 
     def complete(self, snapshot: SharingSnapshot,
                  new: list[tuple[EventCandidate, frozenset[str]]]) -> list[set[int]] | None:
@@ -266,7 +265,7 @@ class RecentWords:
         sources stored after it that share enough words and pass `may_be_same`."""
         if self.own_since is None or snapshot.version < self.own_since or len(snapshot.sources) != len(new):
             return None
-        if self.first is not None and self.first > snapshot.last_source + 1:
+        if self.forgotten > snapshot.last_source:
             return None
         found = []
         for (candidate, words), told in zip(new, snapshot.sources):

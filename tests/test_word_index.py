@@ -230,3 +230,29 @@ def test_revision_0007_numbers_tellings_and_thins_the_index_as_a_new_store_has_i
         assert db.exec_driver_sql("SELECT * FROM source_word ORDER BY source_id, word").fetchall() == before
         assert db.exec_driver_sql("SELECT id, telling FROM event_source ORDER BY id").fetchall() == numbers
     engine.dispose()
+
+
+def test_a_snapshot_is_completed_past_copies_left_out_of_the_index(tmp_path):
+    # Copies the writer leaves out of the index take source ids too: the sources stored
+    # after a snapshot are still all known, and the completed answer is the index's.
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    store_all(url, told_again(8, "first"))
+    asking = told_again(8, "third")
+    snapshots = [WordIndexReader(url)(document.candidates) for document in asking]
+    compared = 0
+    with Session(engine) as session:
+        for document in told_again(8, "second") + analysed(8, 2):
+            store_document(session, document)
+        db = session.connection()
+        for document, snapshot in zip(asking, snapshots):
+            new = [(c, wording(c)) for c in document.candidates]
+            completed = memory_of(db).recent.complete(snapshot, new)
+            assert completed == [sharing_sources(db, c, words) for c, words in new]
+            compared += len(new)
+        left_out = db.exec_driver_sql("SELECT count(*) FROM event_source s WHERE NOT EXISTS "
+                                      "(SELECT 1 FROM source_word w WHERE w.source_id = s.id)").scalar()
+        session.commit()
+    assert compared > 50 and left_out > 30
+    engine.dispose()
