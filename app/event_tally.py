@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.merge import _clash, _essence_id, _join, _joined_by_new, _one_event, _ranked, _standing, merge_events
+from app.merge import _clash, _essence_id, _join, _joined_by_new, _one_event, _ranked, _standing, group_tellings
 from app.records import Entity, SourcedCandidate
 from app.same_event import dates_agree
 from app.wording import wording
@@ -197,11 +197,11 @@ def merge_tallies(events: list[EventTally], new: list[SourcedCandidate]
 
 
 def _regrouped(part: list[int], copies: list[int], items: list[SourcedCandidate]) -> list[list[int]]:
-    """`merge_events` of the part, each item standing for its copies (two of them where it
+    """`merge_events`' groups of the part, each item standing for its copies (two of them where it
     has several); the groups as lists of the part's item indexes, without repeats."""
     reduced: list[SourcedCandidate] = []
     of: dict[int, int] = {}
     for i in part:
         reduced += [items[i]] * min(copies[i], 2)
         of[id(items[i])] = i
-    return [list(dict.fromkeys(of[id(s)] for s in event.sources)) for event in merge_events(reduced)]
+    return [list(dict.fromkeys(of[id(s)] for s in group)) for group in group_tellings(reduced)]

@@ -129,14 +129,19 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     ...                                        told("b", "Trump's swearing-in as president")])]
     [2]
     """
+    return _chronological([_merged(group) for group in group_tellings(items)])
+
+
+def group_tellings(items: list[SourcedCandidate]) -> list[list[SourcedCandidate]]:
+    """The groups `merge_events` makes events of, each in `_order`, the groups in no
+    order of note (a caller that needs only who goes with whom skips the events)."""
     ordered = sorted(items, key=_order)
     keys = [_essence_id(item.candidate) for item in ordered]
     words = [wording(item.candidate) for item in ordered]
     groups = []
     for part in _linked_parts(keys, words, ordered):
         groups += _groups_of(part, keys, words, ordered)
-    events = [_merged([ordered[i] for i in members]) for members in groups]
-    return _chronological(events)
+    return [[ordered[i] for i in members] for members in groups]
 
 
 def _chronological(events: list[MergedEvent]) -> list[MergedEvent]:
