@@ -134,7 +134,19 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
 
 def group_tellings(items: list[SourcedCandidate]) -> list[list[SourcedCandidate]]:
     """The groups `merge_events` makes events of, each in `_order`, the groups in no
-    order of note (a caller that needs only who goes with whom skips the events)."""
+    order of note (a caller that needs only who goes with whom skips the events).
+
+    >>> from datetime import date
+    >>> trump = Entity("donald-trump", "Donald Trump", "person")
+    >>> def told(doc, title, day):
+    ...     c = EventCandidate(0, 0, 10, title, date(2025, 1, day), date(2025, 1, day), "day",
+    ...                        BASIS_STATED, None, actors=(trump,))
+    ...     return SourcedCandidate(doc, c)
+    >>> [[item.document_key for item in group] for group in group_tellings([
+    ...     told("b", "Trump sworn in as president", 20), told("a", "Trump sworn in as president", 20),
+    ...     told("c", "Trump signed orders", 21)])]
+    [['a', 'b'], ['c']]
+    """
     ordered = sorted(items, key=_order)
     keys = [_essence_id(item.candidate) for item in ordered]
     words = [wording(item.candidate) for item in ordered]

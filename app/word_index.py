@@ -4,10 +4,11 @@ may tell the same event as.
 `same_event` needs two tellings to share title words and to pass `may_be_same`; the
 index keeps each stored source's title words with its dates, so that a new
 candidate is compared with the few sources sharing its words within the merge's
-reach instead of every source. Of a telling printed by many articles, that joins its
-own copies, the index holds one copy (`index_new_sources`): the others share its event. The analysis processes ask it too, through a read
-snapshot of their own (`read_snapshot`), and the writer completes their answer with
-the sources it stored since (`RecentWords`), so the look-up leaves the serial writer.
+reach instead of every source. Of a telling printed by many articles that joins its
+own copies, the index holds one copy (`index_new_sources`): the others share its
+event. The analysis processes ask it too, through a read snapshot of their own
+(`read_snapshot`), and the writer completes their answer with the sources it stored
+since (`RecentWords`), so the look-up leaves the serial writer.
 """
 from __future__ import annotations
 
