@@ -60,7 +60,7 @@ class _Compiled:
     def sql(self, params: dict) -> str:
         if not self.expanding:
             return self.string
-        sizes = tuple(len(params[n]) for n in self.expanding)
+        sizes = tuple(_padded(len(params[n])) for n in self.expanding)
         found = self.by_size.get(sizes)
         if found is None:
             found = self.string
@@ -78,10 +78,20 @@ class _Compiled:
         for name, process in zip(self.names, self.processors):
             value = params[name]
             if name in self.expanding:
+                value = list(value)
+                value += value[-1:] * (_padded(len(value)) - len(value))
                 values += value if process is None else [process(v) for v in value]
             else:
                 values.append(value if process is None or value is None else process(value))
         return values
+
+
+def _padded(size: int) -> int:
+    """The length an expanding IN list of `size` values is spelled with: up to 8 as it is,
+    then the next power of two, its last value repeated (SQLite reads an IN list as a
+    set). A statement then has a few spellings, not one for every size of list a writer
+    meets, each kept here and prepared again by the driver when its cache has lost it."""
+    return size if size <= 8 else 1 << (size - 1).bit_length()
 
 
 # By statement and parameter names. Bounded in practice: the statements are module

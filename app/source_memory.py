@@ -251,6 +251,9 @@ class _EntityView:
         return self._entities[key][1]
 
 
+IDS_READ_AT_ONCE = 8192
+
+
 def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
     """source id -> [event id, SourcedCandidate] for `ids`, from memory or read (and remembered)."""
     found: dict[int, list] = {}
@@ -262,17 +265,18 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
         else:
             memory.sources.move_to_end(i)
             found[i] = entry
-    if not missing:
-        return found
-    rows = driver_sql.rows(db, _SOURCES_BY_ID, {"ids": missing})
-    if not rows:
-        return found
-    passage_idx = dict(driver_sql.rows(db, _PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}))
-    doc_keys = dict(driver_sql.rows(db, _DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}))
-    keys = {k for r in rows for k in json.loads(r.entities)}
-    memory.entity_rows(db, keys)
-    entities = _EntityView(memory)
-    for r in sorted(rows, key=lambda r: r.id):
-        candidate = candidate_from_row(r, passage_idx[r.passage_id], entities)
-        found[r.id] = memory.remember(r.id, r.event_id, doc_keys[r.document_id], candidate)
+    # An event of tens of thousands of sources is read in slices: SQLite binds at most
+    # 32,766 values in one statement, PostgreSQL 65,535.
+    for n in range(0, len(missing), IDS_READ_AT_ONCE):
+        rows = driver_sql.rows(db, _SOURCES_BY_ID, {"ids": missing[n:n + IDS_READ_AT_ONCE]})
+        if not rows:
+            continue
+        passage_idx = dict(driver_sql.rows(db, _PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}))
+        doc_keys = dict(driver_sql.rows(db, _DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}))
+        keys = {k for r in rows for k in json.loads(r.entities)}
+        memory.entity_rows(db, keys)
+        entities = _EntityView(memory)
+        for r in sorted(rows, key=lambda r: r.id):
+            candidate = candidate_from_row(r, passage_idx[r.passage_id], entities)
+            found[r.id] = memory.remember(r.id, r.event_id, doc_keys[r.document_id], candidate)
     return found

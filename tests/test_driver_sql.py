@@ -80,3 +80,17 @@ def test_the_statement_s_own_values_are_passed(engines):
         driver_sql.execute_many(db, insert(thing), ROWS)
         driver_sql.execute(db, update(thing).where(thing.c.id == 1).values(id=thing.c.id + 10))
         assert driver_sql.scalars(db, select(thing.c.id).order_by(thing.c.id)) == [2, 3, 11]
+
+
+def test_a_long_in_list_is_spelled_in_a_few_lengths_with_the_same_rows(engines):
+    _, driver = engines
+    many = [{"name": str(n), "day": None, "flag": None, "at": None} for n in range(300)]
+    statement = select(thing.c.name).where(thing.c.id.in_(bindparam("ids", expanding=True)))
+    with driver.begin() as db:
+        driver_sql.execute_many(db, insert(thing), many)
+        for size in range(1, 301):
+            ids = list(range(1, size + 1))
+            assert sorted(driver_sql.scalars(db, statement, {"ids": ids}), key=int) == [str(n) for n in range(size)]
+        spellings = driver_sql._compiled(db, statement, {"ids": [1]}).by_size
+    # 1 to 8 as they are, then 16, 32, 64, 128, 256 and 512: not 300 spellings.
+    assert sorted(spellings) == [(n,) for n in (1, 2, 3, 4, 5, 6, 7, 8, 16, 32, 64, 128, 256, 512)]

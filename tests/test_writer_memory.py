@@ -67,6 +67,31 @@ def test_two_writers_taking_turns_merge_as_one_does(tmp_path):
         engine.dispose()
 
 
+def test_sources_read_back_in_slices_merge_as_read_at_once(tmp_path, monkeypatch):
+    # Two writers taking turns read back the sources of the events they join; an
+    # event of more sources than one statement may bind is read in slices.
+    from app import source_memory
+
+    (one,) = new_engines(tmp_path, "one.db")
+    store_in_turn(documents(), [one] * len(documents()))
+    reads = []
+    real = source_memory.driver_sql.rows
+
+    def counted(db, statement, params=None):
+        if statement is source_memory._SOURCES_BY_ID:
+            reads.append(len(params["ids"]))
+        return real(db, statement, params)
+
+    monkeypatch.setattr(source_memory, "IDS_READ_AT_ONCE", 2)
+    monkeypatch.setattr(source_memory.driver_sql, "rows", counted)
+    first, second = new_engines(tmp_path, "two.db", 2)
+    store_in_turn(documents(), [first if n % 2 else second for n in range(len(documents()))])
+    assert events(first) == events(one)
+    assert reads and max(reads) == 2 and reads.count(2) > 3, reads
+    for engine in (one, first, second):
+        engine.dispose()
+
+
 def test_a_document_rolled_back_half_stored_is_forgotten(tmp_path, monkeypatch):
     (one,) = new_engines(tmp_path, "one.db")
     docs = documents()
