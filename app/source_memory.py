@@ -266,7 +266,7 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
             memory.sources.move_to_end(i)
             found[i] = entry
     # An event of tens of thousands of sources is read in slices: SQLite binds at most
-    # 32,766 values in one statement, PostgreSQL 65,535.
+    # 32,766 values in one statement unless built otherwise (250,000 here), PostgreSQL 65,535.
     for n in range(0, len(missing), IDS_READ_AT_ONCE):
         rows = driver_sql.rows(db, _SOURCES_BY_ID, {"ids": missing[n:n + IDS_READ_AT_ONCE]})
         if not rows:
