@@ -209,12 +209,12 @@ def test_a_replaced_document_hands_its_place_in_the_word_index_to_a_copy(db_url,
     full_engine.dispose()
 
 
-def test_revision_0007_numbers_tellings_and_thins_the_index_as_a_new_store_has_it(tmp_path):
+def test_revision_0007_numbers_tellings_and_thins_the_index_as_a_new_store_has_it(db_url):
     from alembic import command
 
     from app.db import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+    url = db_url
     upgrade(url)
     store_all(url, told_again(6, "first"), told_again(6, "second"))
     engine = make_engine(url)
