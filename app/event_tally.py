@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.merge import _clash, _essence_id, _join, _joined_by_new, _one_event, _ranked, _standing, group_tellings
-from app.records import Entity, SourcedCandidate
+from app.records import EventSummary, SourcedCandidate
 from app.same_event import dates_agree
 from app.wording import wording
 
@@ -60,19 +60,10 @@ class TellingTally:
 
 
 @dataclass
-class TalliedEvent:
+class TalliedEvent(EventSummary):
     """What `app.merge._merged` makes of an event's tellings, but its list of sources."""
 
-    title: str
-    date_start: date
-    date_end: date
-    precision: str
-    basis: str
-    actors: tuple[Entity, ...]
-    weapons: tuple[Entity, ...]
-    reported: bool
-    disputed: bool
-    corroboration: int
+    corroboration: int = 1
 
 
 class EventTally:
@@ -80,8 +71,8 @@ class EventTally:
     the documents that tell it at each pair of dates.
 
     >>> from app.records import BASIS_STATED, EventCandidate
-    >>> day = date(2025, 1, 20)
-    >>> c = EventCandidate(0, 0, 10, "Trump sworn in as president", day, day, "day", BASIS_STATED, None)
+    >>> day = date(2021, 3, 2)
+    >>> c = EventCandidate(0, 0, 10, "Harbour closed to shipping", day, day, "day", BASIS_STATED, None)
     >>> tally = EventTally()
     >>> for n, doc in enumerate(["a", "b", "a"]):
     ...     tally.add(SourcedCandidate(doc, c), n)

@@ -165,12 +165,9 @@ class SourcedCandidate:
 
 
 @dataclass
-class MergedEvent:
-    """One event as the timeline shows it: the candidates of every source that tells it.
-
-    `disputed` is set where the sources disagree (different dates for the same
-    happening, contradicting claims); `sources` keeps every claim, so both sides show.
-    """
+class EventSummary:
+    """What an event's row holds, whoever merged it: `MergedEvent` from its candidates,
+    `app.event_tally.TalliedEvent` from the tallies of its distinct tellings."""
 
     title: str
     date_start: date
@@ -179,9 +176,19 @@ class MergedEvent:
     basis: str
     actors: tuple[Entity, ...]
     weapons: tuple[Entity, ...]
-    sources: list[SourcedCandidate]
     reported: bool = False
     disputed: bool = False
+
+
+@dataclass
+class MergedEvent(EventSummary):
+    """One event as the timeline shows it: the candidates of every source that tells it.
+
+    `disputed` is set where the sources disagree (different dates for the same
+    happening, contradicting claims); `sources` keeps every claim, so both sides show.
+    """
+
+    sources: list[SourcedCandidate] = field(kw_only=True)
 
     @property
     def corroboration(self) -> int:
