@@ -15,13 +15,14 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import driver_sql, models
-from .event_tally import EventTally, merge_tallies
+from .event_tally import EventTally, TalliedEvent, merge_tallies
 from .known_documents import stored_document
 from .merge import NewTellings, _essence_id, merge_events, merge_into, wording
 from .same_event import MERGE_REACH
@@ -36,6 +37,7 @@ from .slugs import event_slug
 from .source_memory import ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, stored_form
 from .word_index import (
     COPIES_OUTSIDE,
+    INDEXED_OF_DOCUMENT,
     TELLING_COLUMNS,
     WORDS_OF_OTHER_COPIES,
     SharingSnapshot,
@@ -216,16 +218,12 @@ def _remove_document(db: Connection, document_id: int, memory: "SourceMemory") -
     return {i for i in event_ids if i is not None}, promoted
 
 
-_INDEXED_OF_DOCUMENT = select(_SOURCE.c.telling, *(_SOURCE.c[c] for c in TELLING_COLUMNS)).where(
-    _SOURCE.c.document_id == bindparam("document_id"), exists().where(_WORD.c.source_id == _SOURCE.c.id))
-
-
 def _index_other_copies(db: Connection, document_id: int) -> bool:
     """Before a document's sources go: where one stood in the word index for copies of
     its telling in other documents (`index_new_sources`), the first of them takes its
     place. Returns whether one did."""
     promoted = set()
-    for row in driver_sql.rows(db, _INDEXED_OF_DOCUMENT, {"document_id": document_id}):
+    for row in driver_sql.rows(db, INDEXED_OF_DOCUMENT, {"document_id": document_id}):
         found = driver_sql.rows(db, COPIES_OUTSIDE, {**telling_values(row._asdict()), "document_id": document_id})
         if found and not found[0].indexed:
             promoted.add(found[0].id)
@@ -395,6 +393,18 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     # answers 404 rather than pointing at a different happening.
 
 
+class _MadeEvent(NamedTuple):
+    """An event `_continue_events` makes: the event whose row it keeps (None: a new row),
+    its tally, its old tellings (index of their event, essence number), its new ones
+    (indexes), and what its row says."""
+
+    keep: int | None
+    tally: EventTally
+    olds: list[tuple[int, int]]
+    fresh: list[int]
+    event: TalliedEvent
+
+
 def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new_ids: list[int],
                      new_entries: list[list]) -> bool:
     """Store the new sources `new_ids` (just stored, unlinked; remembered as `new_entries`)
@@ -413,7 +423,7 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
     plan = merge_tallies([tallies[e] for e in order], new_items)
     if plan is None:
         return False
-    made = []  # (event id whose row it keeps or None, its tally, its old tellings, its new ones)
+    made: list[_MadeEvent] = []
     for olds, fresh in plan:
         owners = {n for n, _ in olds}
         keep = order[owners.pop()] if len(owners) == 1 and len(olds) == len(tallies[order[olds[0][0]]].tellings) \
@@ -426,17 +436,18 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
                 tally.absorb(number, tallies[order[n]].tellings[number])
         for k in fresh:
             tally.add(new_items[k], new_ids[k])
-        made.append((keep, tally, olds, fresh, tally.merged()))
+        made.append(_MadeEvent(keep, tally, olds, fresh, tally.merged()))
     # In the order _remerge writes them (app.merge._chronological), for the same ids and slugs.
-    made.sort(key=lambda m: (m[4].date_start, m[4].date_end, m[4].reported, m[4].title, m[1].first_order()))
+    made.sort(key=lambda m: (m.event.date_start, m.event.date_end, m.event.reported, m.event.title,
+                             m.tally.first_order()))
     old_events, old_entities = _event_rows(db, order) if order else ({}, {})
-    kept = {keep for keep, *_ in made}
+    kept = {m.keep for m in made}
     gone = [e for e in order if e not in kept]
     if gone:
         _delete_events(db, gone)
         memory.events_changed(gone)
 
-    event_ids, slugs = _write_events(db, memory, [m[4] for m in made], [old_events.get(m[0]) for m in made],
+    event_ids, slugs = _write_events(db, memory, [m.event for m in made], [old_events.get(m.keep) for m in made],
                                      old_entities)
     links = []
     new_slugs: dict[str, str] = {}  # old slug -> new slug

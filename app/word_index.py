@@ -76,6 +76,9 @@ def telling_values(values: dict) -> dict:
 
 _INDEXED = exists().where(_WORD.c.source_id == _SOURCE.c.id)
 INDEXED_COPY = select(_SOURCE.c.id).where(_same_telling(), _INDEXED).limit(1)
+# A document's indexed sources, with what `telling_values` reads of them.
+INDEXED_OF_DOCUMENT = select(_SOURCE.c.telling, *(_SOURCE.c[c] for c in TELLING_COLUMNS)).where(
+    _SOURCE.c.document_id == bindparam("document_id"), _INDEXED)
 # The copies of a telling outside one document, first the indexed ones, then by id.
 COPIES_OUTSIDE = (select(_SOURCE.c.id, _INDEXED.label("indexed")).where(
     _same_telling(), _SOURCE.c.document_id != bindparam("document_id"))
