@@ -137,14 +137,14 @@ def group_tellings(items: list[SourcedCandidate]) -> list[list[SourcedCandidate]
     order of note (a caller that needs only who goes with whom skips the events).
 
     >>> from datetime import date
-    >>> trump = Entity("donald-trump", "Donald Trump", "person")
+    >>> port = Entity("port-authority", "Port Authority", "organisation")
     >>> def told(doc, title, day):
-    ...     c = EventCandidate(0, 0, 10, title, date(2025, 1, day), date(2025, 1, day), "day",
-    ...                        BASIS_STATED, None, actors=(trump,))
+    ...     c = EventCandidate(0, 0, 10, title, date(2021, 3, day), date(2021, 3, day), "day",
+    ...                        BASIS_STATED, None, actors=(port,))
     ...     return SourcedCandidate(doc, c)
     >>> [[item.document_key for item in group] for group in group_tellings([
-    ...     told("b", "Trump sworn in as president", 20), told("a", "Trump sworn in as president", 20),
-    ...     told("c", "Trump signed orders", 21)])]
+    ...     told("b", "Port Authority closed the harbour", 2), told("a", "Port Authority closed the harbour", 2),
+    ...     told("c", "Port Authority raised its fees", 9)])]
     [['a', 'b'], ['c']]
     """
     ordered = sorted(items, key=_order)

@@ -72,7 +72,7 @@ _DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
 # read, with their events, and the tallies of the events it merged (app.event_tally),
 # for as long as it alone writes: the store's version (bumped by every document) tells
 # it whether anyone else wrote since. Both are bounded (least recently used first go),
-# so the writer's memory stays flat. A stored form, with the answers the merge keeps on
+# so the writer's memory is bounded. A stored form, with the answers the merge keeps on
 # it, takes about 1.7 KB. The tallies hold the events a new telling joins, so sources
 # are read mostly to make a tally: at 64,000 stored documents, with every event's tally
 # remembered, 40,000 sources instead of 150,000 cost the writer no more time (8.17

@@ -409,6 +409,7 @@ def test_a_price_line_of_a_trading_session_is_no_event(knowledge):
 @pytest.mark.parametrize("module", [
     "app.events", "app.titles", "app.subjects", "app.report_content", "app.reported", "app.word_classes",
     "app.merge", "app.same_event", "app.wording", "app.entities", "app.knowledge", "app.word_index",
+    "app.event_tally",
 ])
 def test_docstring_examples_hold(module):
     import doctest
