@@ -189,10 +189,12 @@ def merge_tallies(events: list[EventTally], new: list[SourcedCandidate]
 
 def _regrouped(part: list[int], copies: list[int], items: list[SourcedCandidate]) -> list[list[int]]:
     """`merge_events`' groups of the part, each item standing for its copies (two of them where it
-    has several); the groups as lists of the part's item indexes, without repeats."""
+    has several); the groups as lists of the part's item indexes, without repeats. Each event's
+    tellings are linked together (they were grouped so) and the new tellings link the
+    events of the part, so the part is not searched for parts again."""
     reduced: list[SourcedCandidate] = []
     of: dict[int, int] = {}
     for i in part:
         reduced += [items[i]] * min(copies[i], 2)
         of[id(items[i])] = i
-    return [list(dict.fromkeys(of[id(s)] for s in group)) for group in group_tellings(reduced)]
+    return [list(dict.fromkeys(of[id(s)] for s in group)) for group in group_tellings(reduced, linked=True)]

@@ -132,9 +132,11 @@ def merge_events(items: list[SourcedCandidate]) -> list[MergedEvent]:
     return _chronological([_merged(group) for group in group_tellings(items)])
 
 
-def group_tellings(items: list[SourcedCandidate]) -> list[list[SourcedCandidate]]:
+def group_tellings(items: list[SourcedCandidate], linked: bool = False) -> list[list[SourcedCandidate]]:
     """The groups `merge_events` makes events of, each in `_order`, the groups in no
     order of note (a caller that needs only who goes with whom skips the events).
+    `linked` says the items are known to be linked together, one part (events and the
+    tellings that link them): the search for parts is skipped.
 
     >>> from datetime import date
     >>> port = Entity("port-authority", "Port Authority", "organisation")
@@ -151,7 +153,7 @@ def group_tellings(items: list[SourcedCandidate]) -> list[list[SourcedCandidate]
     keys = [_essence_id(item.candidate) for item in ordered]
     words = [wording(item.candidate) for item in ordered]
     groups = []
-    for part in _linked_parts(keys, words, ordered):
+    for part in [list(range(len(ordered)))] if linked else _linked_parts(keys, words, ordered):
         groups += _groups_of(part, keys, words, ordered)
     return [[ordered[i] for i in members] for members in groups]
 

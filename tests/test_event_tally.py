@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app import event_tally, store
+from app import event_tally, merge, store
 from app.analyze import analyze_document
 from app.db import make_engine, upgrade
 from app.event_tally import EventTally, merge_tallies
@@ -22,6 +22,7 @@ from app.records import ANCHOR_PUBLISHED, BASIS_STATED, Anchor, AnalyzedDocument
     Passage, SourceDocument, SourcedCandidate, Timex
 from app.same_event import same_event
 from app.tempeval import read_corpus
+from app.wording import wording
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_merge_into import TRAIN, summary, training_tellings  # noqa: E402
@@ -66,6 +67,20 @@ def bridged_agents() -> tuple[list[SourcedCandidate], list[SourcedCandidate]]:
     new = [told(f"leaders-{n}", "Leaders condemned the bombings of the U.S. embassies in Kenya", (us,))
            for n in range(2)]
     return old, new
+
+
+def test_tellings_known_to_be_linked_together_group_as_when_their_parts_are_searched():
+    tellings = training_tellings(60)
+    old, new = bridged_agents()
+    tellings += old + new + [SourcedCandidate(t.document_key + "/again", t.candidate) for t in tellings[::3]]
+    ordered = sorted(tellings, key=merge._order)
+    keys = [merge._essence_id(t.candidate) for t in ordered]
+    words = [wording(t.candidate) for t in ordered]
+    parts = [[ordered[i] for i in part] for part in merge._linked_parts(keys, words, ordered)]
+    several = [part for part in parts if len(merge.group_tellings(part)) > 1]
+    assert any(len({merge._essence_id(t.candidate) for t in part}) > 2 for part in several)  # the bridge
+    for part in parts:
+        assert merge.group_tellings(part[::-1], linked=True) == merge.group_tellings(part)
 
 
 def made_from(plan, tallies, new) -> list[tuple]:
