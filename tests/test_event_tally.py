@@ -83,6 +83,28 @@ def test_tellings_known_to_be_linked_together_group_as_when_their_parts_are_sear
         assert merge.group_tellings(part[::-1], linked=True) == merge.group_tellings(part)
 
 
+def test_a_grouping_kept_for_a_set_of_tellings_serves_that_set_only(monkeypatch):
+    old, new = bridged_agents()
+    bridged = old + new
+    # The same three tellings but for the Security Council's, which now sorts first: the
+    # bridge joins it rather than Estrada's (the closest links tie, the order decides).
+    reworded = old[:2] + [SourcedCandidate(t.document_key, replace(t.candidate, title="A " + t.candidate.title))
+                          for t in old[2:]] + new
+
+    def titles(groups):
+        return sorted(sorted({t.candidate.title[:12] for t in group}) for group in groups)
+
+    assert titles(merge.group_tellings(bridged)) == [["Joseph Estra", "Leaders cond"], ["Security Cou"]]
+    assert titles(merge.group_tellings(reworded)) == [["A Security C", "Leaders cond"], ["Joseph Estra"]]
+    monkeypatch.setattr(merge, "_GROUPINGS", type(merge._GROUPINGS)())
+    for part, expected in ((bridged, merge.group_tellings(bridged)), (reworded, merge.group_tellings(reworded))):
+        copied = part + [SourcedCandidate("another", part[0].candidate)]
+        assert merge.group_tellings(copied[::-1], linked=True) == merge.group_tellings(copied)
+        assert [[t for t in g if t.document_key != "another"] for g in merge.group_tellings(copied, linked=True)] \
+            == expected
+    assert len(merge._GROUPINGS) == 2  # one grouping kept for each set of tellings
+
+
 def made_from(plan, tallies, new) -> list[tuple]:
     """The events a plan of merge_tallies makes, as `summary` shows them."""
     made = []
