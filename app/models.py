@@ -115,10 +115,10 @@ class SourceWord(SQLModel, table=True):
     every source of those years."""
 
     __tablename__ = "source_word"
-    # Covers the writer's query (app/store.py): equal `wide` and word, a range of start
-    # dates, and no table row to read.
+    # Covers the writer's query (app.word_index): equal `wide`, word and `reported`, a
+    # range of start dates, and no table row to read (revision 0008).
     __table_args__ = (
-        Index("ix_source_word_lookup", "wide", "word", "date_start", "date_end", "reported", "first_actor",
+        Index("ix_source_word_lookup", "wide", "word", "reported", "date_start", "date_end", "first_actor",
               "source_id"),
     )
 

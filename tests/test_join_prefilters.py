@@ -113,8 +113,8 @@ def test_stored_tellings_join_through_the_word_index(tmp_path, news_candidates):
 
 
 def test_the_writers_lookup_reads_only_its_covering_index(tmp_path):
-    """EXPLAIN QUERY PLAN of the word-index query: both parts search the covering
-    index by wide, word and a range of start dates, and read no table row."""
+    """EXPLAIN QUERY PLAN of each word-index statement: every part searches the covering
+    index by wide, word, reported and a range of start dates, and reads no table row."""
     import sqlite3
 
     from sqlalchemy.dialects import sqlite
@@ -124,15 +124,22 @@ def test_the_writers_lookup_reads_only_its_covering_index(tmp_path):
     path = tmp_path / "plan.db"
     upgrade(f"sqlite:///{path}")
     day = date(2024, 8, 6)
-    statement = SHARING_SOURCES.params(
-        words=["offens", "launch"], narrow_low=day - MERGE_REACH - timedelta(days=400), low=day - MERGE_REACH,
-        high=day + MERGE_REACH, need=2, reported=False, start=day, end=day, subject="ukraine")
-    sql = str(statement.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-    with sqlite3.connect(path) as conn:
-        plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
-    searches = [step for step in plan if step.startswith(("SEARCH", "SCAN source_word"))]
-    assert len(searches) == 2, plan
-    assert all("COVERING INDEX ix_source_word_lookup (wide=? AND word=? AND date_start" in s for s in searches), plan
+    values = dict(words=["offens", "launch"], need=2, start=day, end=day, subject="ukraine")
+    for name, shift in (("narrow_low", -MERGE_REACH - timedelta(days=400)), ("low", -MERGE_REACH),
+                        ("high", MERGE_REACH), ("overlap_low", -timedelta(days=400)),
+                        ("reported_low", -timedelta(days=431)), ("lookback_low", -timedelta(days=766)),
+                        ("told_start", -timedelta(days=31)), ("told_end", timedelta(days=31)),
+                        ("lookback_start", -timedelta(days=366)), ("lookback_end", timedelta(days=366))):
+        values[name] = day + shift
+    for (reported, _), statement in SHARING_SOURCES.items():
+        sql = str(statement.params(values, reported=reported).compile(
+            dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+        with sqlite3.connect(path) as conn:
+            plan = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        searches = [step for step in plan if step.startswith(("SEARCH", "SCAN source_word"))]
+        assert len(searches) == 3, plan
+        narrow = [s for s in searches if "wide=? AND word=? AND reported=? AND date_start" in s]
+        assert len(narrow) == 2 and all("COVERING INDEX ix_source_word_lookup" in s for s in searches), plan
 
 
 def test_the_writers_document_lookups_use_an_index(tmp_path):

@@ -91,9 +91,9 @@ def test_a_snapshot_older_than_another_writers_work_is_refused(tmp_path):
 
 
 def test_sqlite_asks_the_index_through_its_driver_with_the_answer_sqlalchemy_gives(tmp_path):
-    # sharing_sources runs SHARING_SOURCES through the SQLite driver itself (its words
+    # sharing_sources runs its statement through the SQLite driver itself (its words
     # spelled out, dates as ISO text): the same rows as the statement through SQLAlchemy.
-    from app.word_index import SHARING_SOURCES, _sharing_values
+    from app.word_index import _sharing_values, sharing_statement
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     upgrade(url)
@@ -110,7 +110,7 @@ def test_sqlite_asks_the_index_through_its_driver_with_the_answer_sqlalchemy_giv
                 if not words:
                     continue
                 ours = sharing_sources(db, c, words)
-                assert set(db.execute(SHARING_SOURCES, _sharing_values(c, words)).scalars()) == ours
+                assert set(db.execute(sharing_statement(c), _sharing_values(c, words)).scalars()) == ours
                 compared, found = compared + 1, found + bool(ours)
     engine.dispose()
     assert compared > 50 and found > 20
