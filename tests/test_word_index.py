@@ -209,6 +209,28 @@ def test_a_replaced_document_hands_its_place_in_the_word_index_to_a_copy(db_url,
     full_engine.dispose()
 
 
+def test_a_telling_whose_only_indexed_copy_was_withdrawn_is_indexed_again(db_url, tmp_path, monkeypatch):
+    # A withdrawn article takes the only indexed copies of its tellings with it: told
+    # again, they must be indexed again, or their next copies would find nothing.
+    first, third, fourth = told_again(6, "first"), told_again(6, "third"), told_again(6, "fourth")
+    withdrawn = [analyze_document(replace(d.source, text="This article was withdrawn by its publisher."),
+                                  d.anchor, load_knowledge()) for d in first]
+    thin, full = db_url, f"sqlite:///{tmp_path / 'full.db'}"
+    for url in (thin, full):
+        upgrade(url)
+    store_all(thin, first, withdrawn, third, fourth)
+    with monkeypatch.context() as patch:
+        patch.setattr("app.word_index.stands_for_copies", lambda *told: False)
+        store_all(full, first, withdrawn, third, fourth)
+    engine, full_engine = make_engine(thin), make_engine(full)
+    assert stored_events(engine) == stored_events(full_engine)
+    # The fourth outlet's copies found the third's, told after the first's were withdrawn.
+    assert sum(any("@third" in s for s in e[6]) and any("@fourth" in s for s in e[6])
+               for e in stored_events(engine)) > 20
+    engine.dispose()
+    full_engine.dispose()
+
+
 def test_revision_0007_numbers_tellings_and_thins_the_index_as_a_new_store_has_it(db_url):
     from alembic import command
 
