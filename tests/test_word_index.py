@@ -185,23 +185,31 @@ def test_one_copy_of_a_telling_stands_in_the_word_index_for_all_with_the_same_ev
     full_engine.dispose()
 
 
-def test_a_replaced_document_hands_its_place_in_the_word_index_to_a_copy(db_url, tmp_path, monkeypatch):
-    first, second, third = told_again(6, "first"), told_again(6, "second"), told_again(6, "third")
-    # The first outlet withdraws its articles: the same URLs now hold other text.
-    withdrawn = [analyze_document(replace(d.source, text="This article was withdrawn by its publisher."),
-                                  d.anchor, load_knowledge()) for d in first]
+def withdrawn(documents):
+    """The same URLs holding other text: the outlet withdrew its articles."""
+    return [analyze_document(replace(d.source, text="This article was withdrawn by its publisher."), d.anchor,
+                             load_knowledge()) for d in documents]
+
+
+def stored_thin_and_full(db_url, tmp_path, monkeypatch, *batches):
+    """Engines on the batches stored as the writer stores them (one copy of a telling that
+    stands for its copies indexed) and with every copy indexed, as the store was before."""
     thin, full = db_url, f"sqlite:///{tmp_path / 'full.db'}"
     for url in (thin, full):
         upgrade(url)
-    store_all(thin, first, second, withdrawn, third)
-    engine = make_engine(thin)
+    store_all(thin, *batches)
+    with monkeypatch.context() as patch:
+        patch.setattr("app.word_index.stands_for_copies", lambda *told: False)
+        store_all(full, *batches)
+    return make_engine(thin), make_engine(full)
+
+
+def test_a_replaced_document_hands_its_place_in_the_word_index_to_a_copy(db_url, tmp_path, monkeypatch):
+    first, second, third = told_again(6, "first"), told_again(6, "second"), told_again(6, "third")
+    engine, full_engine = stored_thin_and_full(db_url, tmp_path, monkeypatch, first, second, withdrawn(first), third)
     tellings = copies_indexed(engine)
     assert sum(indexed == 1 and copies == 2 for copies, indexed, _ in tellings) > 20, tellings
     assert all(events == 1 for _, indexed, events in tellings if indexed == 1)
-    with monkeypatch.context() as patch:
-        patch.setattr("app.word_index.stands_for_copies", lambda *told: False)
-        store_all(full, first, second, withdrawn, third)
-    full_engine = make_engine(full)
     # The third outlet's copies found the second's though the first's indexed copies went.
     assert stored_events(engine) == stored_events(full_engine)
     assert any(any("@third" in s for s in e[6]) and any("@second" in s for s in e[6]) for e in stored_events(engine))
@@ -213,16 +221,7 @@ def test_a_telling_whose_only_indexed_copy_was_withdrawn_is_indexed_again(db_url
     # A withdrawn article takes the only indexed copies of its tellings with it: told
     # again, they must be indexed again, or their next copies would find nothing.
     first, third, fourth = told_again(6, "first"), told_again(6, "third"), told_again(6, "fourth")
-    withdrawn = [analyze_document(replace(d.source, text="This article was withdrawn by its publisher."),
-                                  d.anchor, load_knowledge()) for d in first]
-    thin, full = db_url, f"sqlite:///{tmp_path / 'full.db'}"
-    for url in (thin, full):
-        upgrade(url)
-    store_all(thin, first, withdrawn, third, fourth)
-    with monkeypatch.context() as patch:
-        patch.setattr("app.word_index.stands_for_copies", lambda *told: False)
-        store_all(full, first, withdrawn, third, fourth)
-    engine, full_engine = make_engine(thin), make_engine(full)
+    engine, full_engine = stored_thin_and_full(db_url, tmp_path, monkeypatch, first, withdrawn(first), third, fourth)
     assert stored_events(engine) == stored_events(full_engine)
     # The fourth outlet's copies found the third's, told after the first's were withdrawn.
     assert sum(any("@third" in s for s in e[6]) and any("@fourth" in s for s in e[6])
