@@ -121,6 +121,10 @@ _INSERT_WORD = insert(_WORD)
 
 
 _WORDS = bindparam("words", expanding=True)
+# Two dated tellings may be one happening if their dates overlap, or as a date dispute
+# by the same subject.
+_DATED_MAY_JOIN = (((_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")))
+                   | (_WORD.c.first_actor == bindparam("subject")))
 # same_event.may_be_same in SQL: a source told with dates that exclude the new candidate's
 # may join it only if either is reported, or as a date dispute by the same subject.
 # Reported statements (dated by their article's anchor) only within their windows:
@@ -137,9 +141,7 @@ _MAY_BE_SAME = or_(
     ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(True)
     & (_WORD.c.date_start <= bindparam("lookback_end")) & (_WORD.c.date_end >= bindparam("told_start")),
     # both dated: overlapping dates, or a date dispute by the same subject
-    ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(False)
-    & (((_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")))
-       | (_WORD.c.first_actor == bindparam("subject"))),
+    ~bindparam("reported", type_=Boolean) & _WORD.c.reported.is_(False) & _DATED_MAY_JOIN,
 )
 
 
@@ -175,9 +177,7 @@ SHARING_SOURCES = {
                              _narrow(True, "reported_low", "lookback_end", "told_start"), _WIDE),
     # With a subject: also the same subject's tellings within the merge's reach (a dispute).
     (False, True): _counted(
-        _narrow(False, "narrow_low", "high", "low").where(
-            ((_WORD.c.date_start <= bindparam("end")) & (_WORD.c.date_end >= bindparam("start")))
-            | (_WORD.c.first_actor == bindparam("subject"))),
+        _narrow(False, "narrow_low", "high", "low").where(_DATED_MAY_JOIN),
         _narrow(True, "reported_low", "lookback_end", "told_start"), _WIDE),
     # A reported statement: other statements anchored within REPORTED_WINDOW, tellings
     # dated from REPORTED_LOOKBACK before its anchor to REPORTED_WINDOW after it.
