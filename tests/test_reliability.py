@@ -118,7 +118,9 @@ def content(db: Path) -> tuple[Counter, Counter]:
 
 def test_kill_9_mid_batch_leaves_a_consistent_database_and_a_rerun_finishes(tmp_path):
     articles = tmp_path / "articles"
-    total = len(write_articles(articles, 200, seed=1))
+    # A transaction stores up to 100 documents (app.ingest.BATCH_DOCUMENTS): the last kill,
+    # once 140 are seen, must still find a batch to land in.
+    total = len(write_articles(articles, 300, seed=1))
     reference = tmp_path / "reference.db"
     assert timeline("ingest", str(articles), "--db", f"sqlite:///{reference}").returncode == 0
     want_documents, want_events = content(reference)
