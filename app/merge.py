@@ -32,18 +32,14 @@ class NewTellings:
         self.new = new
         self.keys = [_essence_id(c) for c, _ in new]
 
-    def join(self, stored: EventCandidate, which: list[int]) -> bool:
-        """Whether `stored` tells the same event as one of the new candidates `which` (indexes)."""
+    def links(self, stored: EventCandidate, n: int) -> bool:
+        """Whether `stored` tells the same event as the new candidate `n` (an index)."""
         key = _essence_id(stored)
-        words = wording(stored)
-        for n in which:
-            same = _LINKED.get(key, self.keys[n])
-            if same is None:
-                candidate, new_words = self.new[n]
-                same = _LINKED.put(key, self.keys[n], same_event(stored, candidate, words, new_words))
-            if same:
-                return True
-        return False
+        same = _LINKED.get(key, self.keys[n])
+        if same is None:
+            candidate, new_words = self.new[n]
+            same = _LINKED.put(key, self.keys[n], same_event(stored, candidate, wording(stored), new_words))
+        return same
 
 
 _PRECISION_RANK = {"day": 0, "part": 1, "month": 2, "season": 3, "quarter": 4, "year": 5, "decade": 6}
@@ -512,6 +508,35 @@ def _joined_by_new(parent: list[int], first_new: int, keys: list[int], words: li
     return list(parts.values())
 
 
+def may_all_share(new: dict, old: dict) -> bool:
+    """Whether every new telling may share a group (`may_share_group`) with every other
+    telling, new or old; each given by essence number, as a SourcedCandidate or anything
+    whose `first` is one (a tally of its copies). Two old tellings are not tested: they
+    are of one event, made so. So a telling joining an event costs its distinct
+    tellings, not their square.
+
+    >>> from datetime import date
+    >>> def told(title):
+    ...     c = EventCandidate(0, 0, 10, title, date(2021, 3, 2), date(2021, 3, 2), "day", BASIS_STATED, None)
+    ...     return SourcedCandidate("a", c)
+    >>> may_all_share({1: told("Port Authority closed the harbour")}, {2: told("Harbour closed")})
+    True
+    """
+    tested = set()
+    for a, x in new.items():
+        tested.add(a)
+        others = [b for b in new if b not in tested] + [b for b in old if b not in new]
+        for b, groupable in zip(others, _GROUPABLE.row(a, others)):
+            if groupable is None:
+                y = new.get(b) or old[b]
+                y = getattr(y, "first", y)
+                groupable = _GROUPABLE.put(a, b, may_share_group(x.candidate, y.candidate, wording(x.candidate),
+                                                                 wording(y.candidate)))
+            if not groupable:
+                return False
+    return True
+
+
 def _one_event(part: list[int], events: list[int | None], keys: list[int], words: list[frozenset[str]],
                items: list[SourcedCandidate]) -> bool:
     """Whether `merge_events` makes one event of a part of `merge_into`: every two of its
@@ -529,17 +554,8 @@ def _one_event(part: list[int], events: list[int | None], keys: list[int], words
         owners.setdefault(keys[i], set()).add(event)
     essences = list(first)
     if len(set().union(*owners.values()) - {None}) <= 1:
-        # One old event at most, the usual case: only the pairs with a new telling are
-        # tested, so a telling joining an event costs its distinct tellings, not their square.
-        new = [a for a in essences if None in owners[a]]
-        tested = set()
-        for a in new:
-            tested.add(a)
-            others = [b for b in essences if b not in tested]
-            for b, groupable in zip(others, _GROUPABLE.row(a, others)):
-                if not (groupable or groupable is None and _may_group(first[a], first[b], keys, words, items)):
-                    return False
-        return True
+        return may_all_share({a: items[first[a]] for a in essences if None in owners[a]},
+                             {b: items[first[b]] for b in essences if None not in owners[b]})
     for n, a in enumerate(essences):
         for b in essences[n + 1:]:
             both = owners[a] | owners[b]

@@ -164,7 +164,7 @@ def store_document(session: Session, analyzed: AnalyzedDocument) -> StoreResult:
         else:
             joined = _joined_events(db, memory, list(zip(candidates, new_words)), analyzed.shared)
             if not _continue_events(db, memory, joined, new_ids, new_entries):
-                _remerge(db, memory, [], joined, set(new_ids))
+                _remerge(db, memory, [], set(joined), set(new_ids))
         memory.recent.add(index_new_sources(db, list(zip(new_ids, candidates, new_words, values,
                                                          (entry[1].candidate for entry in new_entries)))))
     elif touched:
@@ -395,8 +395,8 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
 
 class _MadeEvent(NamedTuple):
     """An event `_continue_events` makes: the event whose row it keeps (None: a new row),
-    its tally, its old tellings (index of their event, essence number), its new ones
-    (indexes), and what its row says."""
+    its tally, the old tellings it takes from other events (index of their event, essence
+    number), its new ones (indexes), and what its row says."""
 
     keep: int | None
     tally: EventTally
@@ -405,10 +405,11 @@ class _MadeEvent(NamedTuple):
     event: TalliedEvent
 
 
-def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new_ids: list[int],
+def _continue_events(db: Connection, memory: SourceMemory, joined: dict[int, set[int]], new_ids: list[int],
                      new_entries: list[list]) -> bool:
     """Store the new sources `new_ids` (just stored, unlinked; remembered as `new_entries`)
-    as `_remerge` would, from the tallies of the events they join (app.event_tally):
+    as `_remerge` would, from the tallies of the events they join (`joined`: event id ->
+    the new sources, as indexes, that join it; app.event_tally):
     each event made keeps the row of the one event whose tellings it holds all of, and
     only sources whose telling moves are linked again. Return False, having written
     nothing, where the merge would part the copies of one telling: `_remerge` then
@@ -420,14 +421,12 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
     order = sorted(joined)
     tallies = _tallies(db, memory, order)
     new_items = [entry[1] for entry in new_entries]
-    plan = merge_tallies([tallies[e] for e in order], new_items)
+    plan = merge_tallies([tallies[e] for e in order], new_items, [joined[e] for e in order])
     if plan is None:
         return False
     made: list[_MadeEvent] = []
-    for olds, fresh in plan:
-        owners = {n for n, _ in olds}
-        keep = order[owners.pop()] if len(owners) == 1 and len(olds) == len(tallies[order[olds[0][0]]].tellings) \
-            else None
+    for whole, olds, fresh in plan:
+        keep = order[whole] if whole is not None else None
         if keep is not None:
             tally = tallies[keep]
         else:
@@ -457,13 +456,14 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: set[int], new
             links.append({"source_id": new_ids[k], "to_event": event_id})
             new_entries[k][0] = event_id
             memory.place(new_ids[k], event_id, _essence_id(new_items[k].candidate))
+        if keep is not None:
+            new_slugs.setdefault(old_events[keep].slug, slugs[n])
         for old_n, number in sorted(olds, key=lambda o: tallies[order[o[0]]].tellings[o[1]].first_order):
             new_slugs.setdefault(old_events[order[old_n]].slug, slugs[n])
-            if order[old_n] != keep:  # (a new row may take the number of a deleted one)
-                for source_id in tallies[order[old_n]].tellings[number].handles:
-                    links.append({"source_id": source_id, "to_event": event_id})
-                    memory.linked(source_id, event_id)
-                    memory.place(source_id, event_id, number)
+            for source_id in tallies[order[old_n]].tellings[number].handles:
+                links.append({"source_id": source_id, "to_event": event_id})
+                memory.linked(source_id, event_id)
+                memory.place(source_id, event_id, number)
         memory.keep_tally(event_id, tally)
     driver_sql.execute_many(db, _LINK_SOURCE, links)
     _redirect_renamed(db, new_slugs)
@@ -570,8 +570,9 @@ _LIGHT_COLUMNS = (_SOURCE.c.id, _SOURCE.c.event_id, _SOURCE.c.title, _SOURCE.c.e
 
 
 def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCandidate, frozenset[str]]],
-                   snapshot: SharingSnapshot | None = None) -> set[int]:
-    """Ids of the stored events that one of the new candidates joins (`same_event`).
+                   snapshot: SharingSnapshot | None = None) -> dict[int, set[int]]:
+    """The stored events that new candidates join (`same_event` with one of its sources),
+    by id, each with the new candidates (indexes) that join it.
 
     The word index narrows the stored sources to those sharing enough words that
     pass `may_be_same` (`sharing_sources`); the index holds the words a source had
@@ -582,25 +583,30 @@ def _joined_events(db: Connection, memory: SourceMemory, new: list[tuple[EventCa
     if sharing is None:
         sharing = [sharing_sources(db, candidate, words) for candidate, words in new]
     ids = set().union(*sharing)
-    if not ids:
-        return set()
-    stored: list[tuple[int, int | None, EventCandidate]] = []  # (source id, its event, the candidate to test)
+    stored: dict[int, tuple[int, EventCandidate]] = {}  # source id -> (its event, the candidate to test)
     unplaced = []
-    for source_id in sorted(ids):
+    for source_id in ids:
         place = memory.placed.get(source_id)
         if place is None:
             unplaced.append(source_id)
         else:
             # A source of a remembered tally is tested as the first copy of its telling there.
             event_id, number = place >> 32, place & 0xFFFFFFFF
-            stored.append((source_id, event_id, memory.tallies[event_id].tellings[number].first.candidate))
-    stored += [(i, event_id, item.candidate) for i, (event_id, item) in read_sources(db, memory, unplaced).items()]
+            stored[source_id] = (event_id, memory.tallies[event_id].tellings[number].first.candidate)
+    for source_id, (event_id, item) in read_sources(db, memory, sorted(unplaced)).items():
+        if event_id is not None:
+            stored[source_id] = (event_id, item.candidate)
     tellings = NewTellings(new)
-    joined: set[int] = set()
-    for source_id, event_id, candidate in stored:
-        if event_id is not None and event_id not in joined and tellings.join(
-                candidate, [n for n, shares in enumerate(sharing) if source_id in shares]):
-            joined.add(event_id)
+    joined: dict[int, set[int]] = {}
+    for n, shares in enumerate(sharing):
+        linked: set[int] = set()
+        for source_id in sorted(shares):
+            entry = stored.get(source_id)
+            # Once a new candidate joins an event, its other sources need no test.
+            if entry is not None and entry[0] not in linked and tellings.links(entry[1], n):
+                linked.add(entry[0])
+        for event_id in linked:
+            joined.setdefault(event_id, set()).add(n)
     return joined
 
 

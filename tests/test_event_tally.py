@@ -50,6 +50,51 @@ def test_a_tally_makes_what_merging_all_the_tellings_makes():
         assert fields(tally_of(event.sources[::-1]).merged()) == fields(event)
 
 
+def test_a_tally_grown_in_any_order_and_absorbed_in_parts_keeps_what_merging_makes():
+    """What `merged` reads is kept as copies arrive: the same event whatever the order
+    of the copies, and whether they were added or absorbed from other tallies; with
+    tellings of two polarities (a clash), two pairs of dates (a dispute, votes) and
+    entities named by different tellings."""
+    port = Entity("port-authority", "Port Authority", "organisation")
+    navy = Entity("navy", "Navy", "armed-force")
+    mine = Entity("sea-mine", "Sea mine", "weapon")
+
+    def told(doc, title, day, actors=(port,), weapons=(), reported=False, n=0):
+        c = EventCandidate(0, n, n + 10, title, date(2021, 3, day), date(2021, 3, day), "day", BASIS_STATED, None,
+                           actors=actors, weapons=weapons, reported=reported)
+        return SourcedCandidate(doc, c)
+
+    groups = [
+        [told("a", "Port Authority closed the harbour", 2), told("b", "Port Authority closed the harbour", 2),
+         told("c", "Port Authority did not close the harbour", 2, (navy, port)),
+         told("d", "Port Authority closed the harbour", 3, (navy,), (mine,)),
+         told("d", "Port Authority closed the harbour", 3, (navy,), (mine,), n=20)],
+        [told("e", "Navy cleared the mines", 4, (navy,), (mine,), reported=True),
+         told("f", "Navy cleared the mines", 5, (navy, port), (mine,), reported=True),
+         told("f", "Navy only cleared the mines", 4, (port,), reported=True, n=20)],
+        # Named as often, the one named earlier by some telling first.
+        [told("g", "Navy escorted the convoy", 6, (port, navy)), told("h", "Navy escorted the convoy", 6, (navy, port))],
+        # A telling of three copies outweighs two tellings of one copy each.
+        [told(doc, "Port Authority reopened the harbour", 7) for doc in "ijk"]
+        + [told(doc, f"Navy reopened the harbour {doc}", 7, (navy,)) for doc in "lm"],
+        # One entity named two ways (its knowledge changed): as the telling that sorts first names it.
+        [told("n", "Port closed", 8), told("o", "Port closed", 8, (replace(port, name="Port Authority (renamed)"),))],
+    ]
+    for group in groups + [e.sources for e in merge_events(training_tellings(40))]:
+        expected = fields(merge._merged(sorted(group, key=merge._order)))
+        halves = (group[::2], group[1::2])
+        parts = [tally_of(half) for half in halves]
+        absorbed = EventTally()
+        for tally in parts[::-1]:
+            for number, telling in tally.tellings.items():
+                absorbed.absorb(number, telling)
+        assert fields(tally_of(group).merged()) == expected
+        assert fields(tally_of(group[::-1]).merged()) == expected
+        assert fields(absorbed.merged()) == expected
+        assert absorbed.copies() == len(group)
+    assert fields(tally_of(groups[0]).merged())[-2:] == (True, 4)  # disputed; four documents
+
+
 def bridged_agents() -> tuple[list[SourcedCandidate], list[SourcedCandidate]]:
     """Two agents doing one thing, each told twice, and a telling naming neither that bridges them."""
     day = date(1998, 8, 11)
@@ -108,8 +153,12 @@ def test_a_grouping_kept_for_a_set_of_tellings_serves_that_set_only(monkeypatch)
 def made_from(plan, tallies, new) -> list[tuple]:
     """The events a plan of merge_tallies makes, as `summary` shows them."""
     made = []
-    for olds, fresh in plan:
+    for whole, olds, fresh in plan:
         tally = EventTally()
+        kept = list(tallies[whole].tellings.items()) if whole is not None else []
+        assert not (kept and olds)  # an event kept whole takes no other old telling
+        for number, telling in kept:
+            tally.absorb(number, telling)
         for n, number in olds:
             tally.absorb(number, tallies[n].tellings[number])
         for k in fresh:
@@ -133,7 +182,9 @@ def test_new_tellings_merged_into_tallies_make_the_events_of_merging_everything(
     old = merge_events(tellings)
     joined = [e for e in old if any(same_event(n.candidate, s.candidate) for n in again for s in e.sources)]
     tallies = [tally_of(e.sources) for e in joined]
-    plan = merge_tallies(tallies, again)
+    links = [{k for k, n in enumerate(again) if any(same_event(n.candidate, s.candidate) for s in e.sources)}
+             for e in joined]
+    plan = merge_tallies(tallies, again, links)
     # The bridge joins both agents' events in one part, which is grouped again.
     assert plan is not None and any(len(groups) > 1 for groups in regrouped)
     assert sorted(made_from(plan, tallies, again)) == sorted(summary(merge_into([e.sources for e in joined], again)))
