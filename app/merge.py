@@ -511,9 +511,10 @@ def _joined_by_new(parent: list[int], first_new: int, keys: list[int], words: li
 def may_all_share(new: dict, old: dict) -> bool:
     """Whether every new telling may share a group (`may_share_group`) with every other
     telling, new or old; each given by essence number, as a SourcedCandidate or anything
-    whose `first` is one (a tally of its copies). Two old tellings are not tested: they
-    are of one event, made so. So a telling joining an event costs its distinct
-    tellings, not their square.
+    whose `first` is one (a tally of its copies). The old tellings are of one event, made
+    so: every two of them may share a group, and so may a new copy of an old telling with
+    all of them. So a telling joining an event costs its distinct tellings, not their
+    square, and a further copy of one of them costs nothing.
 
     >>> from datetime import date
     >>> def told(title):
@@ -522,13 +523,13 @@ def may_all_share(new: dict, old: dict) -> bool:
     >>> may_all_share({1: told("Port Authority closed the harbour")}, {2: told("Harbour closed")})
     True
     """
-    tested = set()
-    for a, x in new.items():
-        tested.add(a)
-        others = [b for b in new if b not in tested] + [b for b in old if b not in new]
+    fresh = [a for a in new if a not in old]
+    for n, a in enumerate(fresh):
+        x = new[a]
+        others = fresh[n + 1:] + list(old)
         for b, groupable in zip(others, _GROUPABLE.row(a, others)):
             if groupable is None:
-                y = new.get(b) or old[b]
+                y = new[b] if b in new else old[b]
                 y = getattr(y, "first", y)
                 groupable = _GROUPABLE.put(a, b, may_share_group(x.candidate, y.candidate, wording(x.candidate),
                                                                  wording(y.candidate)))
@@ -555,7 +556,7 @@ def _one_event(part: list[int], events: list[int | None], keys: list[int], words
     essences = list(first)
     if len(set().union(*owners.values()) - {None}) <= 1:
         return may_all_share({a: items[first[a]] for a in essences if None in owners[a]},
-                             {b: items[first[b]] for b in essences if None not in owners[b]})
+                             {b: items[first[b]] for b in essences if owners[b] != {None}})
     for n, a in enumerate(essences):
         for b in essences[n + 1:]:
             both = owners[a] | owners[b]

@@ -91,3 +91,24 @@ def test_copies_of_one_telling_merge_alike_whatever_numbers_the_writer_gave_them
     assert merge._essence_id(originals[0].candidate) != merge._essence_id(copies[0].candidate)
     assert sum(len(sources) > 1 for *_, sources in one_number) > 20
     assert two_numbers == one_number
+
+
+def test_a_further_copy_of_a_telling_joins_its_event_without_a_test(monkeypatch):
+    """The tellings of one event may all share a group (it was made so): a new telling
+    is tested against each of them, a new copy of one of them against none."""
+    from app import merge
+
+    tested = []
+    real = merge.may_share_group
+    monkeypatch.setattr(merge, "may_share_group", lambda *args: tested.append(args) or real(*args))
+    monkeypatch.setattr(merge, "_GROUPABLE", merge.PairAnswers(1 << 10))
+    day = date(1998, 8, 11)
+    old = {n: SourcedCandidate(f"d{n}", EventCandidate(0, 0, 10, title, day, day, "day", BASIS_STATED, None))
+           for n, title in enumerate(["Embassies were bombed in Nairobi", "Bombs hit the embassies in Nairobi",
+                                      "Embassies in Nairobi were hit by bombs"])}
+    assert merge.may_all_share({1: SourcedCandidate("again", old[1].candidate)}, old)
+    assert tested == []
+    fresh = SourcedCandidate("new", EventCandidate(0, 0, 10, "Nairobi embassies bombed", day, day, "day",
+                                                    BASIS_STATED, None))
+    assert merge.may_all_share({7: fresh, 1: old[1]}, old)
+    assert len(tested) == 3  # the new telling against each old one, the copy against none
