@@ -186,14 +186,14 @@ class EventTally:
         dates = min(self.preferred, key=lambda d: (d[2], -len(told[d[:2]]), self.preferred[d][0]))
         best = self.preferred[dates][1].candidate
         # Dates, reported flags and polarities are the essence's: one copy answers for all.
-        dates_clash = any(not dates_agree(best, kept[1].candidate) for dates, kept in self.preferred.items()
-                          if not dates[2])
+        dates_clash = any(not dates_agree(best, kept[1].candidate) for (_, _, reported), kept
+                          in self.preferred.items() if not reported)
         return TalliedEvent(
             title=best.title, date_start=best.date_start, date_end=best.date_end, precision=best.precision,
             basis=best.basis,
             actors=_ranked_names(self.named, False),
             weapons=_ranked_names(self.named, True),
-            reported=all(dates[2] for dates in self.preferred),
+            reported=all(reported for _, _, reported in self.preferred),
             disputed=dates_clash or self.clash,
             corroboration=len(self.documents if self.documents is not None else next(iter(told.values()))),
         )
@@ -258,10 +258,10 @@ def merge_tallies(events: list[EventTally], new: list[SourcedCandidate], links: 
     for part in parts.values():
         olds = [n for n in part if n < first_new]
         fresh = [i - first_new for i in part if i >= first_new]
-        told = {}
+        new_tellings = {}  # essence number -> a new telling of it
         for k in fresh:
-            told.setdefault(keys[k], new[k])
-        if len(olds) <= 1 and may_all_share(told, events[olds[0]].tellings if olds else {}):
+            new_tellings.setdefault(keys[k], new[k])
+        if len(olds) <= 1 and may_all_share(new_tellings, events[olds[0]].tellings if olds else {}):
             plan.append(PlannedEvent(olds[0] if olds else None, [], fresh))
             continue
         made = _regrouped(events, olds, new, fresh)
