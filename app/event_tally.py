@@ -86,14 +86,14 @@ class EventTally:
     >>> tally.merged().corroboration, len(tally.tellings), tally.copies()
     (2, 1, 3)
     """
-    __slots__ = ("tellings", "told", "documents", "count", "first", "preferred", "named", "polarities", "clash")
+    __slots__ = ("tellings", "told", "documents", "count", "earliest", "preferred", "named", "polarities", "clash")
 
     def __init__(self) -> None:
         self.tellings: dict[int, TellingTally] = {}
         self.told: dict[tuple[date, date], set[str]] = {}
         self.documents: set[str] | None = None  # all of them, once `told` has two pairs of dates
         self.count = 0  # copies
-        self.first: tuple = ()  # the first_order of the copy that sorts first
+        self.earliest: tuple = ()  # the first_order of the copy that sorts first
         # (date_start, date_end, reported) -> (best_key, item) of the copy preferred among them
         self.preferred: dict[tuple, tuple] = {}
         # entity key -> [copies naming it, earliest position among the actors (or weapons),
@@ -150,8 +150,8 @@ class EventTally:
     def _counted(self, telling: TellingTally, copies: int) -> None:
         """Count `copies` more copies of `telling`, whose first and preferred copies are updated."""
         self.count += copies
-        if not self.first or telling.first_order < self.first:
-            self.first = telling.first_order
+        if not self.earliest or telling.first_order < self.earliest:
+            self.earliest = telling.first_order
         c = telling.best.candidate
         dates = (c.date_start, c.date_end, c.reported)
         kept = self.preferred.get(dates)
@@ -175,7 +175,7 @@ class EventTally:
         return self.count
 
     def first_order(self) -> tuple:
-        return self.first
+        return self.earliest
 
     def merged(self) -> TalliedEvent:
         """`_merged` of the event's tellings. Copies of one telling share its dates, its
