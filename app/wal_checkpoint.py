@@ -59,6 +59,15 @@ def checkpoints_beside(engine: Engine, every: float = CHECKPOINT_EVERY) -> Itera
 def _checkpoint_until(path: str, stop: threading.Event, every: float) -> None:
     connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
     try:
+        # Every connection of ours puts the database in WAL mode (app.db), this one too:
+        # a connection learns a database's mode when it opens it, and the engine's first
+        # connection may come after this one. A connection that found a rollback journal
+        # answers every checkpoint with "not in WAL mode" (-1 frames), and the log would
+        # grow by the whole ingest, slowing every reader.
+        try:
+            connection.execute("PRAGMA journal_mode=WAL").fetchall()
+        except sqlite3.OperationalError:
+            pass  # locked for longer than the timeout: the engine's connections set the mode
         while not stop.wait(every):
             try:
                 # sqlite3 lets go of the GIL while it copies and syncs.

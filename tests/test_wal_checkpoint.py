@@ -44,6 +44,36 @@ def test_writer_connections_leave_checkpoints_to_the_thread_which_copies_the_log
         engine.dispose()
 
 
+def test_the_thread_checkpoints_a_database_no_connection_has_put_in_wal_mode_yet(tmp_path):
+    # As a migration leaves a new database: a table, a rollback journal, no log file, and
+    # the engine's first connection (which sets WAL mode) still to come.
+    path = tmp_path / "store.db"
+    made = sqlite3.connect(path)
+    made.execute("CREATE TABLE t (x TEXT)")
+    made.commit()
+    made.close()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with checkpoints_beside(engine, every=0.05):
+            time.sleep(0.2)  # the thread has opened its connection
+            with engine.connect() as connection:
+                for _ in range(5):
+                    connection.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "a" * 1000}] * 400)
+                    connection.commit()
+                # This connection stays open, so only a checkpoint copies the log into
+                # the database file; once copied, the next commit starts the log again.
+                deadline = time.monotonic() + 10
+                while path.stat().st_size < 2_000_000 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert path.stat().st_size >= 2_000_000
+                connection.execute(text("INSERT INTO t VALUES ('b')"))
+                connection.commit()
+                frames_in_log = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()[1]
+                assert 0 < frames_in_log < 10
+    finally:
+        engine.dispose()
+
+
 def test_engines_other_than_a_sqlite_file_are_left_as_they_are():
     engine = make_engine("sqlite://")
     with checkpoints_beside(engine):
