@@ -9,11 +9,19 @@ its own, which copies what the writer committed every `every` seconds, without
 blocking it or any reader (a PASSIVE checkpoint). Nothing is less durable: committed
 transactions are in the log either way, and SQLite replays the log on the next open
 should the process die.
+
+A log is written again from its start only by a transaction that begins when every
+frame of it has been copied; a writer that begins its next transaction as soon as it
+commits never finds it so, and the log would grow by the whole ingest (12 GB for
+100,000 documents). So every `restart_every` seconds, before the engine lends a connection
+(which then begins a transaction), what the thread has not copied yet (at most `every`
+seconds of log) is copied first.
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,6 +29,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 CHECKPOINT_EVERY = 0.5  # seconds
+RESTART_EVERY = 10.0  # seconds
 
 
 def _leave_checkpoints(dbapi_connection, _record) -> None:
@@ -28,7 +37,8 @@ def _leave_checkpoints(dbapi_connection, _record) -> None:
 
 
 @contextmanager
-def checkpoints_beside(engine: Engine, every: float = CHECKPOINT_EVERY) -> Iterator[None]:
+def checkpoints_beside(engine: Engine, every: float = CHECKPOINT_EVERY, restart_every: float = RESTART_EVERY
+                       ) -> Iterator[None]:
     """Within the block, `engine`'s SQLite connections do not checkpoint; a thread does.
 
     Other engines, and SQLite in memory, are left as they are. After the block, the
@@ -43,6 +53,8 @@ def checkpoints_beside(engine: Engine, every: float = CHECKPOINT_EVERY) -> Itera
         yield
         return
     event.listen(engine, "connect", _leave_checkpoints)
+    restarts = _LogRestarts(path, restart_every)
+    event.listen(engine, "checkout", restarts.before_checkout)
     engine.dispose()  # pooled connections opened before would go on checkpointing
     stop = threading.Event()
     thread = threading.Thread(target=_checkpoint_until, args=(path, stop, every), name="wal-checkpoint", daemon=True)
@@ -53,21 +65,73 @@ def checkpoints_beside(engine: Engine, every: float = CHECKPOINT_EVERY) -> Itera
         stop.set()
         thread.join()
         event.remove(engine, "connect", _leave_checkpoints)
+        event.remove(engine, "checkout", restarts.before_checkout)
+        restarts.close()
         engine.dispose()
 
 
-def _checkpoint_until(path: str, stop: threading.Event, every: float) -> None:
-    connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
-    try:
-        # Every connection of ours puts the database in WAL mode (app.db), this one too:
-        # a connection learns a database's mode when it opens it, and the engine's first
-        # connection may come after this one. A connection that found a rollback journal
-        # answers every checkpoint with "not in WAL mode" (-1 frames), and the log would
-        # grow by the whole ingest, slowing every reader.
+class _LogRestarts:
+    """Every `every` seconds, copies the rest of the log before each connection lent
+    until the log has started again (its header's checkpoint number changes). A copy
+    does not start it again while a reader still reads an older snapshot, as one
+    often does that began while it copied."""
+
+    def __init__(self, path: str, every: float) -> None:
+        self.path, self.every = path, every
+        self.last = time.monotonic()
+        self.started: bytes | None = None  # the checkpoint number when the copies began
+        self.connection: sqlite3.Connection | None = None
+
+    def before_checkout(self, _dbapi_connection, _record, _proxy) -> None:
+        if time.monotonic() - self.last < self.every:
+            return
+        number = _checkpoint_number(self.path)
+        if self.started is None:
+            self.started = number
+        elif number != self.started:
+            self.last, self.started = time.monotonic(), None
+            return
+        # A connection of its own: on the one being lent, SQLite answered the checkpoint
+        # with "busy" once the log had started again.
+        if self.connection is None:
+            self.connection = _wal_connection(self.path)
         try:
-            connection.execute("PRAGMA journal_mode=WAL").fetchall()
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.OperationalError:
-            pass  # locked for longer than the timeout: the engine's connections set the mode
+            pass  # the thread is checkpointing
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
+def _checkpoint_number(path: str) -> bytes:
+    """The checkpoint sequence number in the log's header (bytes 12-15), which SQLite
+    changes each time the log starts again."""
+    try:
+        with open(path + "-wal", "rb") as log:
+            return log.read(16)[12:]
+    except OSError:
+        return b""
+
+
+def _wal_connection(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    # Every connection of ours puts the database in WAL mode (app.db), this one too:
+    # a connection learns a database's mode when it opens it, and the engine's first
+    # connection may come after this one. A connection that found a rollback journal
+    # answers every checkpoint with "not in WAL mode" (-1 frames), and the log would
+    # grow by the whole ingest, slowing every reader.
+    try:
+        connection.execute("PRAGMA journal_mode=WAL").fetchall()
+    except sqlite3.OperationalError:
+        pass  # locked for longer than the timeout: the engine's connections set the mode
+    return connection
+
+
+def _checkpoint_until(path: str, stop: threading.Event, every: float) -> None:
+    connection = _wal_connection(path)
+    try:
         while not stop.wait(every):
             try:
                 # sqlite3 lets go of the GIL while it copies and syncs.
