@@ -17,19 +17,6 @@ def autocheckpoint(engine) -> int:
         return connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
 
 
-def frames_in_log(path) -> int:
-    probe = sqlite3.connect(path)
-    try:
-        probe.execute("SELECT count(*) FROM sqlite_master").fetchall()  # it learns of the log
-        while True:
-            busy, frames, _ = probe.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            if not busy:  # else the thread's checkpoint was running
-                return frames
-            time.sleep(0.01)
-    finally:
-        probe.close()
-
-
 def test_writer_connections_leave_checkpoints_to_the_thread_which_copies_the_log(tmp_path):
     path = tmp_path / "store.db"
     engine = make_engine(f"sqlite:///{path}")
@@ -74,14 +61,11 @@ def test_the_thread_checkpoints_a_database_no_connection_has_put_in_wal_mode_yet
                     connection.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "a" * 1000}] * 400)
                     connection.commit()
                 # This connection stays open, so only a checkpoint copies the log into
-                # the database file; once copied, the next commit starts the log again.
+                # the database file.
                 deadline = time.monotonic() + 10
                 while path.stat().st_size < 2_000_000 and time.monotonic() < deadline:
                     time.sleep(0.05)
                 assert path.stat().st_size >= 2_000_000
-                connection.execute(text("INSERT INTO t VALUES ('b')"))
-                connection.commit()
-                assert 0 < frames_in_log(path) < 10
     finally:
         engine.dispose()
 
