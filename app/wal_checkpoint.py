@@ -72,15 +72,17 @@ def checkpoints_beside(engine: Engine, every: float = CHECKPOINT_EVERY, restart_
 
 
 class _LogRestarts:
-    """Every `every` seconds, copies the rest of the log before each connection lent
-    until the log has started again (its header's checkpoint number changes). A copy
-    does not start it again while a reader still reads an older snapshot, as one
-    often does that began while it copied."""
+    """Every `every` seconds, copies the rest of the log before each connection lent,
+    up to `tries` copies, until the log has started again (its header's checkpoint
+    number changes). A copy does not start it again while a reader still reads an older
+    snapshot, as one often does that began while it copied; a reader that holds one for
+    long (a server's page) costs a few tries, not a copy before every transaction."""
 
-    def __init__(self, path: str, every: float) -> None:
-        self.path, self.every = path, every
+    def __init__(self, path: str, every: float, tries: int = 4) -> None:
+        self.path, self.every, self.tries = path, every, tries
         self.last = time.monotonic()
         self.started: bytes | None = None  # the checkpoint number when the copies began
+        self.tried = 0
         self.connection: sqlite3.Connection | None = None
 
     def before_checkout(self, _dbapi_connection, _record, _proxy) -> None:
@@ -88,18 +90,19 @@ class _LogRestarts:
             return
         number = _checkpoint_number(self.path)
         if self.started is None:
-            self.started = number
-        elif number != self.started:
+            self.started, self.tried = number, 0
+        elif number != self.started or self.tried >= self.tries:
             self.last, self.started = time.monotonic(), None
             return
-        # A connection of its own: on the one being lent, SQLite answered the checkpoint
-        # with "busy" once the log had started again.
+        # A connection of its own, opened once, as the thread's.
         if self.connection is None:
             self.connection = _wal_connection(self.path)
         try:
-            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            busy = self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0]
         except sqlite3.OperationalError:
-            pass  # the thread is checkpointing
+            busy = True
+        if not busy:  # else the thread was checkpointing: not a try
+            self.tried += 1
 
     def close(self) -> None:
         if self.connection is not None:

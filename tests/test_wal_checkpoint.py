@@ -9,6 +9,7 @@ import time
 from sqlalchemy import text
 
 from app.db import make_engine
+from app import wal_checkpoint
 from app.wal_checkpoint import checkpoints_beside
 
 
@@ -92,6 +93,47 @@ def test_a_writer_that_never_pauses_still_has_its_log_started_again(tmp_path):
         engine.dispose()
     assert written > 2_000_000  # else the machine is too slow for the test to mean anything
     assert largest < written / 2
+
+
+def test_a_reader_holding_an_old_snapshot_costs_the_writer_a_few_copies_not_one_a_transaction(tmp_path, monkeypatch):
+    path = tmp_path / "store.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (x TEXT)"))
+        connection.execute(text("INSERT INTO t VALUES ('a')"))
+    checkpoints = []
+
+    class Counted:
+        def __init__(self, connection):
+            self.connection = connection
+
+        def execute(self, sql, *args):
+            if "wal_checkpoint" in sql:
+                checkpoints.append(sql)
+            return self.connection.execute(sql, *args)
+
+        def close(self):
+            self.connection.close()
+
+    made = wal_checkpoint._wal_connection
+    monkeypatch.setattr(wal_checkpoint, "_wal_connection", lambda p: Counted(made(p)))
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchall()  # a snapshot the log cannot restart past
+    transactions = 0
+    try:
+        with checkpoints_beside(engine, every=0.05, restart_every=0.1):
+            deadline = time.monotonic() + 0.5
+            while time.monotonic() < deadline:
+                with engine.begin() as connection:
+                    connection.execute(text("INSERT INTO t VALUES ('b')"))
+                transactions += 1
+    finally:
+        reader.close()
+        engine.dispose()
+    assert transactions > 200
+    # The thread's 10 or so, and at most 4 copies in each of the 5 periods of 0.1 s.
+    assert len(checkpoints) <= 10 + 2 + 4 * 5
 
 
 def test_engines_other_than_a_sqlite_file_are_left_as_they_are():
