@@ -97,16 +97,21 @@ class _LogRestarts:
         # A connection of its own, opened once, as the thread's.
         if self.connection is None:
             self.connection = _wal_connection(self.path)
-        try:
-            busy = self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0]
-        except sqlite3.OperationalError:
-            busy = True
-        if not busy:  # else the thread was checkpointing: not a try
+        if _copy_log(self.connection):  # else the thread was copying: not a try
             self.tried += 1
 
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+def _copy_log(connection: sqlite3.Connection) -> bool:
+    """A PASSIVE checkpoint; False if another checkpoint was running. (sqlite3 lets go of
+    the GIL while it copies and syncs.)"""
+    try:
+        return not connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[0]
+    except sqlite3.OperationalError:
+        return False
 
 
 def _checkpoint_number(path: str) -> bytes:
@@ -137,10 +142,7 @@ def _checkpoint_until(path: str, stop: threading.Event, every: float) -> None:
     connection = _wal_connection(path)
     try:
         while not stop.wait(every):
-            try:
-                # sqlite3 lets go of the GIL while it copies and syncs.
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            except sqlite3.OperationalError:
-                pass  # another checkpoint is running (a second writer's): the next turn catches up
+            # If another checkpoint runs (the writer's, a second writer's), the next turn catches up.
+            _copy_log(connection)
     finally:
         connection.close()
