@@ -244,3 +244,19 @@ def test_a_batch_hides_the_heap_from_the_collector_and_hands_it_back(tmp_path, m
     finally:
         gc.unfreeze()
         engine.dispose()
+
+
+def test_a_batch_keeps_its_pages_and_savepoint_journals_in_memory(tmp_path):
+    # A batch dirties pages of every index across a large store: with SQLite's default
+    # 2 MB cache it wrote them out and read them back within the batch, and each
+    # document's savepoint kept its journal in a temporary file (app.ingest, app.db).
+    from app import ingest
+
+    (engine,) = new_engines(tmp_path, "cache.db")
+    batch = ingest.StoreBatch(engine, lambda d, r: None, lambda d, e: None)
+    document = documents()[0]
+    batch.add(document.source, document)
+    assert batch.connection.exec_driver_sql("PRAGMA cache_size").scalar() == -ingest.WRITER_CACHE_KIB
+    assert batch.connection.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+    batch.commit()
+    engine.dispose()
