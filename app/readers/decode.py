@@ -22,7 +22,7 @@ _BOMS = (
 _SNIFF = 8192
 # Control characters other than tab, newline, form feed and carriage return are
 # almost never in text; more than a few percent of them means a binary file.
-_CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
+_CONTROL = bytes(sorted(set(range(0, 32)) - {9, 10, 12, 13}))
 _MAX_CONTROL_SHARE = 0.05
 _NEAR_TIE = 0.05  # difference in charset_normalizer's "chaos" (mess) score
 
@@ -48,7 +48,8 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b in _CONTROL)
+    # translate deletes in C: a loop over the bytes in Python cost 0.1 ms an article.
+    controls = len(head) - len(head.translate(None, _CONTROL))
     return bool(head) and controls / len(head) > _MAX_CONTROL_SHARE
 
 
