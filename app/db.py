@@ -24,7 +24,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Each stored document is a savepoint; SQLite keeps the pages it would roll back to in a
-    # temporary file past 64 KiB, which cost an ingest some 260 write calls a document.
+    # temporary file past 64 KiB, which cost an ingest 250 to 290 write calls a document.
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 

@@ -69,7 +69,7 @@ UNFREEZE_DOCUMENTS = 10_000
 # The writer's SQLite page cache (the default is 2 MB). A batch dirties pages of every index
 # it writes (the word index's, the passages' full-text index's) across a store of a
 # gigabyte: with 2 MB, SQLite wrote dirty pages out and read them back within the batch,
-# 135 read calls a document at 60,000 documents, 44 with this cache.
+# 151 read calls a document at 60,000 documents, 44 with this cache.
 WRITER_CACHE_KIB = 128 * 1024
 
 
