@@ -226,11 +226,23 @@ def _groups_of(part: list[int], keys: list[int], words: list[frozenset[str]],
     for i in part:
         first.setdefault(keys[i], i)
     reps = list(first.values())
-    if all(_may_group(i, j, keys, words, items) for n, i in enumerate(reps) for j in reps[n + 1:]):
+    if _all_groupable(reps, keys, words, items):
         if len(reps) > 1 or _link(reps[0], reps[0], keys, words, items):
             return [part]
         return [[i] for i in part]
     return _greedy_groups(part, keys, words, items)
+
+
+def _all_groupable(reps: list[int], keys: list[int], words: list[frozenset[str]],
+                   items: list[SourcedCandidate]) -> bool:
+    """Whether every two of `reps` may share a group (`_may_group`), the kept answers read
+    a row at a time."""
+    for n, i in enumerate(reps):
+        later = reps[n + 1:]
+        for j, groupable in zip(later, _GROUPABLE.row(keys[i], [keys[j] for j in later])):
+            if groupable is False or (groupable is None and not _may_group(i, j, keys, words, items)):
+                return False
+    return True
 
 
 def _greedy_groups(part: list[int], keys: list[int], words: list[frozenset[str]],
@@ -286,10 +298,18 @@ def _greedy_linking(reps: list[int], keys: list[int], words: list[frozenset[str]
     """The groups of `_greedy_groups`, as lists of positions in `reps` (one telling of
     each distinct essence, in `_content` order)."""
     # A part is linked together, so most of its tellings share words: testing every two
-    # for a shared word costs less than listing the pairs word by word.
-    links = [(-overlap(words[i], words[j])[0], x, y)
-             for x, i in enumerate(reps) for y, j in enumerate(reps[x + 1:], x + 1)
-             if not words[i].isdisjoint(words[j]) and _link(i, j, keys, words, items)]
+    # for a shared word costs less than listing the pairs word by word. The answers kept
+    # are read a row at a time: one call a telling, not two a pair (the pairs grow with
+    # the square of a family of look-alikes, and were a twentieth of the writer).
+    links = []
+    for x, i in enumerate(reps):
+        later = reps[x + 1:]
+        words_i = words[i]
+        for y, (j, same) in enumerate(zip(later, _LINKED.row(keys[i], [keys[j] for j in later])), x + 1):
+            if same is False or words_i.isdisjoint(words[j]):
+                continue
+            if same or _link(i, j, keys, words, items):
+                links.append((-overlap(words_i, words[j])[0], x, y))
     links.sort()
     owner = list(range(len(reps)))
     groups: dict[int, list[int]] = {x: [x] for x in owner}  # group -> its tellings (in reps)
