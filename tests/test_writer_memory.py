@@ -260,3 +260,27 @@ def test_a_batch_keeps_its_pages_and_savepoint_journals_in_memory(tmp_path):
     assert batch.connection.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
     batch.commit()
     engine.dispose()
+
+
+def test_new_sources_are_inserted_with_their_events_not_updated_after(tmp_path):
+    """The merge gives a document's new sources their events before they are inserted:
+    no UPDATE of event_source for them, every one linked, and a replacing document too."""
+    (engine,) = new_engines(tmp_path, "linked.db")
+    url = "https://example.org/twice"
+    sequence = [*documents(), at_url(ARTICLE_A, "first", url), at_url(ARTICLE_B, "replacement", url)]
+    statements: list[str] = []
+    for document in sequence:
+        with Session(engine) as session:
+            driver = session.connection().connection.driver_connection
+            driver.set_trace_callback(statements.append)
+            result = store.store_document(session, document)
+            driver.set_trace_callback(None)
+            session.commit()
+        assert result.events > 0
+    updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE EVENT_SOURCE")]
+    # Copies of an article only join events: no source moves, so none is updated.
+    assert updates == []
+    assert events(engine)[-1] == ("unlinked", 0)
+    with Session(engine) as session:
+        stored = session.exec(select(models.EventSource.id)).all()
+    assert len(stored) == sum(len(d.candidates) for d in sequence[:-2]) + len(ARTICLE_B.candidates)
