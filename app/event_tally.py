@@ -10,6 +10,8 @@ would split or join another, which only merging the tellings again can settle.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -207,9 +209,10 @@ def _ranked_names(named: dict[str, list], weapons: bool) -> tuple:
 
 
 class PlannedEvent(NamedTuple):
-    """An event `merge_tallies` makes: the old event (index) all of whose tellings it
-    holds and no other old telling (None if none), the old tellings it holds otherwise, as
-    (index of their event, essence number), and its new tellings, as indexes."""
+    """An event `merge_tallies` makes: the old event (index) whose row it keeps, of those
+    all of whose tellings it holds the one of most copies (`kept_event`; None if none),
+    the other old tellings it holds, as (index of their event, essence number), and its
+    new tellings, as indexes."""
 
     whole: int | None
     olds: list[tuple[int, int]]
@@ -271,6 +274,17 @@ def merge_tallies(events: list[EventTally], new: list[SourcedCandidate], links: 
     return plan
 
 
+def kept_event(wholes: dict[int, int]) -> int | None:
+    """Of the old events a merged event holds whole (event -> its copies, by a number
+    that orders them as their ids), the one whose row it keeps: the one of most copies,
+    the first of those; its sources need not be linked again.
+
+    >>> kept_event({4: 2, 7: 9, 9: 9}), kept_event({})
+    (7, None)
+    """
+    return min(wholes, key=lambda n: (-wholes[n], n)) if wholes else None
+
+
 def _regrouped(events: list[EventTally], olds: list[int], new: list[SourcedCandidate], fresh: list[int]
                ) -> list[PlannedEvent] | None:
     """`merge_events`' groups of a part: the events `olds` and the new tellings `fresh`, each
@@ -295,9 +309,8 @@ def _regrouped(events: list[EventTally], olds: list[int], new: list[SourcedCandi
             return None
         placed.update(members)
         tellings = [m for m in members if isinstance(m, tuple)]
-        owners = {n for n, _ in tellings}
-        whole = next(iter(owners)) if len(owners) == 1 and len(tellings) == len(events[tellings[0][0]].tellings) \
-            else None
-        made.append(PlannedEvent(whole, [] if whole is not None else tellings,
+        held = Counter(n for n, _ in tellings)
+        whole = kept_event({n: events[n].copies() for n in held if held[n] == len(events[n].tellings)})
+        made.append(PlannedEvent(whole, [t for t in tellings if t[0] != whole],
                                  [m for m in members if not isinstance(m, tuple)]))
     return made

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from . import driver_sql, models
-from .event_tally import EventTally, TalliedEvent, merge_tallies
+from .event_tally import EventTally, TalliedEvent, kept_event, merge_tallies
 from .known_documents import stored_document
 from .merge import NewTellings, _essence_id, merge_events, merge_into, wording
 from .same_event import MERGE_REACH
@@ -348,7 +348,8 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     grows with the events it touches, not with the store.
 
     An event whose tellings all stay together keeps its row (and its id, and its slug
-    while its date and title make the same one): only what changed is written, and
+    while its date and title make the same one), the largest where several merge: only
+    what changed is written, and
     only the sources that move are linked again. New rows not inserted yet (`unstored`:
     id -> row, also in `new_row_ids`) are given their events in their rows.
     """
@@ -387,15 +388,16 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
         merged = merge_into([[known[i][1] for i in sorted(members.get(e, ()))] for e in sorted(old_event_ids)],
                             [known[i][1] for i in sorted(new_row_ids)])
 
-    # Which merged event keeps which old event's row: the one that holds all its tellings.
+    # Which merged event keeps which old event's row: of the old events it holds all the
+    # tellings of, the one of most sources, whose sources then need no new link (kept_event).
     kept: dict[int, int] = {}  # index in merged -> old event id
     for n, event in enumerate(merged):
         sids = {source_of[id(s)] for s in event.sources}
         olds = {told_by[i] for i in sids} - {None}
-        if len(olds) == 1:
-            (old,) = olds
-            if old in old_events and members.get(old, set()) <= sids:
-                kept[n] = old
+        keep = kept_event({old: len(members.get(old, ())) for old in olds
+                           if old in old_events and members.get(old, set()) <= sids})
+        if keep is not None:
+            kept[n] = keep
     gone = [e for e in old_event_ids if e not in set(kept.values())]
     if gone:
         _delete_events(db, gone)
@@ -439,12 +441,12 @@ class _MadeEvent(NamedTuple):
 
 def _continue_events(db: Connection, memory: SourceMemory, joined: dict[int, set[int]], new_ids: list[int],
                      new_entries: list[list], unstored: dict[int, dict]) -> bool:
-    """Store the new sources `new_ids` (just stored, unlinked; remembered as `new_entries`)
+    """Store the new sources `new_ids` (remembered as `new_entries`)
     as `_remerge` would, from the tallies of the events they join (`joined`: event id ->
     the new sources, as indexes, that join it; app.event_tally; `unstored`: those of them
     not inserted yet, id -> row, which are given their events in their rows):
-    each event made keeps the row of the one event whose tellings it holds all of, and
-    only sources whose telling moves are linked again. Return False, having written
+    each event made keeps the row of the event of most sources whose tellings it holds
+    all of (`kept_event`), and only sources whose telling moves are linked again. Return False, having written
     nothing, where the merge would part the copies of one telling: `_remerge` then
     merges the events again from all their sources.
 
@@ -460,12 +462,9 @@ def _continue_events(db: Connection, memory: SourceMemory, joined: dict[int, set
     made: list[_MadeEvent] = []
     for whole, olds, fresh in plan:
         keep = order[whole] if whole is not None else None
-        if keep is not None:
-            tally = tallies[keep]
-        else:
-            tally = EventTally()
-            for n, number in olds:
-                tally.absorb(number, tallies[order[n]].tellings[number])
+        tally = tallies[keep] if keep is not None else EventTally()
+        for n, number in olds:
+            tally.absorb(number, tallies[order[n]].tellings[number])
         for k in fresh:
             tally.add(new_items[k], new_ids[k])
         made.append(_MadeEvent(keep, tally, olds, fresh, tally.merged()))

@@ -156,7 +156,7 @@ def made_from(plan, tallies, new) -> list[tuple]:
     for whole, olds, fresh in plan:
         tally = EventTally()
         kept = list(tallies[whole].tellings.items()) if whole is not None else []
-        assert not (kept and olds)  # an event kept whole takes no other old telling
+        assert all(n != whole for n, _ in olds)  # an event kept whole is not also taken apart
         for number, telling in kept:
             tally.absorb(number, telling)
         for n, number in olds:
@@ -289,3 +289,46 @@ def test_the_writer_remembers_tallies_within_its_bounds_counting_what_grew_in_pl
     # The first event's sources are no longer placed: they would be read again.
     assert not any(source_id in memory.placed for source_id in range(4))
     assert all(memory.placed.get(source_id, 0) >> 32 == 2 for source_id in range(10, 14))
+
+
+def told_once(n: int, title: str) -> AnalyzedDocument:
+    """An article of one sentence that tells `title` on 2 March 2023, by Ukraine."""
+    day = date(2023, 3, 2)
+    ukraine = Entity("ukraine", "Ukraine", "state")
+    sentence = f"{title} on 2 March 2023."
+    timex = Timex(len(title) + 4, len(sentence) - 1, "2 March 2023", "DATE", "2023-03-02")
+    candidate = EventCandidate(0, 0, len(sentence), title, day, day, "day", BASIS_STATED, timex,
+                               actors=(ukraine,), claim=sentence)
+    source = SourceDocument(origin=f"merge-{n}", title=title, text=sentence, url=f"https://merge.invalid/{n}")
+    return AnalyzedDocument(source, f"merge-{n}", Anchor(day, ANCHOR_PUBLISHED),
+                            [Passage(0, sentence, ((0, len(sentence)),))], [candidate])
+
+
+def test_events_merged_by_a_new_telling_keep_the_row_of_the_largest(db_url):
+    """Two events that a third telling links are merged into the row of the one of more
+    sources: its sources are not linked again, and the smaller one's slug redirects."""
+    harbour = "Ukraine closed the harbour to shipping"
+    port = "Ukraine reopened the port for grain"
+    bridge = "Ukraine closed the harbour and reopened the port for grain shipping"
+    assert not same_event(told_once(0, harbour).candidates[0], told_once(0, port).candidates[0])
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    for n, title in enumerate([port, harbour, harbour, harbour]):
+        with Session(engine) as session:
+            store.store_document(session, told_once(n, title))
+            session.commit()
+    with engine.connect() as db:
+        before = db.execute(text("SELECT id, slug, (SELECT count(*) FROM event_source s WHERE s.event_id = e.id) "
+                                 "FROM event e ORDER BY 3")).all()
+    assert [count for _, _, count in before] == [1, 3]
+    (small, small_slug, _), (large, large_slug, _) = before
+    with Session(engine) as session:
+        store.store_document(session, told_once(9, bridge))
+        session.commit()
+    with engine.connect() as db:
+        after = db.execute(text("SELECT id, slug, (SELECT count(*) FROM event_source s WHERE s.event_id = e.id) "
+                                "FROM event e")).all()
+        redirects = dict(db.execute(text("SELECT old_slug, new_slug FROM slug_redirect")).all())
+    assert [(event_id, count) for event_id, _, count in after] == [(large, 5)]
+    assert redirects.get(small_slug) == after[0][1] and small_slug != after[0][1]
+    engine.dispose()
