@@ -11,7 +11,6 @@ would split or join another, which only merging the tellings again can settle.
 from __future__ import annotations
 
 from collections import Counter
-
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple

@@ -300,7 +300,7 @@ def _greedy_linking(reps: list[int], keys: list[int], words: list[frozenset[str]
     # A part is linked together, so most of its tellings share words: testing every two
     # for a shared word costs less than listing the pairs word by word. The answers kept
     # are read a row at a time: one call a telling, not two a pair (the pairs grow with
-    # the square of a family of look-alikes, and were a twentieth of the writer).
+    # the square of a family of look-alikes: 6% of the writer at 75,000 documents).
     links = []
     for x, i in enumerate(reps):
         later = reps[x + 1:]

@@ -349,9 +349,9 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
 
     An event whose tellings all stay together keeps its row (and its id, and its slug
     while its date and title make the same one), the largest where several merge: only
-    what changed is written, and
-    only the sources that move are linked again. New rows not inserted yet (`unstored`:
-    id -> row, also in `new_row_ids`) are given their events in their rows.
+    what changed is written, and only the sources that move are linked again. New rows
+    not inserted yet (`unstored`: id -> row, also in `new_row_ids`) are given their
+    events in their rows.
     """
     ids = set(new_row_ids)
     if ranges:
