@@ -147,8 +147,17 @@ def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -
 
 
 def scalars(db: Connection, statement: ClauseElement, params: dict | None = None) -> list:
-    """The first column of a query's rows."""
-    return [r[0] for r in rows(db, statement, params)]
+    """The first column of a query's rows. (On SQLite without a named tuple a row: the
+    analysis processes' word-index look-ups return some thirty ids each.)"""
+    params = params or {}
+    if db.dialect.name != "sqlite":
+        return [r[0] for r in db.execute(statement, params)]
+    compiled = _compiled(db, statement, params)
+    found = _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
+    convert = compiled.converters[0] if compiled.converters else None
+    if convert is None:
+        return [r[0] for r in found]
+    return [None if r[0] is None else convert(r[0]) for r in found]
 
 
 def scalar(db: Connection, statement: ClauseElement, params: dict | None = None):
