@@ -12,7 +12,11 @@
    of `--workers`) on loopback; wrk runs each route for `--seconds` at 1 connection
    (the time one request takes) and at 64 (throughput, the tail under load,
    errors): the timeline page, the filtered fragment (actor + weapon + date range,
-   as htmx asks for it), a full-text search, a permalink, /api/events.
+   as htmx asks for it), a full-text search, a permalink, /api/events. Each route
+   twice: the same URL on every request ("kept": the server keeps a view's whole
+   response per store version, app/view_cache.py) and a new URL on every request
+   ("rendered": an ignored parameter that changes each time, so every response is
+   rendered; the aggregates views share stay cached).
 3. `datasette serve` (one process) on the same file, and the equivalent queries on
    both: the events filtered by an actor (ours: the htmx fragment; Datasette: its
    SQL page with the same join), full-text search (ours: /?q=; Datasette: its SQL
@@ -164,11 +168,37 @@ def _ms(value: str) -> float:
     return float(number) * _UNIT[unit]
 
 
-def wrk(url: str, headers: dict[str, str], connections: int, seconds: int) -> dict:
+# Makes every request of a wrk run a distinct URL (a parameter the server ignores),
+# so that no response kept from an earlier request can serve it: the cost of
+# rendering, with the aggregates that views share (facets, axis) still cached.
+DISTINCT_LUA = """
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  counter = 0
+end
+function request()
+  counter = counter + 1
+  local sep = wrk.path:find("?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "_r=" .. id .. "-" .. counter)
+end
+"""
+
+# How our server is asked: the same URL again (its kept response) and a new URL
+# each time (rendered).
+MODES = ("kept", "rendered")
+
+
+def wrk(url: str, headers: dict[str, str], connections: int, seconds: int, distinct: Path | None = None) -> dict:
     command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
                "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    if distinct is not None:
+        command += ["-s", str(distinct)]
     out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -269,13 +299,18 @@ def routes(t: dict, ours: str, theirs: str, db_name: str) -> list[tuple[str, str
     ]
 
 
-def measure(url: str, headers: dict, connections: list[int], seconds: int, processes: int = 1) -> list:
+def measure(url: str, headers: dict, connections: list[int], seconds: int, processes: int = 1,
+            distinct: Path | None = None) -> list:
+    """wrk on `url` at each of `connections`; with `distinct` (our server), each
+    also with every request a new URL."""
     size_bytes = warm(url, headers, processes)
     runs = []
-    for n in connections:
-        r = {**wrk(url, headers, n, seconds), "cold": COLD[url]}
-        runs.append((n, size_bytes, r))
-        print(url[:100], n, r, flush=True)
+    for mode in (MODES if distinct else ("",)):
+        for n in connections:
+            r = {**wrk(url, headers, n, seconds, distinct if mode == "rendered" else None),
+                 "cold": COLD[url], "mode": mode}
+            runs.append((n, size_bytes, r))
+            print(url[:100], n, r, flush=True)
     return runs
 
 
@@ -296,6 +331,8 @@ def main() -> None:
                         help="keep a database of the asked size left by an earlier run instead of building it")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    distinct = args.work / "distinct_urls.lua"
+    distinct.write_text(DISTINCT_LUA)
     our_port, their_port = free_port(), free_port()
     ours, theirs = f"http://127.0.0.1:{our_port}", f"http://127.0.0.1:{their_port}"
 
@@ -331,7 +368,7 @@ def main() -> None:
                     if not name.startswith("Datasette"):
                         key = (url, tuple(sorted(headers.items())))
                         if key not in done:
-                            done[key] = measure(url, headers, args.connections, args.seconds, processes)
+                            done[key] = measure(url, headers, args.connections, args.seconds, processes, distinct)
                         results[processes] += [(group, name, n, b, r) for n, b, r in done[key]]
             finally:
                 stop(server)
@@ -366,30 +403,31 @@ def _ms_cell(r: dict, key: str) -> str:
 
 
 def _route_table(rows) -> list[str]:
-    lines = ["| route | connections | p50 ms | p99 ms | requests/s | errors | response bytes | first request ms |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| route | response | connections | p50 ms | p99 ms | requests/s | errors | response bytes "
+             "| first request ms |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     seen = set()
     for group, name, connections, size_bytes, r in rows:
         if group == "ours":
             # The first request of the run, before any cache held this view: once per route.
             first = "" if name in seen else f"{r['cold']:.0f}"
             seen.add(name)
-            lines.append(f"| {name} | {connections} | {_ms_cell(r, 'p50')} | {_ms_cell(r, 'p99')} | "
+            lines.append(f"| {name} | {r['mode']} | {connections} | {_ms_cell(r, 'p50')} | {_ms_cell(r, 'p99')} | "
                          f"{r['rps']:.1f} | {r['errors']} | {size_bytes:,} | {first} |")
     return lines
 
 
 def _pair_table(ours_rows, theirs_rows) -> list[str]:
-    lines = ["| query | connections | ours p50 ms | Datasette p50 ms | ours p99 ms | Datasette p99 ms | "
+    lines = ["| query | ours | connections | ours p50 ms | Datasette p50 ms | ours p99 ms | Datasette p99 ms | "
              "ours req/s | Datasette req/s | ours errors | ratio ours/Datasette (p50) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     theirs = {(g, n): r for g, _, n, _, r in theirs_rows}
     for group, name, connections, _, a in ours_rows:
         if group not in PAIRS:
             continue
         b = theirs[(group, connections)]
         ratio = f"{a['p50'] / b['p50']:.2f}" if a["requests"] and b["requests"] else "—"
-        lines.append(f"| {PAIRS[group]} | {connections} | {_ms_cell(a, 'p50')} | {_ms_cell(b, 'p50')} | "
+        lines.append(f"| {PAIRS[group]} | {a['mode']} | {connections} | {_ms_cell(a, 'p50')} | {_ms_cell(b, 'p50')} | "
                      f"{_ms_cell(a, 'p99')} | {_ms_cell(b, 'p99')} | {a['rps']:.1f} | {b['rps']:.1f} | "
                      f"{a['errors']} | {ratio} |")
     return lines

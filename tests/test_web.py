@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 
 from app import models
 from app.web import create_app
@@ -118,6 +118,9 @@ def test_disputed_event_shows_each_sources_claim_side_by_side(site):
         event = session.exec(select(models.Event).where(models.Event.slug == slug)).one()
         event.disputed = True
         session.add(event)
+        # The server keeps each view's response per store version: a write outside
+        # the store bumps the version as every store write does.
+        session.exec(update(models.StoreVersion).values(version=models.StoreVersion.version + 1))
         session.commit()
     html = client.get(f"/events/{slug}").text
     section = html[html.index("The sources disagree"):html.index("What the sources say")]
