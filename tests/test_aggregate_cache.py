@@ -1,8 +1,10 @@
 """Aggregates are computed once per store version and recomputed after a write."""
+import threading
+
 from click.testing import CliRunner
 from sqlmodel import Session
 
-from app.aggregate_cache import cached_aggregate, store_version
+from app.aggregate_cache import cached_aggregate, rendering, store_version
 from app.cli import main
 from app.pages import timeline
 from app.queries import EventFilter
@@ -65,3 +67,29 @@ def test_search_excerpts_are_kept_per_version_and_follow_a_write(tmp_path, db_ur
     with Session(engine) as session:
         after = timeline(session, EventFilter(q="ATACMS")).snippets
     assert len(calls) == 2 and len(after) == 2
+
+
+
+def test_a_thread_computing_an_aggregate_lets_another_render(engine):
+    slot = threading.Semaphore(1)
+    taken_meanwhile = []
+
+    def another_thread_renders() -> int:
+        def render():
+            first, second = slot.acquire(timeout=5), slot.acquire(blocking=False)
+            taken_meanwhile.append((first, second))
+            for _ in range(first + second):
+                slot.release()
+        thread = threading.Thread(target=render)
+        thread.start()
+        thread.join()
+        return 7
+
+    with rendering(slot), Session(engine) as session:
+        assert not slot.acquire(blocking=False)  # held while rendering
+        # an aggregate computed within another gives back no slot it does not hold
+        value = cached_aggregate(session, "outer", EventFilter(q="slot"), lambda: cached_aggregate(
+            session, "inner", EventFilter(q="nested"), another_thread_renders))
+        assert value == 7 and taken_meanwhile == [(True, False)]  # one slot, and the other thread had it
+        assert not slot.acquire(blocking=False)  # held again once computed
+    assert slot.acquire(blocking=False)  # given back when rendering ends
