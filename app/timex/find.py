@@ -186,9 +186,12 @@ def _index_rules() -> None:
     """Give each clause of each rule's needs (see `prefilter`) a bit, and each needed
     word the bits of the clauses it satisfies: a rule runs in a window whose words
     set all of its bits."""
-    clauses = list(dict.fromkeys(clause for pattern, _ in RULES for clause in requirements(pattern)))
-    _RULE_BITS[:] = [sum(1 << clauses.index(clause) for clause in set(requirements(pattern)))
-                     for pattern, _ in RULES]
+    # Worked out once a rule: it is most of what importing this module costs, paid by
+    # every analysis process's start.
+    needs = [requirements(pattern) for pattern, _ in RULES]
+    clauses = list(dict.fromkeys(clause for need in needs for clause in need))
+    bit_of = {clause: bit for bit, clause in enumerate(clauses)}
+    _RULE_BITS[:] = [sum(1 << bit_of[clause] for clause in set(need)) for need in needs]
     _WORD_BITS.clear()
     for bit, clause in enumerate(clauses):
         for word in clause:
