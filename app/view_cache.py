@@ -19,6 +19,7 @@ of one URL are different responses.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
@@ -83,6 +84,7 @@ class ViewCache:
         self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
         self.size = 0
         self.kept_version = None
+        self.rendering: dict[tuple, asyncio.Future] = {}  # views being rendered, by version and key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or not is_cached_path(scope["path"]):
@@ -106,6 +108,10 @@ class ViewCache:
             await send({"type": "http.response.start", "status": 304, "headers": validators})
             await send({"type": "http.response.body", "body": b""})
             return
+        if key not in self.entries and (version, key) in self.rendering:
+            # The same view asked again while it renders (a link opened by many right
+            # after a write): wait for that rendering rather than repeat its work.
+            await asyncio.shield(self.rendering[version, key])
         kept = self.entries.get(key)
         if kept is not None:
             self.entries.move_to_end(key)
@@ -131,7 +137,13 @@ class ViewCache:
                     self._keep(key, version, start["headers"], b"".join(chunks))
             await send(message)
 
-        await self.app(scope, receive, keep)
+        done = self.rendering.setdefault((version, key), asyncio.get_running_loop().create_future())
+        try:
+            await self.app(scope, receive, keep)
+        finally:
+            if self.rendering.get((version, key)) is done:
+                del self.rendering[version, key]
+                done.set_result(None)  # the waiters find the body kept, or render it themselves
 
     def _keep(self, key: tuple, version: int, headers: list, body: bytes) -> None:
         if version != self.kept_version or key in self.entries:

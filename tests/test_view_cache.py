@@ -138,3 +138,41 @@ def test_a_body_too_large_to_keep_is_served_and_not_kept():
     assert _run(cache, "/actors") == (200, b"x" * 300 + b"y" * 300)
     assert _run(cache, "/actors") == (200, b"x" * 300 + b"y" * 300)
     assert rendered == ["/actors", "/actors"] and cache.size == 0
+
+
+def _asked_at_once(cache: ViewCache, path: str, times: int) -> list[tuple[int, bytes]]:
+    async def ask():
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        scope = {"type": "http", "method": "GET", "scheme": "http", "path": path, "query_string": b"",
+                 "headers": []}
+        await cache(scope, receive, send)
+        return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+    async def all_at_once():
+        return await asyncio.gather(*(ask() for _ in range(times)))
+    return asyncio.run(all_at_once())
+
+
+def test_a_view_asked_by_many_at_once_is_rendered_once():
+    rendered = []
+
+    async def slow_view(scope, receive, send):
+        rendered.append(scope["path"])
+        await asyncio.sleep(0.05)  # the others arrive while this renders
+        status = 404 if scope["path"] == "/events/gone" else 200
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b"view " + scope["path"].encode()})
+
+    cache = ViewCache(slow_view, version=lambda: 1)
+    assert _asked_at_once(cache, "/events/a", 5) == [(200, b"view /events/a")] * 5
+    assert rendered == ["/events/a"]
+    # a response that is not kept (here a 404) is rendered again for each who waited
+    assert [status for status, _ in _asked_at_once(cache, "/events/gone", 3)] == [404] * 3
+    assert rendered.count("/events/gone") == 3
