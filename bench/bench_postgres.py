@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_ingest import machine  # noqa: E402
-from bench.bench_serve import free_port, routes, start, stop, wrk  # noqa: E402
+from bench.bench_serve import DISTINCT_LUA, MODES, free_port, routes, start, stop, wrk  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -138,15 +138,20 @@ def main() -> None:
     servers = [start(["timeline", "serve", "--db", one, "--port", str(p)], f"http://127.0.0.1:{p}/api/actors")
                for p in ports]
     results = []
+    distinct = Path(f"/tmp/timeline-bench-distinct-{uuid.uuid4().hex[:8]}.lua")
+    distinct.write_text(DISTINCT_LUA)
     try:
         measured = [r for r in routes(targets, "{base}", "", "") if r[0] == "ours"]
         for _, name, url, headers in measured:
             urls = [url.replace("{base}", f"http://127.0.0.1:{p}") for p in ports]
-            with ThreadPoolExecutor(2) as pool:
-                runs = list(pool.map(lambda u: wrk(u, headers, args.connections, args.seconds), urls))
-            results.append((name, runs))
-            print(name, runs, flush=True)
+            for mode in MODES:  # the same URL again (kept responses), a new URL each time (rendered)
+                lua = distinct if mode == "rendered" else None
+                with ThreadPoolExecutor(2) as pool:
+                    runs = list(pool.map(lambda u: wrk(u, headers, args.connections, args.seconds, lua), urls))
+                results.append((name, mode, runs))
+                print(name, mode, runs, flush=True)
     finally:
+        distinct.unlink(missing_ok=True)
         for server in servers:
             stop(server)
 
@@ -165,12 +170,14 @@ def main() -> None:
         f"{double['seconds']:.0f} | {double['document'] / double['seconds']:.1f} | {double['event']:,} | "
         f"{double['orphan_sources']} |", "",
         f"## Two `timeline serve` processes on one database ({built['event']:,} events, generated copies)", "",
-        f"wrk on both servers at once, {args.connections} connections each, {args.seconds} s per route.", "",
-        "| route | server 1 p50 / p99 ms | server 2 p50 / p99 ms | requests/s together | errors |",
-        "|---|---:|---:|---:|---:|",
+        f"wrk on both servers at once, {args.connections} connections each, {args.seconds} s per route; "
+        "each route asked with the same URL (kept: each server keeps a view's response per store version) "
+        "and with a new URL each request (rendered).", "",
+        "| route | response | server 1 p50 / p99 ms | server 2 p50 / p99 ms | requests/s together | errors |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for name, (a, b) in results:
-        lines.append(f"| {name} | {a['p50']:.0f} / {a['p99']:.0f} | {b['p50']:.0f} / {b['p99']:.0f} | "
+    for name, mode, (a, b) in results:
+        lines.append(f"| {name} | {mode} | {a['p50']:.1f} / {a['p99']:.1f} | {b['p50']:.1f} / {b['p99']:.1f} | "
                      f"{a['rps'] + b['rps']:.1f} | {a['errors'] + b['errors']} |")
     lines.append("")
     RESULTS.mkdir(exist_ok=True)
