@@ -122,16 +122,18 @@ class ViewCache:
 
         start: dict = {}
         chunks: list[bytes] | None = []
+        collected = 0
 
         async def keep(message: Message) -> None:
-            nonlocal chunks
+            nonlocal chunks, collected
             if message["type"] == "http.response.start":
                 if message["status"] == 200:
                     message["headers"] = [*message.get("headers", []), *validators]
                 start.update(message)
             elif message["type"] == "http.response.body" and start.get("status") == 200 and chunks is not None:
                 chunks.append(message.get("body", b""))
-                if sum(map(len, chunks)) > self.max_bytes // 8:
+                collected += len(chunks[-1])
+                if collected > self.max_bytes // 8:
                     chunks = None  # too large to keep: stop collecting it
                 elif not message.get("more_body", False):
                     self._keep(key, version, start["headers"], b"".join(chunks))
