@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from app import pages
 from app.cli import main
-from app.view_cache import ViewCache
+from app.view_cache import SharedVersionRead, ViewCache
 from app.web import create_app
 
 ARTICLE = "---\ntitle: {title}\npublished: 2024-11-18\n---\n{body}\n"
@@ -176,3 +176,79 @@ def test_a_view_asked_by_many_at_once_is_rendered_once():
     # a response that is not kept (here a 404) is rendered again for each who waited
     assert [status for status, _ in _asked_at_once(cache, "/events/gone", 3)] == [404] * 3
     assert rendered.count("/events/gone") == 3
+
+
+def test_a_shared_version_read_sees_every_write_made_before_it_was_asked():
+    """Off the event loop (PostgreSQL), one read answers all who asked while the read
+    before it ran, and none of them is answered by a read that began before they asked."""
+    import threading
+
+    committed = [1]
+    started = threading.Event()
+    release = threading.Event()
+    reads = []
+
+    def read():
+        reads.append(committed[0])
+        started.set()
+        release.wait(5)  # a slow round trip
+        return reads[-1]
+
+    shared = SharedVersionRead(read)
+
+    async def scenario():
+        first = asyncio.ensure_future(shared())
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
+        committed[0] = 2  # a write commits while the first read runs
+        later = [asyncio.ensure_future(shared()) for _ in range(3)]
+        await asyncio.sleep(0.01)
+        release.set()
+        return await first, await asyncio.gather(*later)
+
+    first, later = asyncio.run(scenario())
+    assert first == 1 and later == [2, 2, 2]
+    assert reads == [1, 2]  # four requests, two reads
+
+
+def test_a_failed_shared_read_reaches_its_waiters_and_the_next_read_runs():
+    answers = iter([RuntimeError("server gone"), 7])
+
+    def read():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    shared = SharedVersionRead(read)
+
+    async def twice():
+        failed = await asyncio.gather(shared(), return_exceptions=True)
+        return failed, await shared()
+
+    failed, then = asyncio.run(twice())
+    assert isinstance(failed[0], RuntimeError) and then == 7
+
+
+def test_a_view_cache_over_a_shared_read_keeps_views_per_version():
+    version = [1]
+    rendered = []
+
+    async def view(scope, receive, send):
+        rendered.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"v%d" % version[0]})
+
+    cache = ViewCache(view, version=SharedVersionRead(lambda: version[0]))
+    assert _asked_at_once(cache, "/actors", 1) == [(200, b"v1")]
+    assert _asked_at_once(cache, "/actors", 1) == [(200, b"v1")] and len(rendered) == 1
+    version[0] = 2
+    assert _asked_at_once(cache, "/actors", 1) == [(200, b"v2")] and len(rendered) == 2
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    from app import view_cache
+
+    result = doctest.testmod(view_cache)
+    assert result.attempted > 0 and result.failed == 0
