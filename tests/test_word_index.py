@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from sqlmodel import Session
 
 from app.analyze import analyze_document
@@ -87,6 +89,38 @@ def test_a_snapshot_older_than_another_writers_work_is_refused(tmp_path):
         fresh = replace(snapshot, version=memory_of(session.connection()).recent.own_since, last_source=last)
         assert memory_of(session.connection()).recent.complete(fresh, new) is not None
         session.commit()
+    engine.dispose()
+
+
+def test_a_reader_kept_open_reads_each_snapshot_afresh(tmp_path, monkeypatch):
+    # The reader keeps its connection between documents: each look-up must still see
+    # what the writer committed before it, and a failed look-up must not leave the
+    # connection in a transaction (nor break the next look-up).
+    import app.word_index as word_index
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    first = [d for d in analysed(8) if d.candidates][:2]
+    later = [d for d in analysed(8, 2) if d.candidates]
+    reader = WordIndexReader(url)
+    before = reader(later[0].candidates)
+    with Session(engine) as session:
+        store_document(session, first[0])
+        session.commit()
+    after = reader(later[0].candidates)
+    assert after.version == before.version + 1 and after.last_source > before.last_source
+
+    real = word_index.read_snapshot
+    monkeypatch.setattr(word_index, "read_snapshot", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        reader(later[0].candidates)
+    monkeypatch.setattr(word_index, "read_snapshot", real)
+    with Session(engine) as session:  # the writer is not held up by a reader left in a transaction
+        store_document(session, first[1])
+        session.commit()
+    again = reader(later[0].candidates)
+    assert again.version == after.version + 1 and again.last_source > after.last_source
     engine.dispose()
 
 
