@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, cast, func
+from sqlalchemy import String, case, cast, func, literal, union_all
 from sqlmodel import Session, select
 
 from . import models
@@ -92,6 +92,52 @@ def _bucket_key(day: date, level: str) -> str:
     return day.isoformat()[:_KEY_LENGTH[level]]
 
 
+def _placeable(level: str):
+    return models.Event.precision.in_(_PLACEABLE[level]) if _PLACEABLE[level] else True
+
+
+def _counts_by_group(session: Session, where, level: str, start: date, end: date) -> tuple[dict[str, int], int]:
+    """The placeable events of each bucket (by `_bucket_key`) among those matching
+    `where` from `start` to `end`, and how many others there are: one grouped query."""
+    # Dates are stored as ISO text in SQLite and cast to it elsewhere, so a prefix
+    # of the text is the period: "2024-11" is the month, "202" the decade.
+    key = func.substr(cast(models.Event.date_start, String), 1, _KEY_LENGTH[level])
+    placeable = _placeable(level)
+    counts: dict[str, int] = {}
+    coarse = 0
+    for bucket_key, fits, n in session.exec(
+        with_where(select(key, placeable, func.count()), where)
+        .where(models.Event.date_start >= start, models.Event.date_start <= end)
+        # PostgreSQL refuses a constant in GROUP BY ("non-integer constant").
+        .group_by(*((key, placeable) if _PLACEABLE[level] else (key,)))
+    ).all():
+        if fits:
+            counts[bucket_key] = n
+        else:
+            coarse += n
+    return counts, coarse
+
+
+def _counts_by_range(session: Session, periods: list[tuple[date, date]], level: str, start: date, end: date
+                     ) -> tuple[dict[str, int], int]:
+    """As `_counts_by_group` over every event: one count per period, each over its own
+    range of the date index. Grouping a million events by a prefix of their date
+    sorted them all (0.4 s after each write at 1,000,000 events); a range count
+    walks the index alone (0.17 s)."""
+    placeable = _placeable(level)
+    fitting = func.coalesce(func.sum(case((placeable, 1), else_=0)), 0) if _PLACEABLE[level] else func.count()
+    parts = [select(literal(n), func.count(), fitting)
+             .where(models.Event.date_start >= max(first, start), models.Event.date_start <= min(last, end))
+             for n, (first, last) in enumerate(periods)]
+    counts: dict[str, int] = {}
+    coarse = 0
+    for n, total, fits in session.exec(union_all(*parts)).all():
+        if fits:
+            counts[_bucket_key(periods[n][0], level)] = fits
+        coarse += total - fits
+    return counts, coarse
+
+
 def time_axis(session: Session, flt: EventFilter) -> Axis | None:
     """Event counts per period over the filter's date range (or the whole years the
     events span), at a bucket size fitted to the range. None when nothing matches.
@@ -109,26 +155,17 @@ def time_axis(session: Session, flt: EventFilter) -> Axis | None:
     start = flt.date_from or date(low.year, 1, 1)
     end = flt.date_to or max(date(high.year, 12, 31), start)
     level = axis_level(start, end)
-    # Dates are stored as ISO text in SQLite and cast to it elsewhere, so a prefix
-    # of the text is the period: "2024-11" is the month, "202" the decade.
-    key = func.substr(cast(models.Event.date_start, String), 1, _KEY_LENGTH[level])
-    placeable = models.Event.precision.in_(_PLACEABLE[level]) if _PLACEABLE[level] else True
-    counts: dict[str, int] = {}
-    coarse = 0
-    for bucket_key, fits, n in session.exec(
-        with_where(select(key, placeable, func.count()), where)
-        .where(models.Event.date_start >= start, models.Event.date_start <= end)
-        # PostgreSQL refuses a constant in GROUP BY ("non-integer constant").
-        .group_by(*((key, placeable) if _PLACEABLE[level] else (key,)))
-    ).all():
-        if fits:
-            counts[bucket_key] = n
-        else:
-            coarse += n
-    items: list[Bucket | Gap] = []
+    periods = []
     day = period_of(start, level)[0]
     while day <= end:
-        first, last = period_of(day, level)
+        periods.append(period_of(day, level))
+        day = periods[-1][1] + timedelta(days=1)
+    if where is None:
+        counts, coarse = _counts_by_range(session, periods, level, start, end)
+    else:
+        counts, coarse = _counts_by_group(session, where, level, start, end)
+    items: list[Bucket | Gap] = []
+    for first, last in periods:
         n = counts.get(_bucket_key(first, level), 0)
         if n == 0 and items and isinstance(items[-1], Gap):
             items[-1].end, items[-1].periods = last, items[-1].periods + 1
@@ -136,7 +173,6 @@ def time_axis(session: Session, flt: EventFilter) -> Axis | None:
             items.append(Gap(first, last, 1))
         else:
             items.append(Bucket(first, last, n, level))
-        day = last + timedelta(days=1)
     zoom_out = [("All time", None, None)]
     for outer in LEVELS[: LEVELS.index(level)]:
         first, last = period_of(start, outer)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, timedelta, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -177,6 +177,25 @@ def test_axis_does_not_place_a_vague_date_in_a_finer_bar(story):
     decades = time_axis(session, EventFilter(date_from=date(1950, 1, 1), date_to=date(2030, 1, 1)))
     assert decades.level == "decade" and decades.coarse == 0
     assert [(i.start.year, i.count) for i in decades.items if isinstance(i, Bucket)] == [(2010, 1), (2020, 5)]
+
+
+def test_axis_range_counts_agree_with_grouped_counts(story):
+    # The unfiltered axis counts each period over its own range of the date index;
+    # the filtered one groups. Both must give the same bars and the same vague events.
+    from app.axis import _counts_by_group, _counts_by_range, period_of
+
+    session, _ = story
+    for level, start, end in [("decade", date(1950, 1, 1), date(2030, 1, 1)), ("year", date(2015, 1, 1),
+                              date(2021, 12, 31)), ("month", date(2020, 1, 1), date(2021, 12, 31)),
+                              ("month", date(2020, 3, 15), date(2021, 8, 20)), ("day", date(2021, 3, 1),
+                              date(2021, 3, 31))]:
+        periods, day = [], period_of(start, level)[0]
+        while day <= end:
+            periods.append(period_of(day, level))
+            day = periods[-1][1] + timedelta(days=1)
+        by_range = _counts_by_range(session, periods, level, start, end)
+        assert by_range == _counts_by_group(session, None, level, start, end), level
+        assert sum(by_range[0].values()) + by_range[1] > 0, level
 
 
 def test_axis_follows_the_other_filters(story):
