@@ -32,7 +32,7 @@ from .queries import EventFilter, FilterError
 from .search import MATCH_CLOSE, MATCH_OPEN
 from .security import secure
 from .view_cache import SharedVersionRead, StoreVersionReader, ViewCache
-from .schema import EntitySummaryOut, EventList, EventOut, entity_summary_out, event_out
+from .schema import LISTED_SOURCES, EntitySummaryOut, EventList, EventOut, entity_summary_out, event_out
 
 T = TypeVar("T")
 
@@ -240,7 +240,7 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get("/api/events", response_model=EventList, summary="Events matching the filters, chronological, paged")
     async def api_events(flt: FilterDep) -> EventList:
         def listing(s: Session) -> EventList:
-            total, events = queries.list_events(s, flt, with_sources=True)
+            total, events = queries.list_events(s, flt, with_sources=True, source_limit=LISTED_SOURCES)
             return EventList(total=total, page=flt.page, page_size=queries.PAGE_SIZE,
                              events=[event_out(e) for e in events])
         return await read(listing)

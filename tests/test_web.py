@@ -278,3 +278,29 @@ def test_serve_with_several_processes_ingests_once_and_every_process_answers(tmp
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_api_listing_gives_the_first_sources_of_each_event_and_their_count(tmp_path, db_url, engine):
+    from click.testing import CliRunner
+
+    from app.cli import main
+    from app.schema import LISTED_SOURCES
+
+    for n in range(LISTED_SOURCES + 2):  # one event told by more articles than a listing gives
+        (tmp_path / f"wire-{n}.md").write_text(
+            f"---\ntitle: Wire {n}\npublished: 2024-11-18\n---\n"
+            f"Joe Biden allowed Ukraine to fire ATACMS into Russia on 17 November 2024.\n\nReport number {n}.\n",
+            encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    client = TestClient(create_app(engine))
+    listed = client.get("/api/events").json()["events"]
+    told = next(e for e in listed if e["source_count"] > LISTED_SOURCES)
+    assert told["source_count"] == LISTED_SOURCES + 2 and len(told["sources"]) == LISTED_SOURCES
+    whole = client.get(f"/api/events/{told['slug']}").json()
+    assert whole["source_count"] == len(whole["sources"]) == LISTED_SOURCES + 2
+    assert told["sources"] == whole["sources"][:LISTED_SOURCES]  # the first ones, in the same order
+    exported = json.loads(client.get("/export/json").text)
+    exported_told = next(e for e in (exported["events"] if isinstance(exported, dict) else exported)
+                         if e["slug"] == told["slug"])
+    assert len(exported_told["sources"]) == LISTED_SOURCES + 2
