@@ -132,13 +132,18 @@ def execute_many(db: Connection, statement: ClauseElement, rows: Sequence[dict])
     _driver(db).executemany(compiled.sql(rows[0]), [compiled.values(row) for row in rows])
 
 
+def _fetched(db: Connection, statement: ClauseElement, params: dict) -> tuple[_Compiled, list[tuple]]:
+    """On SQLite: the compiled statement and the driver's raw rows of a query."""
+    compiled = _compiled(db, statement, params)
+    return compiled, _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
+
+
 def rows(db: Connection, statement: ClauseElement, params: dict | None = None) -> list[tuple]:
     """The rows of a query, as named tuples."""
     params = params or {}
     if db.dialect.name != "sqlite":
         return db.execute(statement, params).all()
-    compiled = _compiled(db, statement, params)
-    found = _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
+    compiled, found = _fetched(db, statement, params)
     make = compiled.make
     if not compiled.convert:
         return [make(r) for r in found]
@@ -152,8 +157,7 @@ def scalars(db: Connection, statement: ClauseElement, params: dict | None = None
     params = params or {}
     if db.dialect.name != "sqlite":
         return [r[0] for r in db.execute(statement, params)]
-    compiled = _compiled(db, statement, params)
-    found = _driver(db).execute(compiled.sql(params), compiled.values(params)).fetchall()
+    compiled, found = _fetched(db, statement, params)
     convert = compiled.converters[0] if compiled.converters else None
     if convert is None:
         return [r[0] for r in found]
