@@ -249,17 +249,19 @@ class WordIndexReader:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self._engine = None
         self._connection = None
 
     def __call__(self, candidates: list[EventCandidate]) -> SharingSnapshot:
         if self._connection is None:
-            from .db import make_engine
+            if self._engine is None:
+                from .db import make_engine
 
-            engine = make_engine(self.url)
-            connection = engine.connect()
+                self._engine = make_engine(self.url)
+            connection = self._engine.connect()
             # One snapshot for the version, the last id and the look-ups (SQLite: the
             # BEGIN app.db issues; PostgreSQL: repeatable read).
-            if engine.dialect.name == "postgresql":
+            if self._engine.dialect.name == "postgresql":
                 connection = connection.execution_options(isolation_level="REPEATABLE READ")
             self._connection = connection
         try:
@@ -270,7 +272,7 @@ class WordIndexReader:
                 transaction.rollback()  # it only read
         except Exception:
             self._connection.invalidate()  # a broken connection is never used again
-            self._connection = None
+            self._connection = None  # the next look-up takes another from the engine's pool
             raise
 
 
