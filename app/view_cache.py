@@ -131,7 +131,7 @@ class ViewCache:
         self.app = app
         self.version = version
         self.max_bytes = max_bytes
-        self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[list, bytes]] = OrderedDict()  # key -> (headers, body) of a 200
         self.size = 0
         self.kept_version = None
         self.rendering: dict[tuple, asyncio.Future] = {}  # views being rendered, by version and key
@@ -167,8 +167,8 @@ class ViewCache:
         kept = self.entries.get(key)
         if kept is not None:
             self.entries.move_to_end(key)
-            status, response_headers, body = kept
-            await send({"type": "http.response.start", "status": status, "headers": response_headers})
+            response_headers, body = kept
+            await send({"type": "http.response.start", "status": 200, "headers": response_headers})
             await send({"type": "http.response.body", "body": body})
             return
 
@@ -202,10 +202,10 @@ class ViewCache:
     def _keep(self, key: tuple, version: int, headers: list, body: bytes) -> None:
         if version != self.kept_version or key in self.entries:
             return
-        self.entries[key] = (200, headers, body)
+        self.entries[key] = (headers, body)
         self.size += len(body)
         while self.size > self.max_bytes:
-            _, (_, _, dropped) = self.entries.popitem(last=False)
+            _, (_, dropped) = self.entries.popitem(last=False)
             self.size -= len(dropped)
 
 
