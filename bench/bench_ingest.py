@@ -8,12 +8,16 @@ its analysis workers together (sampled from /proc every 0.2 s). A size may be gi
 a time limit: the run is stopped there and the documents stored so far are counted,
 so a size too large for the time available still gives its rate, marked partial.
 
+An archive grows by batches: for each size, `--add` more articles (generated with
+another seed, so new to the store) are then ingested into a copy of that size's
+store, the way a newsroom adds a day's articles to its archive; reported the same way.
+
 The temporal comparison runs in the same process on the same texts: the passages of
 the first articles of the corpus, through app.timex.find_timexes and through
 dateparser.search.search_dates; median of `--runs` runs.
 
 Usage:
-    python bench/bench_ingest.py --sizes 1000 10000 100000 --limit 100000=900 --workers 2
+    python bench/bench_ingest.py --sizes 1000 10000 100000 --limit 100000=900 --workers 2 --add 1000
 Writes bench/results/ingest.md (and prints it).
 """
 from __future__ import annotations
@@ -22,6 +26,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -35,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.generate_corpus import write_corpus  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
+ADDED_SEED = 2  # the generator's seed for the articles added to a store (the stores': 1)
 
 
 def machine() -> str:
@@ -78,9 +84,20 @@ def count_documents(db: Path) -> int:
         return 0
 
 
-def run_ingest(corpus: Path, db: Path, workers: int, limit: float | None) -> dict:
+def _count_events(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT count(*) FROM event").fetchone()[0]
+
+
+def run_ingest(corpus: Path, db: Path, workers: int, limit: float | None, onto: Path | None = None) -> dict:
+    """One `timeline ingest` of `corpus` into a fresh database `db`, or into a copy of
+    the store `onto` (then the documents and events it added are counted)."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
+    before = {"documents": 0, "events": 0}
+    if onto is not None:
+        shutil.copyfile(onto, db)
+        before = {"documents": count_documents(db), "events": _count_events(db)}
     command = ["timeline", "ingest", str(corpus), "--db", f"sqlite:///{db}", "--workers", str(workers)]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -97,15 +114,13 @@ def run_ingest(corpus: Path, db: Path, workers: int, limit: float | None) -> dic
             break
         time.sleep(0.2)
     elapsed = time.perf_counter() - start
-    stored = count_documents(db)
+    stored = count_documents(db) - before["documents"]
     # Documents the pipeline failed on are counted, not fatal: the run goes on, as ingest does.
     summary = re.findall(r"failed (\d+);", process.stderr.read().decode(errors="replace"))
     failed = int(summary[-1]) if summary else 0
     if not partial and process.returncode != 0 and not failed:
         raise SystemExit(f"ingest failed with status {process.returncode}")
-    events = 0
-    with sqlite3.connect(db) as conn:
-        events = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+    events = _count_events(db) - before["events"]
     return {"stored": stored, "seconds": elapsed, "rate": stored / elapsed, "writer_mb": writer_peak / 1024,
             "tree_mb": tree_peak / 1024, "partial": partial, "events": events, "failed": failed}
 
@@ -153,12 +168,14 @@ def main() -> None:
                         help="stop the ingest of SIZE documents after SECONDS (reported as partial)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/timeline-bench"))
     parser.add_argument("--temporal-docs", type=int, default=200)
+    parser.add_argument("--add", type=int, default=1000,
+                        help="articles then added to a copy of each size's store (0: none)")
     args = parser.parse_args()
     limits = {int(k): float(v) for k, v in (item.split("=") for item in args.limit)}
     runs_for = {int(k): int(v) for k, v in (item.split("=") for item in args.runs_for)}
     args.work.mkdir(parents=True, exist_ok=True)
 
-    rows = []
+    rows, additions = [], []
     for size in args.sizes:
         corpus = args.work / f"corpus-{size}"
         if not (corpus / ".done").exists():
@@ -171,6 +188,16 @@ def main() -> None:
         best = sorted(results, key=lambda r: r["rate"])[len(results) // 2]
         rows.append((size, runs, best))
         print(size, best, flush=True)
+        if args.add and not best["partial"]:
+            extra = args.work / f"corpus-add-{args.add}"
+            if not (extra / ".done").exists():
+                write_corpus(extra, args.add, seed=ADDED_SEED)
+                (extra / ".done").write_text("\n")
+            store = args.work / f"ingest-{size}.db"
+            added = [run_ingest(extra, args.work / "ingest-added.db", args.workers, None, onto=store)
+                     for _ in range(max(3, runs))]
+            additions.append((size, len(added), sorted(added, key=lambda r: r["rate"])[len(added) // 2]))
+            print(f"+{args.add} onto {size}", additions[-1][2], flush=True)
 
     temporal = temporal_comparison(args.work / f"corpus-{args.sizes[0]}", args.temporal_docs, args.runs)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -181,7 +208,7 @@ def main() -> None:
         f"Command: `python bench/bench_ingest.py --sizes {' '.join(map(str, args.sizes))} --workers {args.workers}"
         f" --runs {args.runs}"
         + "".join(f" --runs-for {k}={v}" for k, v in runs_for.items())
-        + "".join(f" --limit {k}={v:g}" for k, v in limits.items()) + "`",
+        + "".join(f" --limit {k}={v:g}" for k, v in limits.items()) + f" --add {args.add}`",
         "Corpus: generated by bench/generate_corpus.py from the seeds and TempEval-3 (every article labelled",
         "`[generated]`); `timeline ingest --workers N` into a fresh SQLite database.",
         "",
@@ -192,6 +219,23 @@ def main() -> None:
         note = " (stopped at the time limit: partial)" if r["partial"] else ""
         lines.append(f"| {size:,} | {runs} | {r['stored']:,}{note} | {'—' if r['partial'] else r['failed']} | {r['seconds']:.0f} | {r['rate']:.1f} | "
                      f"{r['events']:,} | {r['writer_mb']:.0f} MB | {r['tree_mb']:.0f} MB |")
+    if additions:
+        lines += [
+            "",
+            f"## Adding {args.add:,} articles to a store",
+            "",
+            f"{args.add:,} further generated articles (seed {ADDED_SEED}: new to the store, varied from the same",
+            "templates) ingested by `timeline ingest --workers N` into a copy of each store above;",
+            "counted: what the run added. Each run is a new process, so its writer starts with nothing",
+            "remembered of the store (app.source_memory) and reads what it needs back.",
+            "",
+            "| store documents | runs | stored | failed | seconds | documents/s | events added | writer peak RSS |"
+            " writer + workers peak RSS |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for size, runs, r in additions:
+            lines.append(f"| {size:,} | {runs} | {r['stored']:,} | {r['failed']} | {r['seconds']:.1f} | "
+                         f"{r['rate']:.1f} | {r['events']:,} | {r['writer_mb']:.0f} MB | {r['tree_mb']:.0f} MB |")
     t = temporal
     lines += [
         "",
