@@ -33,12 +33,14 @@ def entity_from_row(row) -> Entity:
     return Entity(key=row.slug, name=row.name, kind=row.kind, aliases=tuple(json.loads(row.aliases)))
 
 
-def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> EventCandidate:
+def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity], named: list[str] | None = None
+                       ) -> EventCandidate:
     """The EventCandidate an `event_source` row stores, with `entities` by slug, as the
     merge reads it: without its mentions. They only place highlights in the passage, no
     merge reads them, and they were the largest part of a remembered source and of
-    reading one back (the row's `mentions` column is not read)."""
-    keys = [entities[k] for k in json.loads(row.entities) if k in entities]
+    reading one back (the row's `mentions` column is not read). `named`: the row's
+    entity slugs, where the caller has decoded them already."""
+    keys = [entities[k] for k in (json.loads(row.entities) if named is None else named) if k in entities]
     timex = None
     if row.timex_start is not None:
         timex = Timex(row.timex_start, row.timex_end, row.timex_text or "", "DATE", row.timex_value or "", basis=row.basis)
@@ -59,11 +61,15 @@ def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity]) -> Ev
     )
 
 
-_SOURCES_BY_ID = select(*(c for c in _SOURCE.c if c.key != "mentions")).where(
-    _SOURCE.c.id.in_(bindparam("ids", expanding=True)))
-_PASSAGE_IDX = select(_PASSAGE.c.id, _PASSAGE.c.idx).where(_PASSAGE.c.id.in_(bindparam("ids", expanding=True)))
-_DOCUMENT_KEYS = select(_DOCUMENT.c.id, _DOCUMENT.c.content_hash).where(
-    _DOCUMENT.c.id.in_(bindparam("ids", expanding=True)))
+# A source with its passage's index and its document's key, in one statement rather than
+# three (the sources, then their passages, then their documents): a writer new to a large
+# store reads the members of each event it joins, hundreds of sources a document.
+_SOURCES_BY_ID = (
+    select(*(c for c in _SOURCE.c if c.key != "mentions"), _PASSAGE.c.idx.label("passage_idx"),
+           _DOCUMENT.c.content_hash.label("document_key"))
+    .select_from(_SOURCE.join(_PASSAGE, _PASSAGE.c.id == _SOURCE.c.passage_id)
+                 .join(_DOCUMENT, _DOCUMENT.c.id == _SOURCE.c.document_id))
+    .where(_SOURCE.c.id.in_(bindparam("ids", expanding=True))))
 
 
 # Reading a stored source back from the database (rows, JSON, new records) costs about
@@ -271,12 +277,11 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
         rows = driver_sql.rows(db, _SOURCES_BY_ID, {"ids": missing[n:n + IDS_READ_AT_ONCE]})
         if not rows:
             continue
-        passage_idx = dict(driver_sql.rows(db, _PASSAGE_IDX, {"ids": list({r.passage_id for r in rows})}))
-        doc_keys = dict(driver_sql.rows(db, _DOCUMENT_KEYS, {"ids": list({r.document_id for r in rows})}))
-        keys = {k for r in rows for k in json.loads(r.entities)}
-        memory.entity_rows(db, keys)
+        rows.sort(key=lambda r: r.id)
+        named = [json.loads(r.entities) for r in rows]
+        memory.entity_rows(db, {k for keys in named for k in keys})
         entities = _EntityView(memory)
-        for r in sorted(rows, key=lambda r: r.id):
-            candidate = candidate_from_row(r, passage_idx[r.passage_id], entities)
-            found[r.id] = memory.remember(r.id, r.event_id, doc_keys[r.document_id], candidate)
+        for r, keys in zip(rows, named):
+            candidate = candidate_from_row(r, r.passage_idx, entities, keys)
+            found[r.id] = memory.remember(r.id, r.event_id, r.document_key, candidate)
     return found
