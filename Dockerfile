@@ -17,8 +17,11 @@ COPY static ./static
 COPY seeds ./seeds
 
 # The code stays root-owned and read-only to the server; only /data, where the
-# database lives, belongs to the unprivileged user.
+# database lives, belongs to the unprivileged user. Its bytecode is compiled here, once:
+# the server could not write it, and compiling the pipeline anew cost every `timeline`
+# command 0.19 s of start-up.
 RUN pip install -e . \
+ && python -m compileall -q app migrations \
  && groupadd --system --gid 10001 timeline \
  && useradd --system --uid 10001 --gid timeline --home-dir /data --create-home --shell /usr/sbin/nologin timeline
 

@@ -104,3 +104,26 @@ def test_every_code_folder_is_installed_by_pip():
     folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "app").rglob("*.py")
                if "__pycache__" not in p.parts}
     assert folders <= listed, folders - listed
+
+
+def test_bytecode_is_compiled_in_the_image_for_the_code_it_copies():
+    """The server's user cannot write beside the code, and the image tells Python not
+    to: without bytecode compiled at build time, every `timeline` command would compile
+    the pipeline again at start-up."""
+    steps = instructions()
+    env = " ".join(args for word, args in steps if word == "ENV")
+    assert "PYTHONDONTWRITEBYTECODE=1" in env
+    copied = {source.rstrip("/") for word, args in steps if word == "COPY" for source in argv(args)[:-1]}
+    compiled = [shlex.split(args) for word, args in steps if word == "RUN" and "compileall" in args]
+    assert compiled, "no RUN step compiles the code"
+    words = [w for command in compiled for w in command]
+    start = words.index("compileall")
+    folders = set()
+    for w in words[start + 1:]:
+        if w in ("&&", "\\"):
+            break
+        if not w.startswith("-"):
+            folders.add(w.rstrip("/"))
+    python_folders = {f for f in copied if (ROOT / f).is_dir() and any((ROOT / f).rglob("*.py"))}
+    assert {"app", "migrations"} <= python_folders
+    assert python_folders <= folders, f"not compiled: {sorted(python_folders - folders)}"
