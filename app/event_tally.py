@@ -114,6 +114,21 @@ class EventTally:
         self._told(item.candidate, {item.document_key})
         self._counted(telling, 1)
 
+    def add_copy(self, number: int, standing: tuple, document_key: str, handle, item) -> None:
+        """`add` of one more copy of the telling `number`, which the tally holds already, from
+        what `add` reads of it: its `_standing` and its document. `item()` makes the copy
+        itself, asked only where it becomes its telling's first or preferred copy: a tally
+        read back from the store makes a record of each telling, not of each copy."""
+        telling = self.tellings[number]
+        if standing < telling.best_key or standing[-1] < telling.first_order:
+            telling.add(item(), handle)
+        else:
+            telling.count += 1
+            telling.documents.add(document_key)
+            telling.handles.append(handle)
+        self._told(telling.first.candidate, {document_key})
+        self._counted(telling, 1)
+
     def absorb(self, number: int, telling: TellingTally) -> None:
         """Add a telling's copies tallied in another event (`telling` is not kept: the
         other event may still hold it)."""

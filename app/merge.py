@@ -61,6 +61,15 @@ def _standing(item: SourcedCandidate) -> tuple:
             _order(item))
 
 
+def _copy_standing(standing: tuple, basis: str, document_key: str, passage_index: int, sentence_start: int,
+                   sentence_end: int) -> tuple:
+    """`_standing` of another copy of a telling whose copy has `standing`: copies differ only
+    in their basis, document and place (what `app.word_index.TELLING_COLUMNS` leaves out)."""
+    precision, _, named, order = standing
+    return (precision, _BASIS_RANK.get(basis, 9), named,
+            (*order[:3], document_key, passage_index, sentence_start, sentence_end, *order[7:]))
+
+
 def _preference(item: SourcedCandidate, date_votes: Counter) -> tuple:
     c = item.candidate
     return (c.reported, -date_votes[(c.date_start, c.date_end)], *_standing(item))

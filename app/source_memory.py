@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from . import driver_sql, models
 from .event_tally import EventTally
+from .merge import _copy_standing, _essence_id, _standing
 from .records import Entity, EventCandidate, SourcedCandidate, Timex
 from .word_index import RecentWords
 
@@ -64,12 +65,13 @@ def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity], named
 # A source with its passage's index and its document's key, in one statement rather than
 # three (the sources, then their passages, then their documents): a writer new to a large
 # store reads the members of each event it joins, hundreds of sources a document.
-_SOURCES_BY_ID = (
+_SOURCE_ROWS = (
     select(*(c for c in _SOURCE.c if c.key != "mentions"), _PASSAGE.c.idx.label("passage_idx"),
            _DOCUMENT.c.content_hash.label("document_key"))
     .select_from(_SOURCE.join(_PASSAGE, _PASSAGE.c.id == _SOURCE.c.passage_id)
-                 .join(_DOCUMENT, _DOCUMENT.c.id == _SOURCE.c.document_id))
-    .where(_SOURCE.c.id.in_(bindparam("ids", expanding=True))))
+                 .join(_DOCUMENT, _DOCUMENT.c.id == _SOURCE.c.document_id)))
+_SOURCES_BY_ID = _SOURCE_ROWS.where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
+_SOURCES_OF_EVENTS = _SOURCE_ROWS.where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
 
 
 # Reading a stored source back from the database (rows, JSON, new records) costs about
@@ -258,6 +260,54 @@ class _EntityView:
 
 
 IDS_READ_AT_ONCE = 8192
+
+
+def _telling_of(row) -> tuple:
+    """What the copies of one telling share in their rows (app.word_index.TELLING_COLUMNS,
+    and whether a dating phrase was found): equal, their records differ only in basis,
+    document and place, and have one essence (app.merge)."""
+    return (row.telling, row.title, row.claim, row.timex_text, row.timex_start is None, row.date_start,
+            row.date_end, row.reported, row.entities, row.precision)
+
+
+def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict[int, EventTally]:
+    """The tallies (app.event_tally) of the stored events `event_ids`, made from all their
+    sources. A writer new to a store reads every source of each event it continues, and
+    an event of a telling printed by many articles holds hundreds of copies of it: one
+    record is made of each telling in each event (and remembered), and its other copies
+    are counted from their rows (`EventTally.add_copy`), unless one sorts first."""
+    tallies = {e: EventTally() for e in event_ids}
+    rows = driver_sql.rows(db, _SOURCES_OF_EVENTS, {"ids": event_ids})
+    # In id order within each event, as the writer added them (a tally's first telling
+    # of each polarity is compared with the later ones).
+    rows.sort(key=lambda r: r.id)
+    named: dict[str, list[str]] = {}  # an `entities` column -> its slugs
+    for r in rows:
+        if r.entities not in named:
+            named[r.entities] = json.loads(r.entities)
+    memory.entity_rows(db, {k for keys in named.values() for k in keys})
+    entities = _EntityView(memory)
+
+    def record(r) -> SourcedCandidate:
+        candidate = candidate_from_row(r, r.passage_idx, entities, named[r.entities])
+        return memory.remember(r.id, r.event_id, r.document_key, candidate)[1]
+
+    made: dict[tuple, SourcedCandidate] = {}  # a telling -> the first record made of it
+    for r in rows:
+        tally = tallies[r.event_id]
+        telling = _telling_of(r)
+        first = made.get(telling)
+        if first is not None:
+            number = _essence_id(first.candidate)
+            if number in tally.tellings:
+                standing = _copy_standing(_standing(first), r.basis, r.document_key, r.passage_idx,
+                                          r.sentence_start, r.sentence_end)
+                tally.add_copy(number, standing, r.document_key, r.id, lambda r=r: record(r))
+                continue
+        item = record(r)
+        made.setdefault(telling, item)
+        tally.add(item, r.id)
+    return tallies
 
 
 def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:

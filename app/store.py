@@ -34,7 +34,8 @@ from .records import (
     Timex,
 )
 from .slugs import event_slug
-from .source_memory import ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, stored_form
+from .source_memory import (ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, read_tallies,
+                            stored_form)
 from .word_index import (
     COPIES_OUTSIDE,
     INDEXED_OF_DOCUMENT,
@@ -507,15 +508,9 @@ def _tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict
     found = {e: memory.tally(e) for e in event_ids}
     missing = [e for e, tally in found.items() if tally is None]
     if missing:
-        member_rows = driver_sql.rows(db, _MEMBERS, {"ids": missing})
-        known = read_sources(db, memory, [i for i, _ in member_rows])
-        for e in missing:
-            found[e] = EventTally()
-        for source_id, event_id in member_rows:
-            known[source_id][0] = event_id
-            found[event_id].add(known[source_id][1], source_id)
-        for e in missing:
-            memory.keep_new_tally(e, found[e])
+        for e, tally in read_tallies(db, memory, missing).items():
+            found[e] = tally
+            memory.keep_new_tally(e, tally)
     return found
 
 

@@ -332,3 +332,46 @@ def test_events_merged_by_a_new_telling_keep_the_row_of_the_largest(db_url):
     assert [(event_id, count) for event_id, _, count in after] == [(large, 5)]
     assert redirects.get(small_slug) == after[0][1] and small_slug != after[0][1]
     engine.dispose()
+
+
+def test_copies_counted_from_their_rows_make_the_tally_their_records_make():
+    """`add_copy` counts a further copy of a telling from its standing and document, as
+    a tally read back from the store does; the copy's record is made only where it
+    becomes the telling's first or preferred copy, and the tally is the one `add` of
+    every record makes."""
+    from app.merge import _copy_standing, _essence_id, _standing
+    from app.records import BASIS_RELATIVE
+
+    port = Entity("port-authority", "Port Authority", "organisation")
+
+    def told(doc, sentence, basis=BASIS_STATED, title="Port Authority closed the harbour", day=2):
+        c = EventCandidate(0, sentence, sentence + 10, title, date(2021, 3, day), date(2021, 3, day), "day", basis,
+                           None, actors=(port,))
+        return SourcedCandidate(doc, c)
+
+    copies = [told("m", 40), told("k", 10, BASIS_RELATIVE), told("c", 30), told("x", 5), told("a", 50, BASIS_RELATIVE),
+              told("b", 20), told("n", 0, title="Port Authority reopened the harbour", day=9), told("d", 60)]
+    whole = EventTally()
+    for handle, item in enumerate(copies):
+        whole.add(item, handle)
+    counted, first_of, made = EventTally(), {}, []
+    for handle, item in enumerate(copies):
+        number = _essence_id(item.candidate)
+        if number not in counted.tellings:
+            first_of[number] = item
+            counted.add(item, handle)
+            continue
+        c = item.candidate
+        standing = _copy_standing(_standing(first_of[number]), c.basis, item.document_key, c.passage_index,
+                                  c.sentence_start, c.sentence_end)
+        assert standing == _standing(item)
+        counted.add_copy(number, standing, item.document_key, handle, lambda item=item: made.append(item) or item)
+    assert fields(counted.merged()) == fields(whole.merged())
+    assert counted.copies() == whole.copies() == len(copies)
+    for number, telling in whole.tellings.items():
+        mine = counted.tellings[number]
+        assert (mine.count, mine.documents, mine.handles) == (telling.count, telling.documents, telling.handles)
+        assert (mine.first, mine.best) == (telling.first, telling.best)
+    # Made: each copy that sorted first when it came ("k", "c", "a") or was preferred
+    # (stated, and first in content order among the stated: "c", then "b"); not "x", "d".
+    assert [item.document_key for item in made] == ["k", "c", "a", "b"]

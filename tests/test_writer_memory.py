@@ -284,3 +284,31 @@ def test_new_sources_are_inserted_with_their_events_not_updated_after(tmp_path):
     with Session(engine) as session:
         stored = session.exec(select(models.EventSource.id)).all()
     assert len(stored) == sum(len(d.candidates) for d in sequence[:-2]) + len(ARTICLE_B.candidates)
+
+
+def test_tallies_read_back_make_a_record_of_each_telling_not_each_copy(tmp_path):
+    """A writer new to a store makes the tallies of the events it continues from their
+    sources: the same tallies as from a record of every source, with records made of
+    each telling and of the copies that sort first, not of every copy."""
+    from app.event_tally import EventTally
+    from app.source_memory import SourceMemory, read_sources, read_tallies
+
+    (engine,) = new_engines(tmp_path, "copies.db")
+    store_in_turn(documents(), [engine] * len(documents()))
+    with engine.connect() as db:
+        sources = db.execute(select(models.EventSource.id, models.EventSource.event_id)).all()
+        event_ids = sorted({e for _, e in sources})
+        tallies = read_tallies(db, memory := SourceMemory(), event_ids)
+        records_made = len(memory.sources)
+        whole = {e: EventTally() for e in event_ids}
+        for source_id, (event_id, item) in read_sources(db, SourceMemory(), sorted(i for i, _ in sources)).items():
+            whole[event_id].add(item, source_id)
+    assert len(event_ids) >= 2 and len(sources) >= 4 * len(event_ids)
+    assert records_made < len(sources)
+    for e in event_ids:
+        mine, theirs = tallies[e], whole[e]
+        assert mine.merged() == theirs.merged()
+        assert mine.copies() == theirs.copies()
+        assert {n: (t.count, t.documents, sorted(t.handles), t.first, t.best) for n, t in mine.tellings.items()} == \
+            {n: (t.count, t.documents, sorted(t.handles), t.first, t.best) for n, t in theirs.tellings.items()}
+    engine.dispose()
