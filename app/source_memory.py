@@ -71,7 +71,6 @@ _SOURCE_ROWS = (
     .select_from(_SOURCE.join(_PASSAGE, _PASSAGE.c.id == _SOURCE.c.passage_id)
                  .join(_DOCUMENT, _DOCUMENT.c.id == _SOURCE.c.document_id)))
 _SOURCES_BY_ID = _SOURCE_ROWS.where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
-_SOURCES_OF_EVENTS = _SOURCE_ROWS.where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
 
 
 # Reading a stored source back from the database (rows, JSON, new records) costs about
@@ -270,19 +269,30 @@ def _telling_of(row) -> tuple:
             row.date_end, row.reported, row.entities, row.precision)
 
 
+_MEMBERS_OF_EVENTS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(
+    _SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
+
+
 def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict[int, EventTally]:
     """The tallies (app.event_tally) of the stored events `event_ids`, made from all their
     sources. A writer new to a store reads every source of each event it continues, and
-    an event of a telling printed by many articles holds hundreds of copies of it: one
-    record is made of each telling in each event (and remembered), and its other copies
-    are counted from their rows (`EventTally.add_copy`), unless one sorts first."""
+    an event of a telling printed by many articles holds hundreds of copies of it: of the
+    sources not remembered, one record is made of each telling in each event (and
+    remembered), and its other copies are counted from their rows
+    (`EventTally.add_copy`), unless one sorts first."""
     tallies = {e: EventTally() for e in event_ids}
-    rows = driver_sql.rows(db, _SOURCES_OF_EVENTS, {"ids": event_ids})
+    members = driver_sql.rows(db, _MEMBERS_OF_EVENTS, {"ids": event_ids})
     # In id order within each event, as the writer added them (a tally's first telling
     # of each polarity is compared with the later ones).
-    rows.sort(key=lambda r: r.id)
+    members.sort()
+    # The records remembered now (making the others may push some out of memory).
+    known = {i: memory.sources[i] for i, _ in members if i in memory.sources}
+    unknown = [i for i, _ in members if i not in known]
+    rows = {}
+    for n in range(0, len(unknown), IDS_READ_AT_ONCE):
+        rows.update((r.id, r) for r in driver_sql.rows(db, _SOURCES_BY_ID, {"ids": unknown[n:n + IDS_READ_AT_ONCE]}))
     named: dict[str, list[str]] = {}  # an `entities` column -> its slugs
-    for r in rows:
+    for r in rows.values():
         if r.entities not in named:
             named[r.entities] = json.loads(r.entities)
     memory.entity_rows(db, {k for keys in named.values() for k in keys})
@@ -293,8 +303,14 @@ def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> 
         return memory.remember(r.id, r.event_id, r.document_key, candidate)[1]
 
     made: dict[tuple, SourcedCandidate] = {}  # a telling -> the first record made of it
-    for r in rows:
-        tally = tallies[r.event_id]
+    for source_id, event_id in members:
+        tally = tallies[event_id]
+        entry = known.get(source_id)
+        if entry is not None:
+            entry[0] = event_id
+            tally.add(entry[1], source_id)
+            continue
+        r = rows[source_id]
         telling = _telling_of(r)
         first = made.get(telling)
         if first is not None:
@@ -302,11 +318,11 @@ def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> 
             if number in tally.tellings:
                 standing = _copy_standing(_standing(first), r.basis, r.document_key, r.passage_idx,
                                           r.sentence_start, r.sentence_end)
-                tally.add_copy(number, standing, r.document_key, r.id, lambda r=r: record(r))
+                tally.add_copy(number, standing, r.document_key, source_id, lambda r=r: record(r))
                 continue
         item = record(r)
         made.setdefault(telling, item)
-        tally.add(item, r.id)
+        tally.add(item, source_id)
     return tallies
 
 
