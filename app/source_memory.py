@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
@@ -65,12 +66,15 @@ def candidate_from_row(row, passage_idx: int, entities: dict[str, Entity], named
 # A source with its passage's index and its document's key, in one statement rather than
 # three (the sources, then their passages, then their documents): a writer new to a large
 # store reads the members of each event it joins, hundreds of sources a document.
-_SOURCE_ROWS = (
+_SOURCES_BY_ID = (
     select(*(c for c in _SOURCE.c if c.key != "mentions"), _PASSAGE.c.idx.label("passage_idx"),
            _DOCUMENT.c.content_hash.label("document_key"))
     .select_from(_SOURCE.join(_PASSAGE, _PASSAGE.c.id == _SOURCE.c.passage_id)
-                 .join(_DOCUMENT, _DOCUMENT.c.id == _SOURCE.c.document_id)))
-_SOURCES_BY_ID = _SOURCE_ROWS.where(_SOURCE.c.id.in_(bindparam("ids", expanding=True)))
+                 .join(_DOCUMENT, _DOCUMENT.c.id == _SOURCE.c.document_id))
+    .where(_SOURCE.c.id.in_(bindparam("ids", expanding=True))))
+# The sources of events, by id, from ix_event_source_event_id alone.
+MEMBERS_OF_EVENTS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(
+    _SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
 
 
 # Reading a stored source back from the database (rows, JSON, new records) costs about
@@ -269,8 +273,32 @@ def _telling_of(row) -> tuple:
             row.date_end, row.reported, row.entities, row.precision)
 
 
-_MEMBERS_OF_EVENTS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(
-    _SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
+def _rows_of(db: Connection, ids: list[int]) -> list:
+    """The rows (`_SOURCES_BY_ID`) of the sources `ids`, in id order. An event of tens of
+    thousands of sources is read in slices: SQLite binds at most 32,766 values in one
+    statement unless built otherwise (250,000 here), PostgreSQL 65,535."""
+    rows: list = []
+    for n in range(0, len(ids), IDS_READ_AT_ONCE):
+        rows += driver_sql.rows(db, _SOURCES_BY_ID, {"ids": ids[n:n + IDS_READ_AT_ONCE]})
+    rows.sort(key=lambda r: r.id)
+    return rows
+
+
+def _recorder(db: Connection, memory: SourceMemory, rows: list) -> Callable[[object], list]:
+    """What makes one of `rows` a record, remembered (its memory entry: [event id,
+    SourcedCandidate]): each distinct entity list among them decoded once, its entities read."""
+    named: dict[str, list[str]] = {}  # an `entities` column -> its slugs
+    for r in rows:
+        if r.entities not in named:
+            named[r.entities] = json.loads(r.entities)
+    memory.entity_rows(db, {k for keys in named.values() for k in keys})
+    entities = _EntityView(memory)
+
+    def record(r) -> list:
+        candidate = candidate_from_row(r, r.passage_idx, entities, named[r.entities])
+        return memory.remember(r.id, r.event_id, r.document_key, candidate)
+
+    return record
 
 
 def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> dict[int, EventTally]:
@@ -281,27 +309,15 @@ def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> 
     remembered), and its other copies are counted from their rows
     (`EventTally.add_copy`), unless one sorts first."""
     tallies = {e: EventTally() for e in event_ids}
-    members = driver_sql.rows(db, _MEMBERS_OF_EVENTS, {"ids": event_ids})
+    members = driver_sql.rows(db, MEMBERS_OF_EVENTS, {"ids": event_ids})
     # In id order within each event, as the writer added them (a tally's first telling
     # of each polarity is compared with the later ones).
     members.sort()
     # The records remembered now (making the others may push some out of memory).
     known = {i: memory.sources[i] for i, _ in members if i in memory.sources}
-    unknown = [i for i, _ in members if i not in known]
-    rows = {}
-    for n in range(0, len(unknown), IDS_READ_AT_ONCE):
-        rows.update((r.id, r) for r in driver_sql.rows(db, _SOURCES_BY_ID, {"ids": unknown[n:n + IDS_READ_AT_ONCE]}))
-    named: dict[str, list[str]] = {}  # an `entities` column -> its slugs
-    for r in rows.values():
-        if r.entities not in named:
-            named[r.entities] = json.loads(r.entities)
-    memory.entity_rows(db, {k for keys in named.values() for k in keys})
-    entities = _EntityView(memory)
-
-    def record(r) -> SourcedCandidate:
-        candidate = candidate_from_row(r, r.passage_idx, entities, named[r.entities])
-        return memory.remember(r.id, r.event_id, r.document_key, candidate)[1]
-
+    rows = _rows_of(db, [i for i, _ in members if i not in known])
+    record = _recorder(db, memory, rows)
+    rows = {r.id: r for r in rows}
     made: dict[tuple, SourcedCandidate] = {}  # a telling -> the first record made of it
     for source_id, event_id in members:
         tally = tallies[event_id]
@@ -318,9 +334,9 @@ def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> 
             if number in tally.tellings:
                 standing = _copy_standing(_standing(first), r.basis, r.document_key, r.passage_idx,
                                           r.sentence_start, r.sentence_end)
-                tally.add_copy(number, standing, r.document_key, source_id, lambda r=r: record(r))
+                tally.add_copy(number, standing, r.document_key, source_id, lambda r=r: record(r)[1])
                 continue
-        item = record(r)
+        item = record(r)[1]
         made.setdefault(telling, item)
         tally.add(item, source_id)
     return tallies
@@ -337,17 +353,8 @@ def read_sources(db: Connection, memory: SourceMemory, ids) -> dict[int, list]:
         else:
             memory.sources.move_to_end(i)
             found[i] = entry
-    # An event of tens of thousands of sources is read in slices: SQLite binds at most
-    # 32,766 values in one statement unless built otherwise (250,000 here), PostgreSQL 65,535.
-    for n in range(0, len(missing), IDS_READ_AT_ONCE):
-        rows = driver_sql.rows(db, _SOURCES_BY_ID, {"ids": missing[n:n + IDS_READ_AT_ONCE]})
-        if not rows:
-            continue
-        rows.sort(key=lambda r: r.id)
-        named = [json.loads(r.entities) for r in rows]
-        memory.entity_rows(db, {k for keys in named for k in keys})
-        entities = _EntityView(memory)
-        for r, keys in zip(rows, named):
-            candidate = candidate_from_row(r, r.passage_idx, entities, keys)
-            found[r.id] = memory.remember(r.id, r.event_id, r.document_key, candidate)
+    rows = _rows_of(db, missing)
+    record = _recorder(db, memory, rows)
+    for r in rows:
+        found[r.id] = record(r)
     return found

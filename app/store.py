@@ -34,8 +34,8 @@ from .records import (
     Timex,
 )
 from .slugs import event_slug
-from .source_memory import (ENTITIES_BY_SLUG, SourceMemory, entity_from_row, memory_of, read_sources, read_tallies,
-                            stored_form)
+from .source_memory import (ENTITIES_BY_SLUG, MEMBERS_OF_EVENTS, SourceMemory, entity_from_row, memory_of,
+                            read_sources, read_tallies, stored_form)
 from .word_index import (
     COPIES_OUTSIDE,
     INDEXED_OF_DOCUMENT,
@@ -323,7 +323,6 @@ def _source_values(document_id: int, passage_id: int, c: EventCandidate) -> dict
     return values
 
 
-_MEMBERS = select(_SOURCE.c.id, _SOURCE.c.event_id).where(_SOURCE.c.event_id.in_(bindparam("ids", expanding=True)))
 _EVENTS_BY_ID = select(_EVENT).where(_EVENT.c.id.in_(bindparam("ids", expanding=True)))
 _EVENT_ENTITIES = select(_EVENT_ENTITY.c.event_id, _EVENT_ENTITY.c.entity_id).where(
     _EVENT_ENTITY.c.event_id.in_(bindparam("ids", expanding=True)))
@@ -366,7 +365,7 @@ def _remerge(db: Connection, memory: SourceMemory, ranges: list[tuple[date, date
     old_entities: dict[int, set[int]] = {}
     if old_event_ids:
         ids_param = {"ids": list(old_event_ids)}
-        member_rows = driver_sql.rows(db, _MEMBERS, ids_param)
+        member_rows = driver_sql.rows(db, MEMBERS_OF_EVENTS, ids_param)
         for source_id, event_id in member_rows:
             members.setdefault(event_id, set()).add(source_id)
         known.update(read_sources(db, memory, [i for i, _ in member_rows if i not in known]))

@@ -209,7 +209,7 @@ def test_the_writers_reads_of_stored_sources_search_by_index(tmp_path):
 
     from sqlalchemy.dialects import sqlite
 
-    from app.source_memory import _MEMBERS_OF_EVENTS, _SOURCES_BY_ID
+    from app.source_memory import MEMBERS_OF_EVENTS, _SOURCES_BY_ID
 
     path = tmp_path / "plan.db"
     upgrade(f"sqlite:///{path}")
@@ -224,4 +224,4 @@ def test_the_writers_reads_of_stored_sources_search_by_index(tmp_path):
         assert len(by_id) == 3 and all(step.startswith("SEARCH") for step in by_id), by_id
         assert any(step.startswith("SEARCH event_source USING INTEGER PRIMARY KEY") for step in by_id), by_id
         # The members of events: their ids from the index alone.
-        assert plan(_MEMBERS_OF_EVENTS) == ["SEARCH event_source USING COVERING INDEX ix_event_source_event_id (event_id=?)"]
+        assert plan(MEMBERS_OF_EVENTS) == ["SEARCH event_source USING COVERING INDEX ix_event_source_event_id (event_id=?)"]
