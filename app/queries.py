@@ -321,7 +321,8 @@ class EventView:
     weapons: list[EntityRef] = field(default_factory=list)
     sources: list[SourceView] = field(default_factory=list)
     id: int = 0
-    source_count: int = 0  # the passages that tell it, of which `sources` may hold the first few
+    # How many passages tell it, where `sources` holds only the first few; None: all of them.
+    source_count: int | None = None
 
 
 # Served on every page: built once, so a request pays for executing them, not for
@@ -402,10 +403,7 @@ def _attach(session: Session, events, with_sources: bool, source_limit: int | No
                        [tuple(m) for m in json.loads(row.mentions)],
                        row.date_start, row.date_end, row.precision, row.basis)
         )
-    if source_limit is None:
-        for view in views.values():
-            view.source_count = len(view.sources)
-    else:
+    if source_limit is not None:
         for event_id, count in core(session).execute(_SOURCE_COUNTS, {"ids": ids}):
             views[event_id].source_count = count
     return [views[i] for i in ids]

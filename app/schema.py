@@ -101,7 +101,7 @@ def event_out(view: EventView) -> EventOut:
         corroboration=view.corroboration,
         actors=[EntityOut(name=a.name, slug=a.slug) for a in view.actors],
         weapons=[EntityOut(name=w.name, slug=w.slug) for w in view.weapons],
-        source_count=view.source_count or len(view.sources),
+        source_count=len(view.sources) if view.source_count is None else view.source_count,
         sources=[
             SourceOut(
                 document_id=s.document_id,
