@@ -65,6 +65,32 @@ def test_size_limit_applies_to_standard_input():
     assert isinstance(error, ReadError) and "limit" in error.reason
 
 
+class _Trickle(io.RawIOBase):
+    """A pipe: each read gives at most 1,000 bytes, however many are asked."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), 1000, len(self.data))
+        buffer[:n], self.data = self.data[:n], self.data[n:]
+        return n
+
+
+def test_inputs_are_read_whole_up_to_the_limit_from_short_reads(tmp_path):
+    text = ARTICLE + "The crossing went on. " * 20_000  # some 440 KB: many blocks
+    [doc] = read_paths(["-"], max_size=len(text.encode()), stdin=_Trickle(text.encode()))
+    assert doc.text.endswith("The crossing went on.") and len(doc.text) > 400_000
+    [error] = read_paths(["-"], max_size=len(text.encode()) - 1, stdin=_Trickle(text.encode()))
+    assert isinstance(error, ReadError) and "limit" in error.reason
+    (tmp_path / "long.txt").write_text(text)
+    [doc] = read_paths([tmp_path / "long.txt"], max_size=len(text.encode()))
+    assert doc.text.endswith("The crossing went on.")
+
+
 def test_missing_path_and_bad_manifest_are_reported(tmp_path):
     (tmp_path / "timeline.toml").write_text("[files]\n'a.txt' = { colour = 'red' }\n")
     good_article(tmp_path)

@@ -161,7 +161,7 @@ def plan_inputs(
         try:
             if origin == STDIN:
                 stream = stdin or sys.stdin.buffer
-                data = stream.read(max_size + 1)
+                data = read_at_most(stream, max_size + 1)
                 if len(data) > max_size:
                     yield ReadError(origin, f"standard input is over the {_size(max_size)} limit (--max-size)")
                     continue
@@ -189,13 +189,35 @@ def plan_inputs(
             yield ReadError(origin, exc.strerror or str(exc))
 
 
+READ_BLOCK = 1 << 16
+
+
+def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """The first `limit` bytes of `stream` (all of it if shorter), read in blocks:
+    `stream.read(limit)` allocates `limit` bytes before it reads, 10 MB (the default
+    --max-size) for each article of a few kilobytes.
+
+    >>> import io
+    >>> read_at_most(io.BytesIO(b"x" * 70_000), 65_537) == b"x" * 65_537
+    True
+    """
+    blocks, size = [], 0
+    while size < limit:
+        block = stream.read(min(READ_BLOCK, limit - size))
+        if not block:
+            break
+        blocks.append(block)
+        size += len(block)
+    return blocks[0] if len(blocks) == 1 else b"".join(blocks)
+
+
 def read_input(item: Input, max_size: int = DEFAULT_MAX_SIZE) -> Iterator[SourceDocument | ReadError]:
     """Every document in one planned input, or a ReadError naming it and the reason."""
     try:
         data = item.data
         if data is None:
             with item.path.open("rb") as handle:
-                data = handle.read(max_size + 1)
+                data = read_at_most(handle, max_size + 1)
         yield from _documents(item.origin, data, detect_format(item.suffix, data[:2048]), item.meta)
     except (NotText, BadFeed, BadFrontMatter) as exc:
         yield ReadError(item.origin, str(exc))
