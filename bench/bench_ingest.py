@@ -3,8 +3,9 @@
 For each size N: a generated corpus of N articles (bench/generate_corpus.py; every
 article is labelled as generated), ingested by the real command,
 `timeline ingest DIR --workers W`, into a fresh SQLite database. Reported: documents
-per second (wall clock), the writer's peak RSS, and the peak RSS of the writer and
-its analysis workers together (sampled from /proc every 0.2 s). A size may be given
+per second (wall clock, from the start of the command to its exit), the writer's peak
+RSS (its high-water mark, VmHWM), and the peak RSS of the writer and its analysis workers
+together (their RSS summed every 0.2 s). A size may be given
 a time limit: the run is stopped there and the documents stored so far are counted,
 so a size too large for the time available still gives its rate, marked partial.
 
@@ -37,6 +38,8 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -59,14 +62,42 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
 
 
-def _rss_kb(pid: int) -> int:
+def _status_kb(pid: int, field: str = "VmRSS") -> int:
+    """A memory figure of /proc/PID/status, in KB (0 once the process is gone)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+class MemorySampler:
+    """The peak memory of a running command, read from /proc in a thread of its own
+    while the caller waits for the command to exit (so the wall time is the exit's,
+    not the next sample's): the writer's high-water mark, and the largest sum of the
+    RSS of the writer and its descendants seen every `every` seconds."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.pid, self.every = pid, every
+        self.writer_kb = self.tree_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            writer = _status_kb(self.pid)
+            self.writer_kb = max(self.writer_kb, _status_kb(self.pid, "VmHWM"))
+            self.tree_kb = max(self.tree_kb, writer + sum(_status_kb(c) for c in _descendants(self.pid)))
+            self._done.wait(self.every)
+
+    def stop(self) -> tuple[int, int]:
+        """(writer peak, tree peak) in KB."""
+        self._done.set()
+        self._thread.join()
+        return self.writer_kb, self.tree_kb
 
 
 def _descendants(pid: int) -> list[int]:
@@ -106,24 +137,24 @@ def run_ingest(corpus: Path, db: Path, workers: int, limit: float | None, onto: 
         shutil.copyfile(onto, db)
         before = {"documents": count_documents(db), "events": _count_events(db)}
     command = ["timeline", "ingest", str(corpus), "--db", f"sqlite:///{db}", "--workers", str(workers)]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    writer_peak = tree_peak = 0
-    partial = False
-    while process.poll() is None:
-        writer = _rss_kb(process.pid)
-        writer_peak = max(writer_peak, writer)
-        tree_peak = max(tree_peak, writer + sum(_rss_kb(c) for c in _descendants(process.pid)))
-        if limit and time.perf_counter() - start > limit:
+    with tempfile.TemporaryFile() as errors:  # read after the exit: a pipe could fill and stall the command
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        sampler = MemorySampler(process.pid)
+        partial = False
+        try:
+            process.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
             partial = True
             process.terminate()
             process.wait()
-            break
-        time.sleep(0.2)
-    elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        writer_peak, tree_peak = sampler.stop()
+        errors.seek(0)
+        error_text = errors.read().decode(errors="replace")
     stored = count_documents(db) - before["documents"]
     # Documents the pipeline failed on are counted, not fatal: the run goes on, as ingest does.
-    summary = re.findall(r"failed (\d+);", process.stderr.read().decode(errors="replace"))
+    summary = re.findall(r"failed (\d+);", error_text)
     failed = int(summary[-1]) if summary else 0
     if not partial and process.returncode != 0 and not failed:
         raise SystemExit(f"ingest failed with status {process.returncode}")
