@@ -74,11 +74,12 @@ def _status_kb(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
-class MemorySampler:
-    """The peak memory of a running command, read from /proc in a thread of its own
-    while the caller waits for the command to exit (so the wall time is the exit's,
-    not the next sample's): the writer's high-water mark, and the largest sum of the
-    RSS of the writer and its descendants seen every `every` seconds."""
+class TreeSampler:
+    """What a running command and the processes it started use, read from /proc in a
+    thread of its own while the caller waits for the command to exit (so the wall time
+    is the exit's, not the next sample's): the writer's high-water mark, the largest sum
+    of the RSS of the writer and its descendants seen every `every` seconds, and the
+    descendants' CPU."""
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         self.pid, self.every = pid, every
@@ -161,7 +162,7 @@ def run_ingest(corpus: Path, db: Path, workers: int, limit: float | None, onto: 
         reaped = _children_cpu()
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
-        sampler = MemorySampler(process.pid)
+        sampler = TreeSampler(process.pid)
         partial = False
         try:
             process.wait(timeout=limit)
