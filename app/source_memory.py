@@ -318,7 +318,8 @@ def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> 
     rows = _rows_of(db, [i for i, _ in members if i not in known])
     record = _recorder(db, memory, rows)
     rows = {r.id: r for r in rows}
-    made: dict[tuple, SourcedCandidate] = {}  # a telling -> the first record made of it
+    # a telling -> the essence number and `_standing` of the first record made of it
+    made: dict[tuple, tuple[int, tuple]] = {}
     for source_id, event_id in members:
         tally = tallies[event_id]
         entry = known.get(source_id)
@@ -329,15 +330,14 @@ def read_tallies(db: Connection, memory: SourceMemory, event_ids: list[int]) -> 
         r = rows[source_id]
         telling = _telling_of(r)
         first = made.get(telling)
-        if first is not None:
-            number = _essence_id(first.candidate)
-            if number in tally.tellings:
-                standing = _copy_standing(_standing(first), r.basis, r.document_key, r.passage_idx,
-                                          r.sentence_start, r.sentence_end)
-                tally.add_copy(number, standing, r.document_key, source_id, lambda r=r: record(r)[1])
-                continue
+        if first is not None and first[0] in tally.tellings:
+            standing = _copy_standing(first[1], r.basis, r.document_key, r.passage_idx, r.sentence_start,
+                                      r.sentence_end)
+            tally.add_copy(first[0], standing, r.document_key, source_id, lambda r=r: record(r)[1])
+            continue
         item = record(r)[1]
-        made.setdefault(telling, item)
+        if first is None:
+            made[telling] = (_essence_id(item.candidate), _standing(item))
         tally.add(item, source_id)
     return tallies
 
