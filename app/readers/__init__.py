@@ -208,7 +208,7 @@ def read_at_most(stream: BinaryIO, limit: int) -> bytes:
             break
         blocks.append(block)
         size += len(block)
-    return blocks[0] if len(blocks) == 1 else b"".join(blocks)
+    return b"".join(blocks)
 
 
 def read_input(item: Input, max_size: int = DEFAULT_MAX_SIZE) -> Iterator[SourceDocument | ReadError]:
